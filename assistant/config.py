@@ -1,0 +1,61 @@
+"""Settings, read once at an entry point (CLI command, UI) and passed inward.
+
+Every value comes from an ``ASSISTANT_*`` environment variable or a ``.env`` file;
+nothing here touches the disk or the network at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where state lives and how the index is built and searched."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    home: Path = Field(
+        default=Path(".assistant"),
+        description="The one directory where all state (index, keyword index, caches) lives.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server, e.g. http://127.0.0.1:8000; unset = embedded Chroma under home.",
+    )
+    collection: str = Field(default="archive", min_length=3, max_length=512)
+
+    # embeddings
+    embed_batch_size: int = Field(default=32, ge=1, le=1024)
+    embed_threads: int = Field(default=0, ge=0, description="onnxruntime intra-op threads; 0 = all cores")
+
+    # chunking (in word-piece tokens of the embedding model, whose window is 256)
+    chunk_tokens: int = Field(default=200, ge=32, le=254)
+    chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
+
+    # retrieval
+    retrieval_candidates: int = Field(default=40, ge=5, le=500)
+    rrf_k: int = Field(default=60, ge=1)
+    mmr_lambda: float = Field(default=0.7, ge=0.0, le=1.0)
+    max_chunks_per_record: int = Field(default=2, ge=1, le=10)
+
+    log_patient_text: bool = Field(
+        default=False, description="Write patient questions into logs (off: logs carry ids only)."
+    )
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _strip_url(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") or None if value else None
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def keyword_dir(self) -> Path:
+        return self.home / "keyword"
