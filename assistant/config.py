@@ -25,13 +25,15 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(
         default=None,
-        description="A Chroma server, e.g. http://127.0.0.1:8000; unset = embedded Chroma under home.",
+        description="A Chroma server, e.g. http://127.0.0.1:8000; unset: embedded under home.",
     )
     collection: str = Field(default="archive", min_length=3, max_length=512)
 
     # embeddings
     embed_batch_size: int = Field(default=32, ge=1, le=1024)
-    embed_threads: int = Field(default=0, ge=0, description="onnxruntime intra-op threads; 0 = all cores")
+    embed_threads: int = Field(
+        default=0, ge=0, description="onnxruntime intra-op threads; 0 = all cores"
+    )
 
     # chunking (in word-piece tokens of the embedding model, whose window is 256)
     chunk_tokens: int = Field(default=200, ge=32, le=254)

@@ -76,8 +76,17 @@ class Record(BaseModel):
     extras: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator(
-        "title", "doctor", "specialty", "reply", "long_explanation", "question_type", "focus",
-        "source_url", "license", "provenance", mode="before",
+        "title",
+        "doctor",
+        "specialty",
+        "reply",
+        "long_explanation",
+        "question_type",
+        "focus",
+        "source_url",
+        "license",
+        "provenance",
+        mode="before",
     )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:

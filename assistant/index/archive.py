@@ -1,0 +1,214 @@
+"""The archive index: records chunked, embedded into Chroma, and mirrored into BM25.
+
+``Archive`` is the one object the rest of the product holds: it ingests records
+incrementally (content hashes: unchanged records are not re-embedded), removes them,
+answers statistics, and hands the retrieval layer both sides of the index, consistent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chromadb.api import ClientAPI
+
+from assistant.config import Settings
+from assistant.corpus.record import Record
+from assistant.embeddings import LangChainEmbeddings, MiniLMEmbedder
+from assistant.index.chroma import ChromaIndex, open_client
+from assistant.index.chunking import Chunk, Chunker
+from assistant.index.keyword import KeywordIndex
+from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
+
+Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
+_REVISION_TTL_S = 5.0
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class ArchiveStats:
+    records: int
+    chunks: int
+    by_specialty: Counter[str] = field(default_factory=Counter)
+    by_dataset: Counter[str] = field(default_factory=Counter)
+    disk_bytes: int = 0
+    backend: str = ""
+    revision: int = 0
+
+
+class Archive:
+    """Both sides of the index over one Chroma collection."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: MiniLMEmbedder | None = None,
+        client: ClientAPI | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or MiniLMEmbedder(
+            batch_size=settings.embed_batch_size, threads=settings.embed_threads
+        )
+        self.chunker = Chunker(
+            self.embedder.count_tokens, settings.chunk_tokens, settings.chunk_overlap_sentences
+        )
+        self.vectors = ChromaIndex(
+            client or open_client(settings), settings.collection, LangChainEmbeddings(self.embedder)
+        )
+        self._keyword: KeywordIndex | None = None
+        self._checked_at = 0.0
+
+    @property
+    def backend(self) -> str:
+        return (
+            f"chroma server {self.settings.chroma_url}"
+            if self.settings.chroma_url
+            else (f"embedded chroma at {self.settings.chroma_dir}")
+        )
+
+    @property
+    def keyword_dir(self) -> Path:
+        where = self.settings.chroma_url or "embedded"
+        tag = hashlib.sha256(where.encode()).hexdigest()[:8]
+        slug = re.sub(r"[^A-Za-z0-9_.-]", "_", self.settings.collection)
+        return self.settings.keyword_dir / f"{slug}-{tag}"
+
+    # ingest / remove
+    def plan(
+        self, records: Sequence[Record], prune: bool = False
+    ) -> tuple[list[Record], list[str], int]:
+        """(records to embed, record ids to delete, unchanged count)."""
+        stored = {rid: str(meta.get("content_hash")) for rid, meta in self.vectors.first_chunks()}
+        changed = [r for r in records if stored.get(r.id) != r.content_hash()]
+        incoming = {r.id for r in records}
+        removed = sorted(set(stored) - incoming) if prune else []
+        return changed, removed, len(records) - len(changed)
+
+    def ingest(
+        self,
+        records: Sequence[Record],
+        prune: bool = False,
+        progress: Progress | None = None,
+        batch_chunks: int = 256,
+    ) -> IngestReport:
+        """Writes new and changed records; with ``prune``, deletes records not given."""
+        started = time.perf_counter()
+        stored = {rid for rid, _ in self.vectors.first_chunks()}
+        changed, removed, unchanged = self.plan(records, prune)
+        report = IngestReport(unchanged=unchanged, removed=len(removed))
+        report.added = sum(1 for r in changed if r.id not in stored)
+        report.updated = len(changed) - report.added
+        if changed or removed:
+            self.vectors.bump_revision()  # marks the keyword side stale before any write
+            self.vectors.delete_records(removed)
+            for batch in self._batches(changed, batch_chunks):
+                chunks = [c for _, cs in batch for c in cs]
+                self.vectors.delete_records([r.id for r, _ in batch if r.id in stored])
+                self.vectors.add(
+                    [c.id for c in chunks], [c.text for c in chunks], self._metadatas(batch)
+                )
+                report.chunks_embedded += len(chunks)
+                if progress:
+                    progress(len(batch), len(chunks))
+            self.vectors.bump_revision()
+        self.keyword(refresh=True)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, record_ids: Sequence[str]) -> list[str]:
+        """Deletes the given records; returns the ids that were not in the index."""
+        stored = {rid for rid, _ in self.vectors.first_chunks()}
+        present = [rid for rid in record_ids if rid in stored]
+        if present:
+            self.vectors.bump_revision()
+            self.vectors.delete_records(present)
+            self.vectors.bump_revision()
+            self.keyword(refresh=True)
+        return [rid for rid in record_ids if rid not in stored]
+
+    def _batches(
+        self, records: Sequence[Record], batch_chunks: int
+    ) -> Iterator[list[tuple[Record, list[Chunk]]]]:
+        """Whole records per batch, so an interrupted ingest never leaves a record half-written."""
+        batch: list[tuple[Record, list[Chunk]]] = []
+        size = 0
+        for record in records:
+            chunks = self.chunker.chunk(record)
+            batch.append((record, chunks))
+            size += len(chunks)
+            if size >= batch_chunks:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+    @staticmethod
+    def _metadatas(batch: list[tuple[Record, list[Chunk]]]) -> list[Metadata]:
+        out: list[Metadata] = []
+        for record, chunks in batch:
+            digest = record.content_hash()
+            out.extend(chunk_metadata(record, c, len(chunks), digest) for c in chunks)
+        return out
+
+    # reading
+    def keyword(self, refresh: bool = False) -> KeywordIndex:
+        """The BM25 side, rebuilt from Chroma whenever the collection's revision moved."""
+        now = time.monotonic()
+        if self._keyword is not None and not refresh and now - self._checked_at < _REVISION_TTL_S:
+            return self._keyword
+        revision = self.vectors.revision
+        self._checked_at = now
+        if self._keyword is None or self._keyword.revision != revision:
+            saved = KeywordIndex.load(self.keyword_dir)
+            if saved is None or saved.revision != revision:
+                saved = KeywordIndex.build(self._rows(), revision)
+                saved.save(self.keyword_dir)
+            self._keyword = saved
+        return self._keyword
+
+    def _rows(self) -> Iterator[tuple[str, str, dict[str, object]]]:
+        for ids, docs, metas in self.vectors.all_chunks():
+            yield from zip(ids, docs, metas, strict=True)
+
+    def record(self, record_id: str) -> Record | None:
+        hits = self.vectors.fetch([f"{record_id}::0"])
+        hit = hits.get(f"{record_id}::0")
+        return record_from_metadata(hit.metadata) if hit else None
+
+    def specialties(self) -> list[str]:
+        return sorted({s for s in self.keyword().distinct_specialties() if s})
+
+    def stats(self) -> ArchiveStats:
+        stats = ArchiveStats(
+            records=0,
+            chunks=self.vectors.count(),
+            backend=self.backend,
+            revision=self.vectors.revision,
+        )
+        for _, meta in self.vectors.first_chunks():
+            stats.records += 1
+            stats.by_specialty[str(meta.get("specialty", "(none)"))] += 1
+            stats.by_dataset[str(meta.get("dataset", "(none)"))] += 1
+        roots = [self.settings.home] if self.settings.chroma_url is None else [self.keyword_dir]
+        stats.disk_bytes = sum(
+            p.stat().st_size
+            for root in roots
+            if root.exists()
+            for p in root.rglob("*")
+            if p.is_file()
+        )
+        return stats

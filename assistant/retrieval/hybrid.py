@@ -1,0 +1,182 @@
+"""Hybrid retrieval: dense (Chroma HNSW) and BM25 candidates, fused by reciprocal rank,
+grouped per record (at most ``max_chunks_per_record`` passages each) and diversified by
+maximal marginal relevance over the records' vectors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.index import Archive
+from assistant.index.chroma import Hit
+from assistant.index.keyword import KeywordFilter
+from assistant.index.metadata import date_ord
+from assistant.retrieval.sources import Filters, Passage, Source
+
+Mode = Literal["hybrid", "dense", "keyword"]
+
+
+class Retriever(Protocol):
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Source]: ...
+
+
+class UnknownFilterValue(ValueError):
+    """A filter names a specialty or dataset that no record has."""
+
+
+@dataclass
+class _Candidate:
+    hit: Hit
+    score: float = 0.0
+    dense: float | None = None
+    keyword: float | None = None
+
+
+class HybridRetriever:
+    """The archive's retriever (``mode`` selects one side alone, for comparisons)."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        settings: Settings | None = None,
+        mode: Mode = "hybrid",
+        diversify: bool = True,
+    ) -> None:
+        settings = settings or archive.settings
+        self.archive = archive
+        self.mode = mode
+        self.diversify = diversify
+        self.candidates = settings.retrieval_candidates
+        self.rrf_k = settings.rrf_k
+        self.mmr_lambda = settings.mmr_lambda
+        self.max_chunks = settings.max_chunks_per_record
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Source]:
+        query = query.strip()
+        if not query or k < 1:
+            return []
+        filters = filters or Filters()
+        n = max(self.candidates, k * 4)
+        pool: dict[str, _Candidate] = {}
+        keyword = self.archive.keyword()
+        specialties = self._specialties(filters.specialty)
+        dataset = self._dataset(filters.dataset)
+        if self.mode != "keyword":
+            vector = self.archive.embedder.embed_one(query)
+            where = _where(filters, specialties, dataset)
+            for rank, hit in enumerate(self.archive.vectors.query(vector, n, where)):
+                cand = pool.setdefault(hit.id, _Candidate(hit))
+                cand.dense = 1.0 - (hit.distance or 0.0)
+                cand.score += 1.0 / (self.rrf_k + rank + 1)
+        if self.mode != "dense":
+            where_kw = KeywordFilter(
+                specialties=specialties,
+                dataset=dataset,
+                date_from=date_ord(filters.date_from),
+                date_to=date_ord(filters.date_to),
+                exclude_records=filters.exclude_ids,
+            )
+            matches = keyword.search(query, n, where_kw)
+            missing = self.archive.vectors.fetch([cid for cid, _ in matches if cid not in pool])
+            for rank, (chunk_id, bm25) in enumerate(matches):
+                if chunk_id not in pool:
+                    if chunk_id not in missing:
+                        continue  # the keyword side is a revision behind; skip the stale chunk
+                    pool[chunk_id] = _Candidate(missing[chunk_id])
+                pool[chunk_id].keyword = bm25
+                pool[chunk_id].score += 1.0 / (self.rrf_k + rank + 1)
+        return self._select(list(pool.values()), k)
+
+    def _select(self, pool: list[_Candidate], k: int) -> list[Source]:
+        by_record: dict[str, list[_Candidate]] = defaultdict(list)
+        for cand in sorted(pool, key=lambda c: -c.score):
+            by_record[str(cand.hit.metadata["record_id"])].append(cand)
+        groups = list(by_record.values())
+        order = self._mmr(groups, k) if self.diversify and len(groups) > 1 else range(len(groups))
+        sources = []
+        for rank, index in enumerate(list(order)[:k], start=1):
+            group = groups[index][: self.max_chunks]
+            passages = tuple(_passage(c) for c in group)
+            sources.append(
+                Source.from_metadata(rank, group[0].score, passages, group[0].hit.metadata)
+            )
+        return sources
+
+    def _mmr(self, groups: list[list[_Candidate]], k: int) -> list[int]:
+        vectors = np.stack([g[0].hit.vector for g in groups])
+        relevance = np.array([g[0].score for g in groups])
+        relevance = relevance / relevance.max()
+        similarity = vectors @ vectors.T
+        chosen: list[int] = [int(np.argmax(relevance))]
+        while len(chosen) < min(k, len(groups)):
+            redundancy = similarity[:, chosen].max(axis=1)
+            value = self.mmr_lambda * relevance - (1 - self.mmr_lambda) * redundancy
+            value[chosen] = -np.inf
+            chosen.append(int(np.argmax(value)))
+        return chosen
+
+    def _specialties(self, wanted: str | None) -> frozenset[str] | None:
+        if not wanted:
+            return None
+        known = self.archive.keyword().distinct_specialties()
+        term = wanted.strip().lower()
+        matches = frozenset(s for s in known if s and (s.lower() == term or term in _parts(s)))
+        if not matches:
+            names = sorted({p for s in known for p in _parts(s, keep_case=True)})
+            raise UnknownFilterValue(
+                f"No record has the specialty {wanted!r}. Known specialties: {', '.join(names)}"
+            )
+        return matches
+
+    def _dataset(self, wanted: str | None) -> str | None:
+        if not wanted:
+            return None
+        known = self.archive.keyword().distinct_datasets()
+        for name in known:
+            if name.lower() == wanted.strip().lower():
+                return name
+        raise UnknownFilterValue(
+            f"No record is from the dataset {wanted!r}. Known datasets: {', '.join(sorted(known))}"
+        )
+
+
+def _parts(specialty: str, keep_case: bool = False) -> list[str]:
+    parts = [p.strip() for p in specialty.split("/") if p.strip()]
+    return parts if keep_case else [p.lower() for p in parts]
+
+
+def _passage(c: _Candidate) -> Passage:
+    start = int(c.hit.metadata.get("passage_start", 0))
+    return Passage(
+        chunk_id=c.hit.id,
+        text=c.hit.text[start:],
+        kind=str(c.hit.metadata.get("kind", "")),
+        score=c.score,
+        dense=c.dense,
+        keyword=c.keyword,
+    )
+
+
+def _where(
+    filters: Filters, specialties: frozenset[str] | None, dataset: str | None
+) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if specialties is not None:
+        clauses.append({"specialty": {"$in": sorted(specialties)}})
+    if dataset:
+        clauses.append({"dataset": dataset})
+    if filters.date_from:
+        clauses.append({"date_ord": {"$gte": date_ord(filters.date_from)}})
+    if filters.date_to:
+        clauses.append({"date_ord": {"$lte": date_ord(filters.date_to)}})
+        clauses.append({"date_ord": {"$gt": 0}})
+    if filters.exclude_ids:
+        clauses.append({"record_id": {"$nin": sorted(filters.exclude_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

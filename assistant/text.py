@@ -1,0 +1,82 @@
+"""Sentence segmentation for medical prose, shared by chunking and the draft checks.
+
+No library in the stack segments sentences offline (NLTK and spaCy need downloaded
+models; langchain's splitters cut on characters), so this is a small rule-based splitter:
+lines are units, and within a line a sentence ends at ``.``, ``!`` or ``?`` followed by
+a capital, a digit or an opening bracket — except after abbreviations (``Dr.``, ``e.g.``),
+initials and list numbers. Inline bullets (``…: - Fever. - Cough.``) start new sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_ABBREVIATION_WORDS = """
+dr mr mrs ms prof st vs etc approx fig no nos e.g i.e al jr sr dept inc ltd co mt ft oz lb lbs
+min max mg mcg ml dl kg cm mm u.s u.k ph vol ref jan feb mar apr jun jul aug sept oct nov dec
+"""
+ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_BULLET = re.compile(r"(?<=[.:;!?])\s+[-•*]\s+(?=\S)")
+_WORD_BEFORE = re.compile(r"(\S+?)[.!?]+[\"')\]]*$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of ``text``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    for line_start, line in _lines(text):
+        start = 0
+        for cut_start, cut_end in _cuts(line):
+            _append(spans, line_start, line, start, cut_start)
+            start = cut_end
+        _append(spans, line_start, line, start, len(line))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, in order."""
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        yield offset, line.rstrip("\r\n")
+        offset += len(line)
+
+
+def _cuts(line: str) -> Iterator[tuple[int, int]]:
+    """(end of sentence, start of next) pairs inside one line."""
+    cuts = [(m.start(), m.end()) for m in _BULLET.finditer(line)]
+    for match in _END.finditer(line):
+        head = line[: match.start() + len(match.group().rstrip())]
+        if not _is_abbreviation(head):
+            end = match.start() + len(match.group().rstrip())
+            cuts.append((end, match.end()))
+    cuts.sort()
+    last = -1
+    for cut in cuts:
+        if cut[0] > last:
+            last = cut[1]
+            yield cut
+
+
+def _is_abbreviation(head: str) -> bool:
+    match = _WORD_BEFORE.search(head)
+    if match is None:
+        return False
+    word = match.group(1).lstrip("(\"'[").lower()
+    if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return True
+    # a list number at the start of a line: "1. Dystrophic calcification"
+    return word.isdigit() and head[: match.start()].strip() == ""
+
+
+def _append(spans: list[tuple[int, int]], base: int, line: str, start: int, end: int) -> None:
+    piece = line[start:end]
+    stripped = piece.strip()
+    if not stripped or not any(ch.isalnum() for ch in stripped):
+        return
+    lead = len(piece) - len(piece.lstrip())
+    spans.append((base + start + lead, base + start + lead + len(stripped)))
