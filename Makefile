@@ -41,8 +41,9 @@ quality: $(STAMP)
 	$(BIN)/assistant eval retrieval
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_embeddings.py
-	$(BIN)/python bench/bench_query.py
+	$(BIN)/python -m bench.bench_embeddings
+	$(BIN)/python -m bench.bench_ingest
+	$(BIN)/python -m bench.bench_query
 
 clean:
 	rm -rf $(VENV) .assistant .pytest_cache .mypy_cache .ruff_cache

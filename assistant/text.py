@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 _ABBREVIATION_WORDS = """
-dr mr mrs ms prof st vs etc approx fig no nos e.g i.e al jr sr dept inc ltd co mt ft oz lb lbs
-min max mg mcg ml dl kg cm mm u.s u.k ph vol ref jan feb mar apr jun jul aug sept oct nov dec
+dr mr mrs ms prof st vs etc approx fig e.g i.e al jr sr dept inc ltd co mt vol ref u.s u.k
+jan feb mar apr jun jul aug sept oct nov dec
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -69,8 +69,10 @@ def _is_abbreviation(head: str) -> bool:
     word = match.group(1).lstrip("(\"'[").lower()
     if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return True
-    # a list number at the start of a line: "1. Dystrophic calcification"
-    return word.isdigit() and head[: match.start()].strip() == ""
+    # a list number at the start of a line ("1. Dystrophic calcification") or inline after
+    # a sentence or a colon ("Hello: 1. Fibromas do not … calves. 2. Due to …")
+    before = head[: match.start()].rstrip()
+    return word.isdigit() and (before == "" or before[-1] in ".:;!?")
 
 
 def _append(spans: list[tuple[int, int]], base: int, line: str, start: int, end: int) -> None:

@@ -21,7 +21,7 @@ from assistant.config import Settings
 from assistant.corpus.record import Record
 from assistant.embeddings import LangChainEmbeddings, MiniLMEmbedder
 from assistant.index.chroma import ChromaIndex, open_client
-from assistant.index.chunking import Chunk, Chunker
+from assistant.index.chunking import CHUNKER_VERSION, Chunk, Chunker
 from assistant.index.keyword import KeywordIndex
 from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
 
@@ -69,6 +69,11 @@ class Archive:
         self.vectors = ChromaIndex(
             client or open_client(settings), settings.collection, LangChainEmbeddings(self.embedder)
         )
+        # what, besides a record's content, decides its chunks and vectors: a change re-embeds
+        self.recipe = (
+            f"{self.embedder.model_name}|{CHUNKER_VERSION}|{settings.chunk_tokens}"
+            f"|{settings.chunk_overlap_sentences}"
+        )
         self._keyword: KeywordIndex | None = None
         self._checked_at = 0.0
 
@@ -93,7 +98,7 @@ class Archive:
     ) -> tuple[list[Record], list[str], int]:
         """(records to embed, record ids to delete, unchanged count)."""
         stored = {rid: str(meta.get("content_hash")) for rid, meta in self.vectors.first_chunks()}
-        changed = [r for r in records if stored.get(r.id) != r.content_hash()]
+        changed = [r for r in records if stored.get(r.id) != self.content_hash(r)]
         incoming = {r.id for r in records}
         removed = sorted(set(stored) - incoming) if prune else []
         return changed, removed, len(records) - len(changed)
@@ -156,11 +161,14 @@ class Archive:
         if batch:
             yield batch
 
-    @staticmethod
-    def _metadatas(batch: list[tuple[Record, list[Chunk]]]) -> list[Metadata]:
+    def content_hash(self, record: Record) -> str:
+        """The record's content and the index recipe: equal hashes mean nothing to re-embed."""
+        return hashlib.sha256(f"{record.content_hash()}|{self.recipe}".encode()).hexdigest()[:32]
+
+    def _metadatas(self, batch: list[tuple[Record, list[Chunk]]]) -> list[Metadata]:
         out: list[Metadata] = []
         for record, chunks in batch:
-            digest = record.content_hash()
+            digest = self.content_hash(record)
             out.extend(chunk_metadata(record, c, len(chunks), digest) for c in chunks)
         return out
 

@@ -16,6 +16,7 @@ from assistant.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP], counted once per chunk
+CHUNKER_VERSION = 2  # bump when chunking changes: stored records are then re-chunked
 
 
 @dataclass(frozen=True)
@@ -49,20 +50,18 @@ class Chunker:
 
     def chunk(self, record: Record) -> list[Chunk]:
         title = record.display_title
-        head_count = len(_question_block(record))
-        pieces = self._fitted(
-            [*_question_block(record), *split_sentences(record.long_explanation or "")]
-        )
         title_tokens = self._sizes([title])[0]
-        # _fitted keeps the order, and question sentences are never longer after fitting
-        head = [p for p in pieces if p[2] < head_count]
-        body = [p for p in pieces if p[2] >= head_count]
+        prefix = f"{title}\n" if title_tokens <= self.max_tokens // 4 else ""
+        budget = self.max_tokens - (title_tokens + 1 if prefix else 0)
+        # every piece must fit the budget of the chunks it goes into, title line included
+        head = self._fitted(_question_block(record), self.max_tokens - _SPECIAL_TOKENS)
+        body = self._fitted(
+            split_sentences(record.long_explanation or ""), budget - _SPECIAL_TOKENS
+        )
 
         chunks: list[Chunk] = []
         for group in _pack(head, self.max_tokens, overlap=0):
             chunks.append(Chunk(record.id, len(chunks), "question", "\n".join(group)))
-        prefix = f"{title}\n" if title_tokens <= self.max_tokens // 4 else ""
-        budget = self.max_tokens - (title_tokens + 1 if prefix else 0)
         for group in _pack(body, budget, overlap=self.overlap):
             text = prefix + " ".join(group)
             chunks.append(Chunk(record.id, len(chunks), "explanation", text, len(prefix)))
@@ -71,30 +70,41 @@ class Chunker:
     def _sizes(self, texts: Sequence[str]) -> list[int]:
         return [n - _SPECIAL_TOKENS for n in self.count_tokens(texts)] if texts else []
 
-    def _fitted(self, sentences: list[str]) -> list[tuple[str, int, int]]:
-        """(piece, tokens, sentence number): sentences over the budget cut into word windows."""
-        limit = self.max_tokens - _SPECIAL_TOKENS - 32  # room for a title line
-        out: list[tuple[str, int, int]] = []
-        for number, (sentence, size) in enumerate(
-            zip(sentences, self._sizes(sentences), strict=True)
-        ):
+    def _fitted(self, sentences: list[str], limit: int) -> list[tuple[str, int]]:
+        """(piece, tokens): sentences over ``limit`` tokens cut into runs of whole words."""
+        out: list[tuple[str, int]] = []
+        for sentence, size in zip(sentences, self._sizes(sentences), strict=True):
             if size <= limit:
-                out.append((sentence, size, number))
-                continue
-            words = sentence.split()
-            step = max(1, int(len(words) * limit * 0.8 / size))
-            windows = [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
-            out.extend((w, n, number) for w, n in zip(windows, self._sizes(windows), strict=True))
+                out.append((sentence, size))
+            else:
+                out.extend(self._windows(sentence, limit))
         return out
 
+    def _windows(self, sentence: str, limit: int) -> list[tuple[str, int]]:
+        """Greedy runs of words of at most ``limit`` tokens, counted word by word (word-piece
+        counts add up over whitespace-joined words). A single word over ``limit`` stays whole."""
+        words = sentence.split()
+        windows: list[tuple[str, int]] = []
+        current: list[str] = []
+        used = 0
+        for word, size in zip(words, self._sizes(words), strict=True):
+            if current and used + size > limit:
+                windows.append((" ".join(current), used))
+                current, used = [], 0
+            current.append(word)
+            used += size
+        if current:
+            windows.append((" ".join(current), used))
+        return windows
 
-def _pack(pieces: list[tuple[str, int, int]], budget: int, overlap: int) -> list[list[str]]:
+
+def _pack(pieces: list[tuple[str, int]], budget: int, overlap: int) -> list[list[str]]:
     """Greedy packing; the last ``overlap`` pieces of a chunk open the next one."""
     limit = budget - _SPECIAL_TOKENS
     groups: list[list[str]] = []
     current: list[tuple[str, int]] = []
     used = 0
-    for piece, size, _ in pieces:
+    for piece, size in pieces:
         if current and used + size > limit:
             groups.append([s for s, _ in current])
             current = current[-overlap:] if overlap else []

@@ -1,0 +1,19 @@
+"""The ``assistant`` command line: typer commands over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import archive, evaluate, search
+
+app = typer.Typer(
+    name="assistant",
+    help="Draft patient-friendly explanations from the site's archive of doctor replies.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.command()(archive.ingest)
+app.command()(archive.remove)
+app.command()(archive.stats)
+app.command()(search.search)
+app.add_typer(evaluate.app, name="eval")

@@ -1,0 +1,53 @@
+"""What every command shares: the console, settings, opening the archive, and clean errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import typer
+from rich.console import Console
+
+from assistant.config import Settings
+from assistant.corpus import CorpusError
+from assistant.index import Archive, IndexUnavailable
+from assistant.retrieval import UnknownFilterValue
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turns expected failures into a one-paragraph message and exit code 1."""
+    try:
+        yield
+    except (CorpusError, IndexUnavailable, UnknownFilterValue) as exc:
+        errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def open_archive(config: Settings) -> Archive:
+    with handled(), console.status("Opening the index…"):
+        return Archive(config)
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.replace("/", "-"))
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date like 2022-03-24", param_hint=option
+        ) from None
+
+
+def shorten(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,1 @@
+"""Measuring the product: retrieval quality now, draft accuracy later."""

@@ -1,0 +1,142 @@
+"""Shared fixtures: the real embedder, a real Chroma server, and indexed archives.
+
+Every index test runs twice: against embedded Chroma (PersistentClient under a temporary
+ASSISTANT_HOME) and against a real ``chroma run`` server started here on localhost.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import Record, load
+from assistant.embeddings import MiniLMEmbedder
+from assistant.index import Archive
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+PAGE = DATA / "site_page_example.txt"
+CALF_QUERY = "calcified lump under the skin of my calf"
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def chroma_executable() -> str:
+    found = Path(sys.executable).with_name("chroma")
+    return str(found) if found.exists() else (shutil.which("chroma") or "chroma")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server (`chroma run`) on a free localhost port, for the whole session."""
+    port = free_port()
+    path = tmp_path_factory.mktemp("chroma-server")
+    log = (path / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            chroma_executable(),
+            "run",
+            "--path",
+            str(path / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"chroma server did not start: {(path / 'server.log').read_text()}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="session")
+def page_record() -> Record:
+    (record,) = load(PAGE, format="pages").records
+    return record
+
+
+@pytest.fixture(scope="session")
+def medquad_sample() -> list[Record]:
+    """240 MedQuAD records drawn across all NIH sources, plus every other record of their foci."""
+    records = load(DATA / "medquad.jsonl.gz").records
+    rng = random.Random(7)
+    foci = sorted({r.focus for r in rng.sample(records, 60) if r.focus})
+    chosen = [r for r in records if r.focus in foci]
+    return chosen[:240]
+
+
+@pytest.fixture(scope="session", params=["embedded", "server"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def make_settings(
+    backend: str, home: Path, request: pytest.FixtureRequest, collection: str
+) -> Settings:
+    url = request.getfixturevalue("chroma_server") if backend == "server" else None
+    return Settings(home=home, chroma_url=url, collection=collection)
+
+
+@pytest.fixture(scope="session")
+def archive(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: MiniLMEmbedder,
+    medquad_sample: list[Record],
+    page_record: Record,
+) -> Archive:
+    """A shared, read-only archive: the MedQuAD sample and the site page, indexed."""
+    home = tmp_path_factory.mktemp(f"home-{backend}")
+    archive = Archive(make_settings(backend, home, request, "shared"), embedder=embedder)
+    archive.ingest([*medquad_sample, page_record])
+    return archive
+
+
+@pytest.fixture
+def fresh_archive(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, embedder: MiniLMEmbedder
+) -> Archive:
+    """An empty archive of its own (a new collection) that a test may change."""
+    name = f"t{time.monotonic_ns()}"
+    return Archive(make_settings(backend, tmp_path / "home", request, name), embedder=embedder)
