@@ -7,8 +7,9 @@ nothing here touches the disk or the network at import time.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,11 +46,29 @@ class Settings(BaseSettings):
     mmr_lambda: float = Field(default=0.7, ge=0.0, le=1.0)
     max_chunks_per_record: int = Field(default=2, ge=1, le=10)
 
+    # drafting and the language model (any OpenAI-compatible endpoint)
+    drafter: Literal["composer", "llm"] = Field(
+        default="composer", description="composer: grounded, no LLM; llm: the model below"
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint, e.g. https://api.openai.com/v1; "
+        "unset: the local small demo model (llama.cpp), started on demand",
+    )
+    llm_model: str = "smollm2-135m-instruct"
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    llm_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_tokens: int = Field(default=900, ge=16, le=16_000)
+    llm_threads: int = Field(default=2, ge=1, description="CPU threads of the local model")
+    strict_grounding: bool = Field(default=False, description="drop unsupported sentences")
+
     log_patient_text: bool = Field(
         default=False, description="Write patient questions into logs (off: logs carry ids only)."
     )
 
-    @field_validator("chroma_url")
+    @field_validator("chroma_url", "llm_base_url")
     @classmethod
     def _strip_url(cls, value: str | None) -> str | None:
         return value.strip().rstrip("/") or None if value else None

@@ -38,14 +38,16 @@ def main() -> None:
     ).records
     load_s = time.perf_counter() - started
     archive = Archive(settings)
-    first = archive.ingest(records)
-    second = archive.ingest(records)
 
+    # the floor: the model alone on a sample of the same chunks, measured before the ingest
     sample = random.Random(3).sample(records, min(300, len(records)))
     chunks = [c.text for r in sample for c in archive.chunker.chunk(r)]
     t0 = time.perf_counter()
     archive.embedder.embed(chunks)
     bare = (time.perf_counter() - t0) / len(chunks)
+
+    first = archive.ingest(records)
+    second = archive.ingest(records)
 
     table = Table(title=f"Ingest of {len(records):,} records")
     for column in ("step", "seconds", "chunks embedded", "chunks/s"):
@@ -70,7 +72,8 @@ def main() -> None:
     console.print(table)
     if first.chunks_embedded:
         console.print(
-            f"embedding share of ingest time: {bare * first.chunks_embedded / first.seconds:.0%}; "
+            f"ingest throughput / bare embedding throughput: "
+            f"{bare * first.chunks_embedded / first.seconds:.2f}; "
             f"re-ingest / first ingest: {second.seconds / first.seconds:.3f}"
         )
 

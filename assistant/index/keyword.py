@@ -97,7 +97,7 @@ class KeywordIndex:
             return []
         k = min(n, len(self.chunk_ids))
         rows, scores = self.bm25.retrieve(
-            tokens, k=k, show_progress=False, n_threads=1, weight_mask=mask
+            tokens, k=k, show_progress=False, n_threads=0, weight_mask=mask
         )
         return [
             (self.chunk_ids[int(r)], float(s))

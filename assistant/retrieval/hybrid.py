@@ -68,8 +68,13 @@ class HybridRetriever:
         dataset = self._dataset(filters.dataset)
         if self.mode != "keyword":
             vector = self.archive.embedder.embed_one(query)
-            where = _where(filters, specialties, dataset)
-            for rank, hit in enumerate(self.archive.vectors.query(vector, n, where)):
+            where, drop = _where(filters, specialties, dataset)
+            # a few excluded records are dropped here: as a Chroma filter, "$nin" turns
+            # every query into a scan of the whole collection's metadata
+            extra = self.max_chunks * 8 * len(drop)
+            hits = self.archive.vectors.query(vector, n + extra, where)
+            hits = [h for h in hits if h.metadata.get("record_id") not in drop][:n]
+            for rank, hit in enumerate(hits):
                 cand = pool.setdefault(hit.id, _Candidate(hit))
                 cand.dense = 1.0 - (hit.distance or 0.0)
                 cand.score += 1.0 / (self.rrf_k + rank + 1)
@@ -111,7 +116,8 @@ class HybridRetriever:
         vectors = np.stack([g[0].hit.vector for g in groups])
         relevance = np.array([g[0].score for g in groups])
         relevance = relevance / relevance.max()
-        similarity = vectors @ vectors.T
+        # einsum, not a BLAS call: a tiny product, and BLAS threads wait on the ONNX ones
+        similarity = np.einsum("id,jd->ij", vectors, vectors)
         chosen: list[int] = [int(np.argmax(relevance))]
         while len(chosen) < min(k, len(groups)):
             redundancy = similarity[:, chosen].max(axis=1)
@@ -162,9 +168,13 @@ def _passage(c: _Candidate) -> Passage:
     )
 
 
+_CLIENT_SIDE_EXCLUDES = 20
+
+
 def _where(
     filters: Filters, specialties: frozenset[str] | None, dataset: str | None
-) -> dict[str, Any] | None:
+) -> tuple[dict[str, Any] | None, frozenset[str]]:
+    """The Chroma filter, and the excluded records left to drop after the query."""
     clauses: list[dict[str, Any]] = []
     if specialties is not None:
         clauses.append({"specialty": {"$in": sorted(specialties)}})
@@ -175,8 +185,10 @@ def _where(
     if filters.date_to:
         clauses.append({"date_ord": {"$lte": date_ord(filters.date_to)}})
         clauses.append({"date_ord": {"$gt": 0}})
-    if filters.exclude_ids:
-        clauses.append({"record_id": {"$nin": sorted(filters.exclude_ids)}})
+    drop = filters.exclude_ids
+    if len(drop) > _CLIENT_SIDE_EXCLUDES:
+        clauses.append({"record_id": {"$nin": sorted(drop)}})
+        drop = frozenset()
     if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return None, drop
+    return (clauses[0] if len(clauses) == 1 else {"$and": clauses}), drop

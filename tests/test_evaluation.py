@@ -1,0 +1,61 @@
+"""Retrieval quality measurement: the held-out split, the metrics, and the leak guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evaluation.retrieval import HeldOut, evaluate, held_out_split, systems, to_markdown
+from assistant.index import Archive
+from assistant.retrieval import Filters, Source
+
+
+def test_held_out_split_is_reproducible_and_never_relevant_to_itself(archive: Archive) -> None:
+    items = held_out_split(archive, size=30, seed=1)
+    assert len(items) == 30
+    assert items == held_out_split(archive, size=30, seed=1)
+    assert items != held_out_split(archive, size=30, seed=2)
+    for item in items:
+        assert item.relevant and item.record_id not in item.relevant
+        assert all(rid.startswith("medquad:") for rid in item.relevant)
+
+
+def test_metrics_on_the_sample(archive: Archive) -> None:
+    items = held_out_split(archive, size=25, seed=3)
+    rows = [evaluate(name, r, items) for name, r in systems(archive).items()]
+    for row in rows:
+        for value in (row.recall_at_5, row.recall_at_10, row.mrr_at_10, row.hit_at_10):
+            assert 0.0 <= value <= 1.0
+        assert row.recall_at_5 <= row.recall_at_10
+        assert row.hit_at_10 >= row.mrr_at_10
+    # on a small index every system finds a same-focus record for most questions
+    assert all(row.hit_at_10 > 0.6 for row in rows)
+    table = to_markdown(rows, len(items), 100, 400)
+    assert table.count("\n| ") == 2 + len(rows) and "recall@10" in table
+
+
+class FakeLeakyRetriever:
+    """Ignores exclude_ids: the harness must refuse its results."""
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Source]:
+        return [Source(rank=1, record_id="medquad:x", score=1.0, passages=())]
+
+
+def test_a_leak_is_refused() -> None:
+    item = HeldOut("medquad:x", "What is X?", frozenset({"medquad:y"}))
+    with pytest.raises(AssertionError, match="leaked"):
+        evaluate("leaky", FakeLeakyRetriever(), [item])
+
+
+class FakePerfectRetriever:
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Source]:
+        return [Source(rank=i + 1, record_id=f"r{i}", score=1.0, passages=()) for i in range(k)]
+
+
+def test_metric_arithmetic() -> None:
+    # relevant r1 (rank 2) and r7 (rank 8), plus one never retrieved
+    item = HeldOut("q", "?", frozenset({"r1", "r7", "zz"}))
+    row = evaluate("perfect-ish", FakePerfectRetriever(), [item])
+    assert row.recall_at_5 == pytest.approx(1 / 3)
+    assert row.recall_at_10 == pytest.approx(2 / 3)
+    assert row.mrr_at_10 == pytest.approx(1 / 2)
+    assert row.hit_at_10 == 1.0
