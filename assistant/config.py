@@ -61,7 +61,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_tokens: int = Field(default=900, ge=16, le=16_000)
-    llm_threads: int = Field(default=2, ge=1, description="CPU threads of the local model")
+    llm_threads: int = Field(
+        default=1, ge=1, description="CPU threads of the local model (1 is steadiest on 2 cores)"
+    )
     strict_grounding: bool = Field(default=False, description="drop unsupported sentences")
 
     log_patient_text: bool = Field(

@@ -23,6 +23,7 @@ from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
+from assistant.llm import LocalModelServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -105,7 +106,15 @@ def medquad_sample() -> list[Record]:
     return chosen[:240]
 
 
-@pytest.fixture(scope="session", params=["embedded", "server"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Index tests run on both backends; tests marked ``embedded_only`` on embedded Chroma."""
+    if "backend" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("embedded_only")
+        backends = ["embedded"] if only else ["embedded", "server"]
+        metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -140,3 +149,22 @@ def fresh_archive(
     """An empty archive of its own (a new collection) that a test may change."""
     name = f"t{time.monotonic_ns()}"
     return Archive(make_settings(backend, tmp_path / "home", request, name), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModelServer]:
+    """ONE real llama.cpp server with the small demo model (SmolLM2-135M) for the session.
+
+    One thread: on a shared 2-core machine, llama.cpp's two spinning threads stall for seconds
+    whenever another process takes a core; one thread is as fast for a 135M model.
+    """
+    home = tmp_path_factory.mktemp("llm-home")
+    server = LocalModelServer(Settings(home=home, llm_base_url=None, llm_threads=1)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def llm_server(local_llm: LocalModelServer) -> str:
+    """The base URL (``http://127.0.0.1:PORT/v1``) of the session's local llama.cpp server."""
+    return local_llm.base_url

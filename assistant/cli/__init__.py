@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import archive, evaluate, search
+from assistant.cli import archive, draft, evaluate, llm, search
 
 app = typer.Typer(
     name="assistant",
@@ -16,4 +16,6 @@ app.command()(archive.ingest)
 app.command()(archive.remove)
 app.command()(archive.stats)
 app.command()(search.search)
+app.command()(draft.draft)
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(llm.app, name="llm")

@@ -11,7 +11,9 @@ from rich.console import Console
 
 from assistant.config import Settings
 from assistant.corpus import CorpusError
+from assistant.drafting.llm import DraftingError
 from assistant.index import Archive, IndexUnavailable
+from assistant.llm.client import LLMUnavailable
 from assistant.retrieval import UnknownFilterValue
 
 console = Console()
@@ -27,7 +29,13 @@ def handled() -> Iterator[None]:
     """Turns expected failures into a one-paragraph message and exit code 1."""
     try:
         yield
-    except (CorpusError, IndexUnavailable, UnknownFilterValue) as exc:
+    except (
+        CorpusError,
+        IndexUnavailable,
+        UnknownFilterValue,
+        LLMUnavailable,
+        DraftingError,
+    ) as exc:
         errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
 

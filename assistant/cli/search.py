@@ -52,7 +52,11 @@ def search(
     if question.strip():
         _answer(retriever, question, k, filters, as_json)
     while interactive:
-        asked = typer.prompt("\nQuestion (empty to quit)", default="", show_default=False)
+        try:
+            asked = typer.prompt("\nQuestion (empty to quit)", default="", show_default=False)
+        except (typer.Abort, EOFError):  # end of input, or Ctrl-C / Ctrl-D
+            console.print()
+            break
         if not asked.strip():
             break
         _answer(retriever, asked, k, filters, as_json)

@@ -1,0 +1,99 @@
+"""What every drafter does around the writing itself: retrieve sources, and build the page's
+Similar Q&A and Related FAQ lists from them."""
+
+from __future__ import annotations
+
+from assistant.corpus.record import RelatedFAQ, SimilarQA
+from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
+from assistant.retrieval import Filters, Retriever, Source
+from assistant.text import split_sentences
+
+SOURCES = 6  # cited sources per draft
+SIMILAR = 4  # "Similar Q&A" entries, as on the site
+RELATED = 10  # "Related FAQ" topics, as on the site
+_POOL = 14  # retrieved once, for all three lists
+
+
+def retrieve(retriever: Retriever, request: DraftRequest) -> list[Source]:
+    """One retrieval for the draft; the doctor's reply sharpens the query."""
+    query = request.question if not request.reply else f"{request.question}\n{request.reply}"
+    return retriever.search(query, _POOL, Filters(exclude_ids=request.exclude_ids))
+
+
+def assemble(
+    request: DraftRequest,
+    pool: list[Source],
+    sources: list[Source],
+    sections: list[Section],
+    provenance: Provenance,
+) -> Draft:
+    """The draft around its sections: title, sources, Similar Q&A and Related FAQ."""
+    similar = similar_qa(pool)
+    return Draft(
+        request=request,
+        title=draft_title(request, topic_of(request, pool[:SOURCES])),
+        sections=sections,
+        sources=sources,
+        similar_qa=similar,
+        related_faq=related_faq(pool, similar),
+        provenance=provenance,
+    )
+
+
+def timings(started: float, retrieved: float, done: float) -> dict[str, float]:
+    """Milliseconds spent retrieving and drafting, from ``time.perf_counter`` marks."""
+    return {"retrieval": 1000 * (retrieved - started), "drafting": 1000 * (done - retrieved)}
+
+
+def similar_qa(pool: list[Source]) -> list[SimilarQA]:
+    return [
+        SimilarQA(
+            title=s.display_title,
+            question_snippet=_snippet(s.question, 200),
+            doctor=s.doctor,
+            specialty=s.specialty,
+            reply_snippet=_snippet(s.reply or s.passage, 220),
+            record_id=s.record_id,
+        )
+        for s in pool[:SIMILAR]
+    ]
+
+
+def related_faq(pool: list[Source], similar: list[SimilarQA]) -> list[RelatedFAQ]:
+    """Distinct topics of the wider pool (the focus, else the title), with their specialty."""
+    seen = {q.title.lower() for q in similar}
+    topics: list[RelatedFAQ] = []
+    for s in pool:
+        topic = (s.focus or s.title or "").strip()
+        if topic and topic.lower() not in seen:
+            seen.add(topic.lower())
+            topics.append(RelatedFAQ(topic=topic, specialty=s.specialty))
+    return topics[:RELATED]
+
+
+def topic_of(request: DraftRequest, sources: list[Source]) -> str | None:
+    """The request's title, or the focus two of the top three sources agree on."""
+    if request.title:
+        return request.title
+    foci = [(s.focus or s.title or "").strip() for s in sources[:3]]
+    for focus in foci:
+        if focus and sum(f.lower() == focus.lower() for f in foci) >= 2:
+            return focus
+    return None
+
+
+def draft_title(request: DraftRequest, topic: str | None) -> str:
+    """The request's title, "Understanding <topic>", or the question's first sentence."""
+    if request.title:
+        return request.title
+    if topic:
+        return f"Understanding {topic}"
+    first = (split_sentences(request.question) or [request.question])[0]
+    return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "..."
+
+
+def _snippet(text: str | None, width: int) -> str | None:
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width].rsplit(" ", 1)[0] + "..."

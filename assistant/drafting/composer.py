@@ -1,0 +1,275 @@
+"""The grounded composer: a draft built only from sentences of the doctor's reply and of the
+retrieved past answers, each cited, ordered into the sections of a "More Info" page.
+
+It needs no LLM and is deterministic. It never states what no source states: every sentence
+is copied verbatim from the reply or from a cited source, except the short connecting lines
+of ``prompts/composer.toml`` (origin ``template``) and, for red-flag questions, the
+escalation paragraph of the red-flag list.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+
+from assistant.checks.redflags import detect_red_flags
+from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
+from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.embeddings import MiniLMEmbedder
+from assistant.prompts import Prompt, load_prompt
+from assistant.retrieval import Retriever, Source
+from assistant.text import split_sentences
+
+# Sections of the explanation, in page order, and the cues that put a sentence in one.
+TOPICS: dict[str, re.Pattern[str]] = {
+    "causes": re.compile(
+        r"\b(caus\w*|due to|result\w* (of|from)|risk factors?|trigger\w*)\b", re.I
+    ),
+    "symptoms": re.compile(r"\b(symptoms?|signs?|pain(ful)?|swell\w*|itch\w*|fever)\b", re.I),
+    "diagnosis": re.compile(
+        r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
+    ),
+    "treatment": re.compile(
+        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*)\b", re.I
+    ),
+    "outlook": re.compile(
+        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*)\b", re.I
+    ),
+}
+SEEK_CARE = re.compile(
+    r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
+    r"call (911|your|a)|emergency|contact your|talk (to|with) your (doctor|health)|"
+    r"get medical|consult\w* (a|your))\b",
+    re.I,
+)
+# Lines that are navigation or boilerplate of the archive's sites, not medical content.
+BOILERPLATE = re.compile(
+    r"\b(this summary|pdq|see the following|click|read more|these resources|this section|"
+    r"listed below|the links? below|more information|clinicaltrials\.gov|genereviews|"
+    r"the following (organizations|resources)|human phenotype ontology|approximate number of "
+    r"patients|watch the|video|this app|the app)\b|^(hello|hi|dear|thank)",
+    re.I,
+)
+
+
+# Sentences about another patient's own case, or summing up another page.
+CONTEXT_BOUND = re.compile(
+    r"\b(in your case|you (mentioned|described|noted|said)|your (case|mass|lump|situation|"
+    r"results?|report|son|daughter)|your (doctor|physician) (has |had )?(indicated|said|"
+    r"mentioned|advised|classified|recommended)|as you|in summary|in conclusion|"
+    r"to summari[sz]e)\b",
+    re.I,
+)
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+_STEM = Stemmer.Stemmer("english")
+_STOP_WORDS = """
+the and for are with that this from have has was were can may will your you not but what how
+does did its also been being into than then them they their there which who when about more
+most some such very would should could other
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    source: int  # 1-based citation number
+    record_id: str
+
+
+class GroundedComposer:
+    """Composes drafts from retrieved sources; the default drafter when no LLM is configured."""
+
+    name = "grounded-composer"
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        embedder: MiniLMEmbedder,
+        templates: Prompt | None = None,
+        max_sentences: int = 12,
+        max_candidates: int = 40,
+        min_relevance: float = 0.5,
+        mmr_lambda: float = 0.7,
+    ) -> None:
+        self.retriever = retriever
+        self.embedder = embedder
+        self.templates = templates or load_prompt("composer")
+        self.max_sentences = max_sentences
+        self.max_candidates = max_candidates
+        self.min_relevance = min_relevance
+        self.mmr_lambda = mmr_lambda
+
+    def draft(self, request: DraftRequest) -> Draft:
+        started = time.perf_counter()
+        pool = retrieve(self.retriever, request)
+        retrieved = time.perf_counter()
+        chosen, sources = _cited_only(self._choose(request, pool[:SOURCES]), pool[:SOURCES])
+        topic = topic_of(request, pool[:SOURCES])
+        sections = self._sections(request, chosen, topic, len(sources))
+        done = time.perf_counter()
+        return assemble(
+            request,
+            pool,
+            sources,
+            sections,
+            Provenance(
+                drafter=self.name,
+                model="none (no language model)",
+                prompt_name=self.templates.name,
+                prompt_version=self.templates.version,
+                prompt_hash=self.templates.digest,
+                source_ids=tuple(s.record_id for s in sources),
+                timings_ms=timings(started, retrieved, done),
+            ),
+        )
+
+    # choosing sentences
+    def _choose(self, request: DraftRequest, sources: list[Source]) -> list[_Candidate]:
+        candidates = self._candidates(request, sources)
+        if not candidates:
+            return []
+        query = [request.question] + ([request.reply] if request.reply else [])
+        vectors = self.embedder.embed([c.text for c in candidates] + query)
+        cand, targets = vectors[: len(candidates)], vectors[len(candidates) :]
+        relevance = (cand @ targets.T).mean(axis=1)
+        keep = [i for i in np.argsort(-relevance) if relevance[i] >= self.min_relevance]
+        picked: list[int] = []
+        for _ in range(min(self.max_sentences, len(keep))):
+            best, best_value = -1, -np.inf
+            for i in keep:
+                if i in picked:
+                    continue
+                redundancy = float(np.max(cand[picked] @ cand[i])) if picked else 0.0
+                if redundancy > 0.9:
+                    continue  # a near-repeat of a chosen sentence
+                value = self.mmr_lambda * relevance[i] - (1 - self.mmr_lambda) * redundancy
+                if value > best_value:
+                    best, best_value = i, value
+            if best < 0:
+                break
+            picked.append(best)
+        return [candidates[i] for i in picked]
+
+    def _candidates(self, request: DraftRequest, sources: list[Source]) -> list[_Candidate]:
+        """Usable sentences of the sources' replies and matched explanation passages (never
+        of another patient's question), the ``max_candidates`` sharing most words with the
+        request first."""
+        wanted = _words(f"{request.question} {request.reply or ''}")
+        out: list[tuple[float, int, _Candidate]] = []
+        seen = {s.lower() for s in split_sentences(request.reply or "")}  # already in the opening
+        for n, source in enumerate(sources, start=1):
+            texts = [
+                source.reply or "",
+                *(p.text for p in source.passages if p.kind == "explanation"),
+            ]
+            for text in texts:
+                for raw in split_sentences(text):
+                    sentence = _LIST_MARK.sub("", raw)
+                    if sentence.lower() in seen or not _usable(sentence):
+                        continue
+                    seen.add(sentence.lower())
+                    words = _words(sentence)
+                    overlap = len(words & wanted) / (len(words) ** 0.5 or 1.0)
+                    out.append((-overlap, len(out), _Candidate(sentence, n, source.record_id)))
+        return [c for _, _, c in sorted(out)[: self.max_candidates]]
+
+    # arranging sections
+    def _sections(
+        self, request: DraftRequest, chosen: Sequence[_Candidate], topic: str | None, count: int
+    ) -> list[Section]:
+        t = self.templates
+        fill = {"topic": topic or "your health question", "count": count}
+        opening = [_template(t.fill("opening" if topic else "opening_no_topic", **fill))]
+        if request.reply:
+            opening.append(_template(t.fill("opening_reply", **fill)))
+            opening += [
+                DraftSentence(text=s, origin="reply") for s in split_sentences(request.reply)
+            ]
+        else:
+            opening.append(_template(t.fill("opening_no_reply", **fill)))
+        sections = [Section(kind="opening", sentences=tuple(opening))]
+
+        flags = detect_red_flags(request.question)
+        if flags:
+            escalation = tuple(_template(f.escalation) for f in flags)
+            sections.append(
+                Section(
+                    kind="escalation",
+                    heading=t.fill("heading_escalation", **fill),
+                    sentences=escalation,
+                )
+            )
+
+        groups: dict[str, list[DraftSentence]] = {
+            name: [] for name in ("about", *TOPICS, "seek_care")
+        }
+        for c in chosen:
+            sentence = DraftSentence(
+                text=c.text, citations=(c.source,), origin="source", source_id=c.record_id
+            )
+            groups[_section_of(c.text)].append(sentence)
+        for name in ("about", *TOPICS):
+            if groups[name]:
+                heading = t.fill(f"heading_{name}", **fill)
+                sections.append(
+                    Section(kind="explanation", heading=heading, sentences=tuple(groups[name]))
+                )
+        seek = [*groups["seek_care"], _template(t.fill("seek_care_generic", **fill))]
+        sections.append(
+            Section(
+                kind="seek_care", heading=t.fill("heading_seek_care", **fill), sentences=tuple(seek)
+            )
+        )
+        closing = (
+            _template(t.fill("conclusion" if count else "conclusion_no_sources", **fill)),
+            _template(t.fill("conclusion_ask", **fill)),
+        )
+        sections.append(
+            Section(
+                kind="conclusion", heading=t.fill("heading_conclusion", **fill), sentences=closing
+            )
+        )
+        return sections
+
+
+def _cited_only(
+    chosen: list[_Candidate], sources: list[Source]
+) -> tuple[list[_Candidate], list[Source]]:
+    """Keeps the sources that sentences cite, numbered by first citation."""
+    order = list(dict.fromkeys(c.source for c in chosen))
+    number = {old: new for new, old in enumerate(order, start=1)}
+    renumbered = [_Candidate(c.text, number[c.source], c.record_id) for c in chosen]
+    return renumbered, [sources[old - 1] for old in order]
+
+
+def _usable(sentence: str) -> bool:
+    words = len(sentence.split())
+    return (
+        6 <= words <= 45
+        and sentence.rstrip()[-1:] in {".", "!"}
+        and not BOILERPLATE.search(sentence)
+        and not CONTEXT_BOUND.search(sentence)
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _STEM.stemWords(re.findall(r"[a-z]{3,}", text.lower())) if w not in _STOP}
+
+
+def _section_of(sentence: str) -> str:
+    if SEEK_CARE.search(sentence):
+        return "seek_care"
+    for name, pattern in TOPICS.items():
+        if pattern.search(sentence):
+            return name
+    return "about"
+
+
+def _template(text: str) -> DraftSentence:
+    return DraftSentence(text=text, origin="template")

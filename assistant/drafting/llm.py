@@ -1,0 +1,176 @@
+"""The LLM drafter: the prompt files rendered with the question, the doctor's reply and the
+numbered sources, sent to any OpenAI-compatible chat model through langchain, streamed back,
+and parsed into cited sections.
+
+Patient text and sources enter the prompt as delimited data, with angle brackets neutralised
+so that no text inside can close a delimiter or open a fake system tag.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessageChunk
+
+from assistant.corpus.record import Asker
+from assistant.drafting.common import SOURCES, assemble, retrieve, timings
+from assistant.drafting.models import Draft, DraftRequest, Provenance, Usage
+from assistant.drafting.parsing import MalformedOutput, parse_markdown
+from assistant.prompts import Prompt, load_prompt
+from assistant.retrieval import Retriever, Source
+
+
+class DraftingError(RuntimeError):
+    """The model did not produce a usable draft (after bounded attempts)."""
+
+
+class LLMDrafter:
+    """Drafts with a chat model; ``stream`` yields text as it arrives, then the ``Draft``."""
+
+    name = "llm"
+
+    def __init__(
+        self,
+        chat: BaseChatModel,
+        retriever: Retriever,
+        model: str,
+        endpoint: str | None = None,
+        model_note: str | None = None,
+        attempts: int = 2,
+        guard: Callable[[], AbstractContextManager[None]] = nullcontext,
+    ) -> None:
+        """``guard`` wraps each call to the model, e.g. to turn endpoint failures into
+        :class:`assistant.llm.LLMUnavailable` (see ``assistant.drafting.factory``)."""
+        self.chat = chat
+        self.retriever = retriever
+        self.model = model
+        self.endpoint = endpoint
+        self.model_note = model_note
+        self.attempts = attempts
+        self.guard = guard
+        self.expand = load_prompt("expand_reply")
+        self.answer = load_prompt("draft_answer")
+
+    def draft(self, request: DraftRequest) -> Draft:
+        """One call, not streamed (endpoints report token usage reliably this way)."""
+        return _last(self._run(request, streaming=False))
+
+    def stream(self, request: DraftRequest) -> Iterator[str | Draft]:
+        """The answer's text as it arrives, then the parsed ``Draft``."""
+        return self._run(request, streaming=True)
+
+    def _run(self, request: DraftRequest, streaming: bool) -> Iterator[str | Draft]:
+        started = time.perf_counter()
+        pool = retrieve(self.retriever, request)
+        sources = pool[:SOURCES]
+        retrieved = time.perf_counter()
+        prompt = self.expand if request.reply else self.answer
+        messages = prompt.messages(**self.variables(prompt, request, sources))
+        usage = Usage()
+        for attempt in range(1, self.attempts + 1):
+            reply: AIMessageChunk | None = None
+            with self.guard():
+                if streaming:
+                    for chunk in self.chat.stream(messages):
+                        assert isinstance(chunk, AIMessageChunk)
+                        reply = chunk if reply is None else reply + chunk
+                        if isinstance(chunk.content, str) and chunk.content:
+                            yield chunk.content
+                else:
+                    answer = self.chat.invoke(messages)
+                    reply = AIMessageChunk(
+                        content=answer.content,
+                        usage_metadata=getattr(answer, "usage_metadata", None),
+                    )
+            usage = _add_usage(usage, reply)
+            try:
+                sections = parse_markdown(reply.text if reply is not None else "")
+                break
+            except MalformedOutput:
+                if attempt == self.attempts:
+                    raise DraftingError(
+                        f"{self.model} returned no usable text in {self.attempts} attempts; "
+                        "try again, use another model, or draft with --drafter composer"
+                    ) from None
+                if streaming:
+                    yield "\n\n[the answer was empty or unreadable; asking again]\n\n"
+        done = time.perf_counter()
+        yield assemble(
+            request,
+            pool,
+            sources,
+            sections,
+            Provenance(
+                drafter=self.name,
+                model=self.model,
+                model_note=self.model_note,
+                endpoint=self.endpoint,
+                prompt_name=prompt.name,
+                prompt_version=prompt.version,
+                prompt_hash=prompt.digest,
+                source_ids=tuple(s.record_id for s in sources),
+                timings_ms=timings(started, retrieved, done),
+                usage=usage,
+            ),
+        )
+
+    @staticmethod
+    def variables(prompt: Prompt, request: DraftRequest, sources: list[Source]) -> dict[str, str]:
+        values = {
+            "question": as_data(request.question),
+            "reply": as_data(request.reply or ""),
+            "asker": asker_line(request.asker),
+            "specialty": as_data(request.specialty or "not given"),
+            "sources": format_sources(sources),
+            "instruction": (
+                f"The reviewing physician asks for this version: {as_data(request.instruction)}\n\n"
+                if request.instruction
+                else ""
+            ),
+        }
+        return {k: v for k, v in values.items() if k in prompt.variables}
+
+
+def as_data(text: str) -> str:
+    """Text from outside (patients, archive) with its angle brackets made inert."""
+    return text.replace("<", "‹").replace(">", "›")  # noqa: RUF001 (look-alikes on purpose)
+
+
+def asker_line(asker: Asker) -> str:
+    parts = [f"{asker.age_range} year old" if asker.age_range else "", asker.sex or ""]
+    line = " ".join(p for p in parts if p)
+    return as_data(line) if line else "not given"
+
+
+def format_sources(sources: list[Source]) -> str:
+    if not sources:
+        return "(no similar past answers were found)"
+    blocks = []
+    for n, s in enumerate(sources, start=1):
+        who = ", ".join(x for x in (s.doctor and f"Dr. {s.doctor}", s.specialty) if x)
+        text = "\n".join([*(p.text for p in s.passages), *([s.reply] if s.reply else [])])
+        blocks.append(
+            f"[{n}] {as_data(s.display_title)}{f' ({as_data(who)})' if who else ''}\n"
+            f"<source>\n{as_data(text)}\n</source>"
+        )
+    return "\n\n".join(blocks)
+
+
+def _last(items: Iterator[str | Draft]) -> Draft:
+    for item in items:
+        if isinstance(item, Draft):
+            return item
+    raise DraftingError("the drafter stopped without a draft")  # pragma: no cover
+
+
+def _add_usage(usage: Usage, reply: AIMessageChunk | None) -> Usage:
+    meta = reply.usage_metadata if reply is not None else None
+    if not meta:
+        return usage
+    return Usage(
+        prompt_tokens=usage.prompt_tokens + int(meta.get("input_tokens", 0)),
+        completion_tokens=usage.completion_tokens + int(meta.get("output_tokens", 0)),
+    )

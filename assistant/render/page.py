@@ -1,0 +1,82 @@
+"""Rendering a draft into the site's page layout (see ``data/site_page_example.txt``):
+question, asker line, doctor + specialty + reply, More Info, Similar Q&A, Related FAQ,
+then the sources, the disclaimer and who drafted (and, once approved, who approved) it.
+
+Templates are files beside this module; HTML is autoescaped, so patient text that contains
+markup shows as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from assistant.drafting.models import Draft, DraftSentence
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A named physician's approval of a page; without one, a page is marked as a draft."""
+
+    physician: str
+    at: datetime
+
+
+def render_markdown(draft: Draft, approval: Approval | None = None) -> str:
+    return _env(autoescape=False).get_template("page.md.j2").render(**_context(draft, approval))
+
+
+def render_html(draft: Draft, approval: Approval | None = None) -> str:
+    return _env(autoescape=True).get_template("page.html.j2").render(**_context(draft, approval))
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(default=autoescape, default_for_string=autoescape),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cite"] = _cite
+    return env
+
+
+def _cite(sentence: DraftSentence) -> str:
+    return "".join(f"[{n}]" for n in sentence.citations)
+
+
+def _context(draft: Draft, approval: Approval | None) -> dict[str, Any]:
+    request = draft.request
+    asker = request.asker
+    who = ", ".join(
+        x
+        for x in (
+            asker.name or "Anonymous",
+            " ".join(
+                p for p in (asker.age_range and f"{asker.age_range} year old", asker.sex) if p
+            ),
+        )
+        if x
+    )
+    asker_line = who + (f". Ask Date: {request.ask_date:%Y/%m/%d}" if request.ask_date else ".")
+    p = draft.provenance
+    drafted_by = f"{p.drafter} ({p.model}"
+    drafted_by += f"; {p.model_note})" if p.model_note else ")"
+    return {
+        "draft": draft,
+        "request": request,
+        "asker_line": asker_line,
+        "approval": approval,
+        "drafted_by": drafted_by,
+        "prompt": f"{p.prompt_name} v{p.prompt_version} ({p.prompt_hash})"
+        if p.prompt_name
+        else None,
+    }

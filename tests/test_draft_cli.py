@@ -1,0 +1,89 @@
+"""``assistant draft`` through the real CLI: the page example grounded end to end, bad
+questions refused, and a failing endpoint that leaves a clear error and no output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PAGE, free_port
+from tests.test_cli import run
+
+CALF = (
+    "There is a lump about 0.2 cm under my calf skin. The ultrasound doctor said it has "
+    "calcified and is benign. What could that lump be? What does calcification mean?"
+)
+REPLY = (
+    "Ultrasound diagnosis of calcification indicates the presence of high echogenic lesions, "
+    "which may represent fat necrosis or post-traumatic changes. These are typically benign "
+    "subcutaneous masses and do not require special attention."
+)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("draft-cli")
+    assert run(home, "ingest", str(PAGE)).returncode == 0
+    return home
+
+
+def test_page_example_draft_is_grounded(indexed: Path) -> None:
+    result = run(
+        indexed,
+        "draft",
+        CALF,
+        "--reply",
+        REPLY,
+        "--age",
+        "40~49",
+        "--sex",
+        "female",
+        "--specialty",
+        "Surgery",
+        "--doctor",
+        "Ke Fangxu",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    draft, checks = payload["draft"], payload["checks"]
+    assert draft["provenance"]["drafter"] == "grounded-composer"
+    assert [s["doctor"] for s in draft["sources"]] == ["Ke Fangxu"]
+    cited = [s for sec in draft["sections"] for s in sec["sentences"] if s["citations"]]
+    assert len(cited) >= 3
+    assert all(c["supported"] for c in checks["sentences"])
+    assert not [
+        f for f in checks["flags"] if f["kind"] in ("unsupported_sentence", "invalid_citation")
+    ]
+    assert draft["disclaimer"]
+
+
+def test_table_output_names_drafter_and_draft_status(indexed: Path) -> None:
+    result = run(indexed, "draft", CALF, "--reply", REPLY)
+    assert result.returncode == 0, result.stderr
+    assert "DRAFT — not reviewed by a physician" in result.stdout
+    assert "grounded-composer" in result.stdout and "Checks" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("   ", "at least 1 character"), ("?!", "no words"), ("x" * 7000, "at most 6000")],
+)
+def test_bad_questions_are_refused(indexed: Path, question: str, message: str) -> None:
+    result = run(indexed, "draft", question)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_endpoint_down_fails_clearly_with_no_output(indexed: Path) -> None:
+    env = {
+        "ASSISTANT_LLM_BASE_URL": f"http://127.0.0.1:{free_port()}/v1",
+        "ASSISTANT_LLM_MAX_RETRIES": "0",
+        "ASSISTANT_LLM_TIMEOUT_S": "3",
+    }
+    result = run(indexed, "draft", CALF, "--drafter", "llm", "--json", extra_env=env)
+    assert result.returncode == 1
+    assert result.stdout.strip() == ""
+    assert "127.0.0.1" in result.stderr and "--drafter composer" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,115 @@
+"""The page renderer: the site's layout in Markdown and HTML, inert patient markup, and the
+draft banner that only a named physician's approval removes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from assistant.corpus.record import Asker, RelatedFAQ, SimilarQA
+from assistant.drafting import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.render import Approval, render_html, render_markdown
+from assistant.retrieval import Passage, Source
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _draft(question: str = "What does calcification mean?") -> Draft:
+    source = Source(
+        rank=1,
+        record_id="site:abc",
+        score=0.03,
+        passages=(
+            Passage(
+                chunk_id="site:abc::1", text="Calcium builds up.", kind="explanation", score=0.03
+            ),
+        ),
+        title="Calcified lumps",
+        doctor="Ke Fangxu",
+        specialty="Surgery",
+    )
+    return Draft(
+        request=DraftRequest(
+            question=question,
+            reply="These are typically benign.",
+            asker=Asker(name="Niming", sex="female", age_range="40~49"),
+            ask_date=date(2022, 3, 24),
+            doctor="Ke Fangxu",
+            specialty="Surgery",
+            reply_date=date(2022, 3, 24),
+        ),
+        title="Understanding calcified lumps",
+        sections=[
+            Section(
+                kind="opening", sentences=(DraftSentence(text="Here is more.", origin="template"),)
+            ),
+            Section(
+                kind="explanation",
+                heading="What this may be",
+                sentences=(
+                    DraftSentence(text="Calcium builds up.", citations=(1,), origin="source"),
+                ),
+            ),
+        ],
+        sources=[source],
+        similar_qa=[
+            SimilarQA(title="Soft lumps in the calf", doctor="Li Yongheng", specialty="Orthopedics")
+        ],
+        related_faq=[
+            RelatedFAQ(topic="Lipoma", specialty="Plastic Surgery"),
+            RelatedFAQ(specialty="Orthopedics"),
+        ],
+        provenance=Provenance(drafter="grounded-composer", model="none (no language model)"),
+        disclaimer="General information, not a diagnosis.",
+    )
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_html])
+def test_page_layout(render: object) -> None:
+    page = render(_draft())  # type: ignore[operator]
+    order = [
+        "Understanding calcified lumps",
+        "What does calcification mean?",
+        "Niming, 40~49 year old female. Ask Date: 2022/03/24",
+        "Dr. Ke Fangxu reply",
+        "These are typically benign.",
+        "Reply Date: 2022/03/24",
+        "More Info",
+        "What this may be",
+        "Calcium builds up.",
+        "Similar Q&amp;A" if render is render_html else "Similar Q&A",
+        "Soft lumps in the calf",
+        "Related FAQ",
+        "Lipoma",
+        "(Orthopedics)",
+        "Sources",
+        "Calcified lumps",
+        "grounded-composer",
+    ]
+    positions = [page.find(text) for text in order]
+    assert all(p >= 0 for p in positions), [
+        t for t, p in zip(order, positions, strict=True) if p < 0
+    ]
+    assert positions == sorted(positions)
+    assert "DRAFT — not reviewed by a physician" in page
+
+
+def test_approval_stamp_replaces_the_draft_banner() -> None:
+    at = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+    for render in (render_markdown, render_html):
+        page = render(_draft(), Approval(physician="Ke Fangxu", at=at))
+        assert "DRAFT" not in page
+        assert "Approved by Dr. Ke Fangxu on 2026-11-25 09:30 UTC" in page
+
+
+def test_patient_markup_is_inert_in_html() -> None:
+    page = render_html(_draft(question=f"Is this bad? {SCRIPT}"))
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_citations_link_to_sources() -> None:
+    html = render_html(_draft())
+    assert 'href="#source-1"' in html and 'id="source-1"' in html
+    assert "Calcium builds up. [1]" in render_markdown(_draft())
