@@ -61,10 +61,16 @@ def test_page_example_draft_is_grounded(indexed: Path) -> None:
 
 
 def test_table_output_names_drafter_and_draft_status(indexed: Path) -> None:
-    result = run(indexed, "draft", CALF, "--reply", REPLY)
+    md, html = indexed / "out" / "page.md", indexed / "out" / "page.html"
+    result = run(indexed, "draft", CALF, "--reply", REPLY, "--save", str(md), "--save", str(html))
     assert result.returncode == 0, result.stderr
     assert "DRAFT — not reviewed by a physician" in result.stdout
     assert "grounded-composer" in result.stdout and "Checks" in result.stdout
+    for page in (md.read_text(encoding="utf-8"), html.read_text(encoding="utf-8")):
+        assert "More Info" in page and "Similar Q&" in page and "DRAFT" in page
+    assert sorted(p.name for p in md.parent.iterdir()) == ["page.html", "page.md"]
+    refused = run(indexed, "draft", CALF, "--save", str(indexed / "page.pdf"))
+    assert refused.returncode == 2 and ".md or .html" in refused.stderr
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from assistant.corpus.record import Asker
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.factory import open_drafter
 from assistant.drafting.llm import DraftingError, LLMDrafter
+from assistant.render import render_html, render_markdown
 
 
 def draft(
@@ -43,10 +45,16 @@ def draft(
         False, "--strict-grounding", help="Remove sentences the checks find unsupported."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the draft and checks as JSON."),
+    save: list[Path] = typer.Option(
+        [], "--save", help="Also write the page: FILE.md (Markdown) or FILE.html (HTML)."
+    ),
 ) -> None:
     """Draft the long explanation for a question (and the doctor's reply), with citations."""
     if drafter not in (None, "composer", "llm"):
         raise typer.BadParameter("choose composer or llm", param_hint="--drafter")
+    for path in save:
+        if path.suffix.lower() not in RENDERERS:
+            raise typer.BadParameter(f"{path}: name it .md or .html", param_hint="--save")
     try:
         request = DraftRequest(
             question=question,
@@ -81,6 +89,8 @@ def draft(
         result = strict_grounding(result, report)
         report = checker.check(result)
     result = result.model_copy(update={"disclaimer": DISCLAIMER})
+    for path in save:
+        write_atomically(path, RENDERERS[path.suffix.lower()](result))
     if as_json:
         payload = {
             "draft": result.model_dump(mode="json"),
@@ -89,6 +99,17 @@ def draft(
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     show(result, report)
+
+
+RENDERERS = {".md": render_markdown, ".html": render_html}
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Writes a sibling temporary file, then renames it: never a half-written page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def _stream(drafter: LLMDrafter, request: DraftRequest) -> Draft:
