@@ -62,40 +62,54 @@ class HybridRetriever:
             return []
         filters = filters or Filters()
         n = max(self.candidates, k * 4)
-        pool: dict[str, _Candidate] = {}
-        keyword = self.archive.keyword()
         specialties = self._specialties(filters.specialty)
         dataset = self._dataset(filters.dataset)
+        pool: dict[str, _Candidate] = {}
         if self.mode != "keyword":
-            vector = self.archive.embedder.embed_one(query)
-            where, drop = _where(filters, specialties, dataset)
-            # a few excluded records are dropped here: as a Chroma filter, "$nin" turns
-            # every query into a scan of the whole collection's metadata
-            extra = self.max_chunks * 8 * len(drop)
-            hits = self.archive.vectors.query(vector, n + extra, where)
-            hits = [h for h in hits if h.metadata.get("record_id") not in drop][:n]
-            for rank, hit in enumerate(hits):
-                cand = pool.setdefault(hit.id, _Candidate(hit))
-                cand.dense = 1.0 - (hit.distance or 0.0)
-                cand.score += 1.0 / (self.rrf_k + rank + 1)
+            self._add_dense(pool, query, n, filters, specialties, dataset)
         if self.mode != "dense":
-            where_kw = KeywordFilter(
+            where = KeywordFilter(
                 specialties=specialties,
                 dataset=dataset,
                 date_from=date_ord(filters.date_from),
                 date_to=date_ord(filters.date_to),
                 exclude_records=filters.exclude_ids,
             )
-            matches = keyword.search(query, n, where_kw)
-            missing = self.archive.vectors.fetch([cid for cid, _ in matches if cid not in pool])
-            for rank, (chunk_id, bm25) in enumerate(matches):
-                if chunk_id not in pool:
-                    if chunk_id not in missing:
-                        continue  # the keyword side is a revision behind; skip the stale chunk
-                    pool[chunk_id] = _Candidate(missing[chunk_id])
-                pool[chunk_id].keyword = bm25
-                pool[chunk_id].score += 1.0 / (self.rrf_k + rank + 1)
+            self._add_keyword(pool, query, n, where)
         return self._select(list(pool.values()), k)
+
+    def _add_dense(
+        self,
+        pool: dict[str, _Candidate],
+        query: str,
+        n: int,
+        filters: Filters,
+        specialties: frozenset[str] | None,
+        dataset: str | None,
+    ) -> None:
+        vector = self.archive.embedder.embed_one(query)
+        where, drop = _where(filters, specialties, dataset)
+        # a few excluded records are dropped here: as a Chroma filter, "$nin" turns every
+        # query into a scan of the whole collection's metadata
+        hits = self.archive.vectors.query(vector, n + self.max_chunks * 8 * len(drop), where)
+        hits = [h for h in hits if h.metadata.get("record_id") not in drop][:n]
+        for rank, hit in enumerate(hits):
+            cand = pool.setdefault(hit.id, _Candidate(hit))
+            cand.dense = 1.0 - (hit.distance or 0.0)
+            cand.score += 1.0 / (self.rrf_k + rank + 1)
+
+    def _add_keyword(
+        self, pool: dict[str, _Candidate], query: str, n: int, where: KeywordFilter
+    ) -> None:
+        matches = self.archive.keyword().search(query, n, where)
+        missing = self.archive.vectors.fetch([cid for cid, _ in matches if cid not in pool])
+        for rank, (chunk_id, bm25) in enumerate(matches):
+            if chunk_id not in pool:
+                if chunk_id not in missing:
+                    continue  # the keyword side is a revision behind; skip the stale chunk
+                pool[chunk_id] = _Candidate(missing[chunk_id])
+            pool[chunk_id].keyword = bm25
+            pool[chunk_id].score += 1.0 / (self.rrf_k + rank + 1)
 
     def _select(self, pool: list[_Candidate], k: int) -> list[Source]:
         by_record: dict[str, list[_Candidate]] = defaultdict(list)
