@@ -9,7 +9,10 @@ STAMP  := $(VENV)/.installed
 DEMO_SAMPLE ?= 2000
 DEMO_QUERY ?= calcified lump under the skin of my calf
 
-.PHONY: demo test install lint typecheck unit bench quality clean
+.PHONY: demo test install system-deps lint typecheck unit bench quality clean
+
+# Debian packages the tests use for real: a PostgreSQL server and a headless Chromium.
+SYSTEM_PACKAGES := postgresql chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,21 +26,34 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/assistant ingest data/medquad.jsonl.gz $(if $(filter 0,$(DEMO_SAMPLE)),,--sample $(DEMO_SAMPLE))
 	$(BIN)/assistant ingest data/site_page_example.txt --format pages
-	$(BIN)/assistant stats
 	$(BIN)/assistant search "$(DEMO_QUERY)"
-	$(BIN)/assistant search --interactive
+	$(BIN)/assistant demo --questions 5
+	$(BIN)/assistant ui
 
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests bench
-	$(BIN)/ruff format --check assistant tests bench
+	$(BIN)/ruff check assistant tests bench ui
+	$(BIN)/ruff format --check assistant tests bench ui
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) system-deps
 	$(BIN)/pytest
+
+# Installs the missing ones with apt when run as root (CI, fresh machines); otherwise says what to install.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "Missing Debian packages for the PostgreSQL and browser tests:$$missing (sudo apt-get install$$missing)"; \
+	fi
 
 quality: $(STAMP)
 	$(BIN)/assistant eval retrieval
@@ -46,6 +62,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_embeddings
 	$(BIN)/python -m bench.bench_ingest
 	$(BIN)/python -m bench.bench_query
+	$(BIN)/python -m bench.bench_draft
+	$(BIN)/python -m bench.bench_ui --home $${ASSISTANT_HOME:-.assistant}/bench
 
 clean:
 	rm -rf $(VENV) .assistant .pytest_cache .mypy_cache .ruff_cache

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     )
     strict_grounding: bool = Field(default=False, description="drop unsupported sentences")
 
+    # the review store (SQLAlchemy URL); unset: SQLite under home
+    database_url: str | None = Field(
+        default=None, description="e.g. postgresql+psycopg://user:pass@host/db; unset: SQLite"
+    )
+
     log_patient_text: bool = Field(
         default=False, description="Write patient questions into logs (off: logs carry ids only)."
     )
@@ -82,3 +87,8 @@ class Settings(BaseSettings):
     @property
     def keyword_dir(self) -> Path:
         return self.home / "keyword"
+
+    @property
+    def review_url(self) -> str:
+        """The review store's database: ``database_url``, or SQLite under home."""
+        return self.database_url or f"sqlite:///{(self.home / 'review.sqlite3').resolve()}"

@@ -168,3 +168,51 @@ def local_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModelSe
 def llm_server(local_llm: LocalModelServer) -> str:
     """The base URL (``http://127.0.0.1:PORT/v1``) of the session's local llama.cpp server."""
     return local_llm.base_url
+
+
+# --- the review store: every store test runs on SQLite and on a real PostgreSQL -------------
+
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from argon2 import PasswordHasher  # noqa: E402
+
+from assistant.review.store import ReviewStore  # noqa: E402
+from tests.postgres import PostgresServer, postgres_server  # noqa: E402, F401
+
+# real argon2id, with small costs so that a test adding users stays fast
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class FakeClock:
+    """A clock the test moves by hand (login throttling waits minutes otherwise)."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty review database: a SQLite file, or a database on the session's server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.database()
+
+
+@pytest.fixture
+def review_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def review_store(review_url: str, review_clock: FakeClock, tmp_path: Path) -> Iterator[ReviewStore]:
+    settings = Settings(home=tmp_path / "home", database_url=review_url)
+    store = ReviewStore.open(settings, now=review_clock, hasher=TEST_HASHER)
+    yield store
+    store.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import archive, draft, evaluate, llm, search
+from assistant.cli import archive, demo, draft, evaluate, llm, review, search
+from assistant.cli.ui import ui
 
 app = typer.Typer(
     name="assistant",
@@ -19,3 +20,8 @@ app.command()(search.search)
 app.command()(draft.draft)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(llm.app, name="llm")
+app.command()(ui)
+app.add_typer(review.users_app, name="users")
+app.add_typer(review.audit_app, name="audit")
+app.command()(review.export)
+app.command()(demo.demo)

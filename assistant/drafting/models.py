@@ -19,7 +19,7 @@ from assistant.retrieval import Source
 MAX_QUESTION_CHARS = 6_000
 MAX_REPLY_CHARS = 6_000
 
-Origin = Literal["reply", "source", "template", "model"]
+Origin = Literal["reply", "source", "template", "model", "human"]
 SectionKind = Literal["opening", "explanation", "seek_care", "escalation", "conclusion"]
 
 
@@ -128,11 +128,11 @@ class Draft(BaseModel):
         for section in self.sections:
             if section.heading:
                 parts.append(section.heading)
-            parts.append(" ".join(_with_citations(s) for s in section.sentences))
+            parts.append(" ".join(with_citations(s) for s in section.sentences))
         return "\n".join(p for p in parts if p)
 
 
-def _with_citations(sentence: DraftSentence) -> str:
+def with_citations(sentence: DraftSentence) -> str:
     """``"It is benign."`` with citation 2 → ``"It is benign [2]."``."""
     if not sentence.citations:
         return sentence.text

@@ -1,0 +1,163 @@
+"""Users: argon2 password hashes, roles, disabling, and slowing down password guessing.
+
+After ``FREE_FAILURES`` wrong passwords in a row for a name, the account is locked for
+1 s, then 2 s, 4 s … (doubling with each further failure, at most ``MAX_LOCK_S``); a right
+password after the lock has passed resets the count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.review import audit
+from assistant.review.convert import user_view
+from assistant.review.errors import NotFound, PermissionDenied, ReviewError
+from assistant.review.models import User
+from assistant.review.views import Role, UserView
+
+FREE_FAILURES = 3
+MAX_LOCK_S = 300.0
+MIN_PASSWORD = 8
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: UserView | None
+    retry_after_s: float | None = None  # set: throttled, nothing was checked
+
+
+def lock_seconds(failures: int) -> float:
+    """0 for the first free failures, then 1, 2, 4 … capped at five minutes."""
+    if failures < FREE_FAILURES:
+        return 0.0
+    return min(2.0 ** (failures - FREE_FAILURES), MAX_LOCK_S)
+
+
+def acting(
+    session: Session, by: UserView | None, roles: Collection[Role], what: str
+) -> User | None:
+    """The acting user as stored now (a view may be stale): active and in ``roles``.
+    ``None`` stands for the system (the CLI run by whoever owns the server)."""
+    if by is None:
+        return None
+    user = session.get(User, by.id)
+    if user is None or not user.active:
+        raise PermissionDenied(f"{by.name} is disabled or unknown and cannot {what}")
+    if Role(user.role) not in roles:
+        allowed = " or ".join(sorted(roles))
+        raise PermissionDenied(f"only a {allowed} can {what}; {user.name} is {user.role}")
+    return user
+
+
+def add(
+    session: Session,
+    hasher: PasswordHasher,
+    now: datetime,
+    name: str,
+    password: str,
+    role: Role,
+    display_name: str | None,
+    by: UserView | None,
+) -> User:
+    actor = acting(session, by, (Role.ADMIN,), "add users")
+    name = name.strip().lower()
+    if not name or not set(name) <= NAME_CHARS or len(name) > 64:
+        raise ReviewError(
+            f"{name!r} is not a user name: use 1-64 letters, digits, '.', '_', '-' or '@'"
+        )
+    if len(password) < MIN_PASSWORD:
+        raise ReviewError(f"the password needs at least {MIN_PASSWORD} characters")
+    if session.scalars(select(User.id).where(User.name == name)).first() is not None:
+        raise ReviewError(f"the user name {name!r} is taken: choose another")
+    user = User(
+        name=name,
+        display_name=(display_name or "").strip() or name,
+        role=Role(role).value,
+        password_hash=hasher.hash(password),
+        active=True,
+        failed_logins=0,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    audit.append(
+        session, now, actor.name if actor else None, "user.added", user=name, role=user.role
+    )
+    return user
+
+
+def find(session: Session, name: str) -> User:
+    user = session.scalars(select(User).where(User.name == name.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"there is no user {name!r}: see `assistant users list`")
+    return user
+
+
+def disable(session: Session, now: datetime, name: str, by: UserView | None) -> User:
+    actor = acting(session, by, (Role.ADMIN,), "disable users")
+    user = find(session, name)
+    if user.active:
+        user.active = False
+        audit.append(session, now, actor.name if actor else None, "user.disabled", user=user.name)
+    return user
+
+
+def login(
+    session: Session, hasher: PasswordHasher, now: datetime, name: str, password: str
+) -> LoginOutcome:
+    """Checks a password and records the attempt; the caller commits, then raises if
+    throttled (so that the attempt stays in the audit trail)."""
+    key = name.strip().lower()
+    user = session.scalars(select(User).where(User.name == key).with_for_update()).first()
+    if user is None:
+        _matches(
+            hasher, _dummy_hash(hasher), password
+        )  # as slow as a real check: names cannot be probed by timing
+        audit.append(session, now, None, "user.login_failed", reason="unknown user")
+        return LoginOutcome(None)
+    if user.locked_until is not None and now < user.locked_until:
+        wait = (user.locked_until - now).total_seconds()
+        audit.append(session, now, user.name, "user.login_throttled", retry_after_s=round(wait, 3))
+        return LoginOutcome(None, retry_after_s=wait)
+    if not _matches(hasher, user.password_hash, password):
+        user.failed_logins += 1
+        lock = lock_seconds(user.failed_logins)
+        user.locked_until = now + timedelta(seconds=lock) if lock else None
+        audit.append(
+            session,
+            now,
+            user.name,
+            "user.login_failed",
+            reason="wrong password",
+            failures=user.failed_logins,
+        )
+        return LoginOutcome(None)
+    if not user.active:
+        audit.append(session, now, user.name, "user.login_failed", reason="disabled")
+        return LoginOutcome(None)
+    user.failed_logins, user.locked_until = 0, None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    audit.append(session, now, user.name, "user.login_ok")
+    return LoginOutcome(user_view(user))
+
+
+def _matches(hasher: PasswordHasher, stored: str, password: str) -> bool:
+    try:
+        return hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash("not anyone's password")

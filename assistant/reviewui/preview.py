@@ -1,0 +1,141 @@
+"""The review page's HTML: the patient's question card and the draft with its flags inline.
+
+Everything that came from a patient, a doctor, a source or a model is escaped with
+``html.escape`` (quotes too, for attributes): ``<script>`` or ``<img onerror=…>`` in a
+question shows as text. The only markup is the fixed tags and classes written here.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from assistant.checks import CheckReport, Flag, SentenceCheck, detect_red_flags
+from assistant.drafting import Draft
+from assistant.review.views import QuestionView
+
+Position = tuple[int, int]  # (section, sentence)
+
+PREVIEW_CSS = """
+<style>
+.card { border: 1px solid #ddd; border-radius: .5rem; padding: .75rem 1rem; }
+.card .question, .card .reply { white-space: pre-wrap; margin: .25rem 0; }
+.card .asker { color: #666; font-size: .85rem; }
+.card .doctor { font-weight: 600; margin-top: .75rem; }
+.draft h4 { margin: .9rem 0 .3rem; font-size: 1.05rem; }
+.draft p { line-height: 1.6; margin: 0 0 .4rem; }
+.draft .template { color: #555; }
+.draft .unsupported { background: #fff1b8; border-bottom: 2px solid #e0a800; }
+.draft .selected { outline: 2px solid #1c6dd0; border-radius: 2px; }
+.draft sup { color: #1c6dd0; font-size: .7rem; }
+.draft .flag { font-size: .72rem; color: #8a5300; background: #fff7e0; border-radius: 3px;
+  padding: 0 .25rem; margin-left: .2rem; }
+.draft .flag-error { color: #a30000; background: #fde8e8; }
+.redflag { background: #fde8e8; border: 1px solid #d33; border-radius: .4rem;
+  padding: .5rem .75rem; margin-bottom: .6rem; }
+.redflag.ok { background: #eef8ee; border-color: #4a4; }
+.redflag strong { color: #a30000; }
+</style>
+"""
+
+FLAG_LABELS = {
+    "unsupported_sentence": "not supported",
+    "uncited_sentence": "no source",
+    "invalid_citation": "bad citation",
+}
+
+
+def asker_line(question: QuestionView) -> str:
+    who = " ".join(
+        p
+        for p in (
+            question.asker_age_range and f"{question.asker_age_range} year old",
+            question.asker_sex,
+        )
+        if p
+    )
+    return f"Asked by: {who or 'anonymous'}"
+
+
+def question_html(question: QuestionView) -> str:
+    """The patient's question, the asker line and the doctor's reply, escaped."""
+    parts = [
+        f'{PREVIEW_CSS}<div class="card"><p class="question">{escape(question.question)}</p>',
+        f'<p class="asker">{escape(asker_line(question))}</p>',
+    ]
+    if question.reply:
+        doctor = f"Dr. {question.doctor}" if question.doctor else "The doctor"
+        specialty = f" · {question.specialty}" if question.specialty else ""
+        parts.append(f'<p class="doctor">{escape(doctor)} replied{escape(specialty)}</p>')
+        parts.append(f'<p class="reply">{escape(question.reply)}</p>')
+    else:
+        parts.append('<p class="asker">No reply from a doctor yet.</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def draft_html(draft: Draft, checks: CheckReport, selected: Position | None = None) -> str:
+    """The More Info body: unsupported sentences highlighted, sentence flags inline, the
+    red-flag status on top, the selected sentence outlined."""
+    by_position = {(c.section, c.index): c for c in checks.sentences}
+    inline: dict[Position, list[Flag]] = {}
+    for flag in checks.flags:
+        if flag.section is not None and flag.index is not None:
+            inline.setdefault((flag.section, flag.index), []).append(flag)
+    parts = [PREVIEW_CSS, '<div class="draft">', red_flag_html(draft, checks)]
+    for s, section in enumerate(draft.sections):
+        if section.heading:
+            parts.append(f"<h4>{escape(section.heading)}</h4>")
+        sentences = []
+        for i, sentence in enumerate(section.sentences):
+            check = by_position.get((s, i))
+            if check is not None and check.text != sentence.text:
+                check = None  # the report is of another text: do not mark
+            classes = ["sentence", sentence.origin]
+            if check is not None and not check.supported:
+                classes.append("unsupported")
+            if selected == (s, i):
+                classes.append("selected")
+            title = _title(check)
+            cites = "".join(f"<sup>[{n}]</sup>" for n in sentence.citations)
+            flags = "".join(_flag(f) for f in inline.get((s, i), []))
+            sentences.append(
+                f'<span class="{" ".join(classes)}" title="{escape(title)}" '
+                f'data-pos="{s}.{i}">{escape(sentence.text)}{cites}</span>{flags}'
+            )
+        parts.append(f'<p class="section-{escape(section.kind)}">{" ".join(sentences)}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def red_flag_html(draft: Draft, checks: CheckReport) -> str:
+    if not checks.red_flags:
+        return ""
+    found = detect_red_flags(draft.request.question)
+    labels = ", ".join(f.label for f in found) or ", ".join(checks.red_flags)
+    if checks.escalation_present:
+        return (
+            f'<div class="redflag ok"><strong>Red flag</strong> in the question: {escape(labels)}. '
+            "The draft tells the patient to get emergency help.</div>"
+        )
+    return (
+        f'<div class="redflag"><strong>Red flag</strong> in the question: {escape(labels)}. '
+        "<strong>The draft never tells the patient to get emergency help</strong>: "
+        "add the escalation paragraph.</div>"
+    )
+
+
+def _flag(flag: Flag) -> str:
+    label = FLAG_LABELS.get(flag.kind, flag.kind.replace("_", " "))
+    return (
+        f'<span class="flag flag-{escape(flag.severity)}" title="{escape(flag.message)}">'
+        f"⚠ {escape(label)}</span>"
+    )
+
+
+def _title(check: SentenceCheck | None) -> str:
+    if check is None:
+        return "not checked yet"
+    state = "supported" if check.supported else "not supported"
+    source = f" by {check.evidence_from}" if check.evidence_from and check.supported else ""
+    reasons = f" — {'; '.join(check.reasons)}" if check.reasons else ""
+    return f"{state}{source} (score {check.score:.2f}){reasons}"

@@ -1,0 +1,21 @@
+"""What each role may do on the review page (the store enforces it; the page only hides what
+would be refused)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.review.views import Role
+
+
+@dataclass(frozen=True)
+class Permissions:
+    edit: bool  # save, regenerate, reopen, add questions
+    decide: bool  # approve and reject
+
+
+def permissions(role: Role) -> Permissions:
+    return Permissions(
+        edit=role in (Role.PHYSICIAN, Role.EDITOR),
+        decide=role == Role.PHYSICIAN,
+    )

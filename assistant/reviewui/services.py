@@ -1,0 +1,135 @@
+"""What the review UI holds for the life of the process: settings, the archive (and its
+embedder), the checker, the review store and the drafter, built once at the entry point
+(``st.cache_resource``), plus the few steps that combine them: draft a question, re-check an
+edited body, regenerate with an instruction, save an edit.
+
+The drafter is opened on first use: for the local demo model that starts its server, which
+a reviewer who only approves never needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+from assistant.checks import DISCLAIMER, CheckReport, DraftChecker, OfflineSupportScorer
+from assistant.checks import strict_grounding as drop_unsupported
+from assistant.config import Settings
+from assistant.drafting import Draft, Drafter, DraftRequest
+from assistant.drafting.body import from_body
+from assistant.drafting.factory import open_drafter
+from assistant.drafting.llm import DraftingError
+from assistant.embeddings import MiniLMEmbedder
+from assistant.index import Archive, IndexUnavailable
+from assistant.llm.client import LLMUnavailable
+from assistant.review.errors import ReviewError
+from assistant.review.store import ReviewStore
+from assistant.review.views import QuestionView, UserView, VersionView
+from assistant.reviewui.regenerate import Regenerated, follow_instruction
+from assistant.reviewui.versions import draft_of
+
+Progress = Callable[[int, int], object]  # (done, total)
+DRAFTING_ERRORS = (ReviewError, LLMUnavailable, DraftingError, IndexUnavailable)
+"""What drafting or storing a draft may refuse with a message a reviewer can act on."""
+
+
+@dataclass
+class Services:
+    """Collaborators of every page, built once; see :meth:`build`."""
+
+    settings: Settings
+    archive: Archive
+    checker: DraftChecker
+    store: ReviewStore
+    _drafter: Drafter | None = None
+    _stack: ExitStack = field(default_factory=ExitStack)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, settings: Settings, store: ReviewStore | None = None) -> Services:
+        archive = Archive(settings)
+        checker = DraftChecker(OfflineSupportScorer(archive.embedder))
+        return cls(settings, archive, checker, store or ReviewStore.open(settings))
+
+    @property
+    def embedder(self) -> MiniLMEmbedder:
+        return self.archive.embedder
+
+    @property
+    def drafter(self) -> Drafter:
+        with self._lock:
+            if self._drafter is None:
+                self._drafter = self._stack.enter_context(open_drafter(self.settings, self.archive))
+            return self._drafter
+
+    def close(self) -> None:
+        """Stops the drafter (the local model's server, if it started one) and the store."""
+        self._stack.close()
+        self._drafter = None
+        self.store.close()
+
+    # drafting and checking -------------------------------------------------
+    def drafting(self, request: DraftRequest) -> tuple[Draft, CheckReport]:
+        """A new draft for ``request`` and its checks (strict grounding when settings ask)."""
+        return self.finish(self.drafter.draft(request))
+
+    def finish(self, draft: Draft) -> tuple[Draft, CheckReport]:
+        report = self.checker.check(draft)
+        if self.settings.strict_grounding:
+            draft = drop_unsupported(draft, report)
+            report = self.checker.check(draft)
+        return draft.model_copy(update={"disclaimer": DISCLAIMER}), report
+
+    def recheck(self, body: str, base: Draft) -> tuple[Draft, CheckReport]:
+        """The edited ``body`` read back onto ``base`` (raises ``MalformedOutput`` when the
+        body has no sentences), and its checks."""
+        draft = from_body(body, base)
+        return draft, self.checker.check(draft)
+
+    def regenerate(self, base: Draft, instruction: str | None) -> Regenerated:
+        """A fresh draft of the same request, following ``instruction`` as far as the
+        drafter can ("simpler", "shorter", or free text for a language model)."""
+        return follow_instruction(self, base.request, instruction)
+
+    # the store, with drafting ------------------------------------------------
+    def create_and_draft(
+        self, request: DraftRequest, by: UserView, origin: str = "form"
+    ) -> QuestionView:
+        """Stores the question, drafts it, stores the machine version. When drafting fails
+        (``DRAFTING_ERRORS``) the question stays in the queue undrafted, to draft again."""
+        question = self.store.create_question(request, by, origin=origin)
+        return self.draft_question(question.id, request, by)
+
+    def draft_question(self, question_id: int, request: DraftRequest, by: UserView) -> QuestionView:
+        draft, report = self.drafting(request)
+        self.store.add_machine_version(question_id, draft, report, by=by)
+        return self.store.detail(question_id).question
+
+    def create_many(
+        self,
+        requests: Sequence[DraftRequest],
+        by: UserView,
+        progress: Progress | None = None,
+        origin: str = "upload",
+    ) -> list[QuestionView]:
+        created: list[QuestionView] = []
+        for done, request in enumerate(requests, start=1):
+            created.append(self.create_and_draft(request, by, origin=origin))
+            if progress is not None:
+                progress(done, len(requests))
+        return created
+
+    def save(self, question_id: int, body: str, base: VersionView, by: UserView) -> VersionView:
+        """An edit of version ``base``; the store raises ``Conflict`` when someone saved
+        after it, ``ReadOnly`` when approved, ``PermissionDenied`` for who may not edit."""
+        draft, report = self.recheck(body, draft_of(base))
+        return self.store.save_edit(question_id, body, draft, report, base.number, by)
+
+    def save_regenerated(
+        self, question_id: int, regenerated: Regenerated, by: UserView
+    ) -> VersionView:
+        return self.store.add_machine_version(
+            question_id, regenerated.draft, regenerated.checks, by=by, kind="regenerated"
+        )

@@ -1,0 +1,80 @@
+"""Users of the review store (SQLite and PostgreSQL): argon2 hashes, wrong passwords,
+throttling that doubles the wait after three failures, disabling, and who may manage users."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from assistant.review.errors import LoginThrottled, NotFound, PermissionDenied, ReviewError
+from assistant.review.store import ReviewStore
+from assistant.review.views import Role
+from tests.conftest import FakeClock
+
+
+def test_argon2_hash_and_login(review_store: ReviewStore) -> None:
+    added = review_store.add_user("Ada", "correct horse", Role.PHYSICIAN, "Dr. Ada")
+    assert (added.name, added.display_name, added.role, added.active) == (
+        "ada", "Dr. Ada", Role.PHYSICIAN, True,
+    )  # fmt: skip
+    with review_store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM users")).scalar_one()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert review_store.authenticate("ada", "correct horse") == added
+    assert review_store.authenticate(" ADA ", "correct horse") == added
+    assert review_store.authenticate("ada", "wrong horse") is None
+    assert review_store.authenticate("nobody", "correct horse") is None
+    assert review_store.users() == [added]
+    assert review_store.user("ada") == added
+    with pytest.raises(NotFound):
+        review_store.user("nobody")
+
+
+def test_bad_users_are_refused(review_store: ReviewStore) -> None:
+    review_store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    with pytest.raises(ReviewError, match="taken"):
+        review_store.add_user("ADA", "another password", Role.EDITOR)
+    with pytest.raises(ReviewError, match="at least 8"):
+        review_store.add_user("bob", "short", Role.EDITOR)
+    with pytest.raises(ReviewError, match="not a user name"):
+        review_store.add_user("bob smith", "long enough", Role.EDITOR)
+
+
+def test_wrong_passwords_are_slowed_down(
+    review_store: ReviewStore, review_clock: FakeClock
+) -> None:
+    review_store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    for _ in range(3):
+        assert review_store.authenticate("ada", "guess") is None
+    waits = []
+    for _ in range(12):
+        with pytest.raises(LoginThrottled) as caught:
+            review_store.authenticate("ada", "correct horse")  # even the right one waits
+        waits.append(caught.value.retry_after_s)
+        review_clock.advance(caught.value.retry_after_s)
+        assert review_store.authenticate("ada", "guess") is None
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    with pytest.raises(LoginThrottled, match="try again in 300 s"):
+        review_store.authenticate("ada", "correct horse")
+    review_clock.advance(300)
+    assert review_store.authenticate("ada", "correct horse") is not None
+    assert review_store.authenticate("ada", "guess") is None  # the count starts again
+    assert review_store.authenticate("ada", "correct horse") is not None
+    actions = [e.action for e in review_store.events(actor="ada")]
+    assert {"user.login_ok", "user.login_failed", "user.login_throttled"} <= set(actions)
+
+
+def test_disabled_users_cannot_log_in(review_store: ReviewStore) -> None:
+    admin = review_store.add_user("root", "admin password", Role.ADMIN)
+    editor = review_store.add_user("ed", "battery staple", Role.EDITOR)
+    with pytest.raises(PermissionDenied):
+        review_store.disable_user("root", by=editor)  # only admins manage users
+    with pytest.raises(PermissionDenied):
+        review_store.add_user("eve", "long enough", Role.ADMIN, by=editor)
+    disabled = review_store.disable_user("ed", by=admin)
+    assert disabled.active is False
+    assert review_store.authenticate("ed", "battery staple") is None
+    (event,) = review_store.events(action="user.disabled")
+    assert (event.actor, event.details) == ("root", {"user": "ed"})
+    with pytest.raises(NotFound):
+        review_store.disable_user("nobody")

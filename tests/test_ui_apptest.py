@@ -1,0 +1,291 @@
+"""The review app's pages through Streamlit's AppTest, against a real index (the site page
+and 30 MedQuAD records) and a real SQLite review store under a temporary ASSISTANT_HOME."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from assistant.config import Settings
+from assistant.corpus import Asker, load
+from assistant.drafting import DraftRequest
+from assistant.index import Archive
+from assistant.review.errors import PermissionDenied
+from assistant.review.views import QuestionView, Role, Status
+from assistant.reviewui import Services
+from assistant.reviewui.download import page_file
+from tests.conftest import DATA, PAGE
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+PASSWORD = "correct-horse-battery"
+PEOPLE = {  # name: (role, display name)
+    "ana": (Role.PHYSICIAN, "Ana Lee"),
+    "bob": (Role.PHYSICIAN, "Bob Stone"),
+    "ed": (Role.EDITOR, "Ed Miller"),
+    "tom": (Role.PHYSICIAN, "Tom Wrong"),
+}
+CALF = DraftRequest(
+    question="I have a calcified lump under the skin of my calf. Is it dangerous?",
+    reply="It is most likely a benign calcified lipoma; an ultrasound would tell.",
+    specialty="Dermatology",
+    asker=Asker(age_range="40~49", sex="female"),
+)
+
+
+def build_home(home: Path) -> Settings:
+    """An index of the site page and 30 MedQuAD records, and the people above."""
+    settings = Settings(home=home)
+    records = load(DATA / "medquad.jsonl.gz", limit=30).records
+    Archive(settings).ingest([*records, *load(PAGE, format="pages").records])
+    services = Services.build(settings)
+    for name, (role, display) in PEOPLE.items():
+        services.store.add_user(name, PASSWORD, role, display)
+    services.store.close()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    settings = build_home(tmp_path_factory.mktemp("ui-home"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSISTANT_HOME", str(settings.home))
+        built = Services.build(settings)
+        yield built
+        built.close()
+        st.cache_resource.clear()
+
+
+def draft(services: Services, request: DraftRequest = CALF) -> QuestionView:
+    return services.create_and_draft(request, services.store.user("ed"))
+
+
+def signed_in(name: str, password: str = PASSWORD) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    return sign_in(at, name, password)
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button(key="sign_in_submit").click().run()
+
+
+def review(at: AppTest, question_id: int) -> AppTest:
+    at.query_params["q"] = str(question_id)
+    return at.switch_page("screens/review.py").run()
+
+
+def texts(elements: object) -> str:
+    """The values of ``elements``, Markdown escapes (``\\.``) undone."""
+    joined = "\n".join(str(e.value) for e in elements)  # type: ignore[attr-defined]
+    return re.sub(r"\\(.)", r"\1", joined)
+
+
+def test_every_page_needs_a_sign_in(services: Services) -> None:
+    question = draft(services)
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    for page in ("screens/queue.py", "screens/audit.py", "screens/review.py"):
+        at.query_params["q"] = str(question.id)
+        at.switch_page(page).run()
+        assert [t.value for t in at.title] == ["Sign in"]
+        assert not at.text_area and not at.dataframe
+    sign_in(at, "ana")  # …and then the page that was asked for
+    assert "calcified lump" in at.title[0].value and at.text_area(key="editor").value
+
+
+def test_wrong_password_then_throttled(services: Services) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    for _ in range(2):
+        sign_in(at, "tom", "not-the-password")
+        assert [e.value for e in at.error] == ["Wrong user name or password."]
+    messages = []
+    for _ in range(6):  # the wait doubles with each failure: one attempt soon lands inside it
+        sign_in(at, "tom", "not-the-password")
+        messages.append(texts(at.error))
+        if "Too many wrong passwords" in messages[-1]:
+            break
+    assert "Too many wrong passwords: wait" in messages[-1], messages
+    assert [t.value for t in at.title] == ["Sign in"]
+
+
+def test_queue_counts_and_filters(services: Services) -> None:
+    heart = DraftRequest(
+        question="I have crushing chest pain spreading to my left arm since an hour.",
+        specialty="Cardiology",
+    )
+    palpitations = DraftRequest(question="My heart skips beats at night.", specialty="Cardiology")
+    red, calm = draft(services, heart), draft(services, palpitations)
+    at = signed_in("ana")
+    counts = services.store.counts()
+    labels = at.radio(key="queue_status").options
+    assert f"Pending ({counts[Status.PENDING]})" in labels
+    assert f"Approved ({counts.get(Status.APPROVED, 0)})" in labels
+    at.selectbox(key="queue_specialty").select("Cardiology").run()
+    shown = {b.key for b in at.button if b.key and b.key.startswith("open-")}
+    assert shown == {f"open-{red.id}", f"open-{calm.id}"}
+    at.checkbox(key="queue_red").check().run()
+    assert [b.key for b in at.button if b.key and b.key.startswith("open-")] == [f"open-{red.id}"]
+    at.radio(key="queue_status").set_value(Status.APPROVED).run()
+    assert not [b for b in at.button if b.key and b.key.startswith("open-")]
+
+
+def test_new_question_and_upload_are_drafted(services: Services) -> None:
+    at = signed_in("ed")
+    at.text_area(key="new_question_text").input("Can a lipoma on my calf turn into cancer?")
+    at.text_input(key="new_specialty").input("Dermatology")
+    at.button(key="new_question_submit").click().run()
+    assert "was created and drafted" in texts(at.success)
+    csv = b"question,specialty\nIs a calcified lump in the calf serious?,Surgery\n,Surgery\n"
+    at.file_uploader[0].set_value(("batch.csv", csv, "text/csv")).run()
+    assert "batch.csv:3" in texts(at.warning)
+    before = services.store.counts()[Status.PENDING]
+    at.button(key="upload_go").click().run()
+    assert "1 question(s) were created and drafted" in texts(at.success)
+    assert services.store.counts()[Status.PENDING] == before + 1
+    assert not at.file_uploader[0].value  # emptied: a second click cannot draft them twice
+
+
+def test_edit_save_approve_and_download(services: Services) -> None:
+    question = draft(services)
+    at = review(signed_in("ana"), question.id)
+    drafted_by = texts(at.info)  # always shown: which drafter and which model
+    assert "grounded-composer · model: none (no language model)" in drafted_by
+    body = at.text_area(key="editor").value
+    edited = body.replace("an ultrasound would tell.", "an ultrasound scan would tell.")
+    assert edited != body
+    at.text_area(key="editor").input(edited).run()
+    assert "scan</ins>" in texts(at.html)  # the diff from the machine draft
+    at.button(key="save").click().run()
+    assert "Saved as version 2." in texts(at.success)
+    at.button(key="approve").click().run()
+    detail = services.store.detail(question.id)
+    assert detail.question.status == Status.APPROVED and detail.latest
+    assert detail.latest.body == edited
+    assert "editor" not in {t.key for t in at.text_area}  # read-only now
+    assert [b.key for b in at.download_button] == ["download-md", "download-html"]
+    at.download_button(key="download-html").click().run()
+    (event,) = services.store.events(action="page.downloaded", question_id=question.id)
+    assert (event.actor, event.details["format"]) == ("ana", "html")
+    assert at.button(key="reopen")
+    page = page_file(detail, "md")
+    assert page is not None and "Approved by Dr. Ana Lee" in page.data
+    assert "an ultrasound scan would tell" in page.data
+
+
+def test_reject_with_reason(services: Services) -> None:
+    question = draft(services)
+    at = review(signed_in("bob"), question.id)
+    at.selectbox(key="reject_reason").select("unsupported_by_sources")
+    at.text_area(key="reject_comment").input("Sources are about other lumps.")
+    at.button(key="reject").click().run()
+    (decision,) = services.store.detail(question.id).reviews
+    assert (decision.decision, decision.reason, decision.reviewer) == (
+        "rejected",
+        "unsupported_by_sources",
+        "bob",
+    )
+    assert "Sources are about other lumps" in texts(at.error)
+    keys = {b.key for b in at.button}
+    assert "reopen" in keys and "save" not in keys
+
+
+def test_conflict_keeps_both_texts(services: Services) -> None:
+    question = draft(services)
+    first, second = review(signed_in("ana"), question.id), review(signed_in("bob"), question.id)
+    body = first.text_area(key="editor").value
+    theirs = body.replace("ultrasound", "ultrasound scan")
+    mine = body.replace("benign", "harmless")
+    first.text_area(key="editor").input(theirs)
+    first.button(key="save").click().run()
+    second.text_area(key="editor").input(mine)
+    second.button(key="save").click().run()
+    assert "Not saved: ana saved version 2 after version 1" in texts(second.error)
+    assert "+" in texts(second.code) and "scan" in texts(second.code)
+    assert second.text_area(key="editor").value == mine  # nothing lost
+    assert services.store.detail(question.id).latest.body == theirs  # type: ignore[union-attr]
+    second.button(key="save_over").click().run()
+    latest = services.store.detail(question.id).latest
+    assert latest is not None and (latest.number, latest.author, latest.body) == (3, "bob", mine)
+
+
+def test_editor_cannot_approve(services: Services) -> None:
+    question = draft(services)
+    at = review(signed_in("ed"), question.id)
+    assert at.text_area(key="editor").value and at.button(key="save")
+    assert not [b for b in at.button if b.key == "approve"]
+    assert "Only physicians approve or reject." in texts(at.caption)
+    assert "reject" not in {b.key for b in at.button}
+    with pytest.raises(PermissionDenied):
+        services.store.approve(question.id, 1, services.store.user("ed"))
+
+
+def test_markup_in_patient_text_is_inert(services: Services) -> None:
+    nasty = DraftRequest(
+        question="<script>alert('x')</script> My calf lump <img src=x onerror=alert(1)> hurts?",
+        reply="<b>Bold</b> claim about a lipoma.",
+        specialty="<i>Dermatology</i>",
+    )
+    question = draft(services, nasty)
+    at = review(signed_in("ana"), question.id)
+    markup = texts(at.html)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in markup
+    assert "<script" not in markup and "<img" not in markup and "<b>" not in markup
+    markdown = [e.value for e in (*at.title, *at.caption, *at.markdown)]
+    assert any("script" in m for m in markdown)  # shown as text: every < is escaped
+    assert not [m for m in markdown if re.search(r"(?<!\\)<", m)]
+
+
+def test_regenerate_and_audit(services: Services) -> None:
+    question = draft(services)
+    at = review(signed_in("ana"), question.id)
+    at.selectbox(key="instruction_preset").select("shorter")
+    at.button(key="regenerate").click().run()
+    assert "Regenerated as version 2" in texts(at.success)
+    assert services.store.detail(question.id).latest.kind == "regenerated"  # type: ignore[union-attr]
+    at.switch_page("screens/audit.py").run()
+    at.selectbox(key="audit_actor").select("ana").run()
+    rows = at.dataframe[0].value
+    assert set(rows["actor"]) == {"ana"}
+    assert {"user.login_ok", "question.opened", "version.saved"} <= set(rows["action"])
+    at.button(key="verify").click().run()
+    assert "The audit chain is intact" in texts(at.success)
+
+
+def test_undrafted_question_can_be_drafted_from_its_page(services: Services) -> None:
+    question = services.store.create_question(CALF, services.store.user("ed"))
+    at = review(signed_in("ed"), question.id)
+    assert "has not been drafted yet" in texts(at.warning)
+    at.button(key="draft_now").click().run()
+    assert at.text_area(key="editor").value.strip()
+    assert services.store.detail(question.id).latest.number == 1  # type: ignore[union-attr]
+
+
+def test_regenerate_follows_instructions_the_composer_can(services: Services) -> None:
+    base, _ = services.drafting(CALF)
+    shorter = services.regenerate(base, "shorter")
+    assert shorter.note and "at most 6 source sentences" in shorter.note
+    simpler = services.regenerate(base, "Simpler.")
+    assert simpler.note and "above grade 10" in simpler.note
+    free = services.regenerate(base, "mention compression stockings")
+    assert free.note and "cannot follow free-text instructions" in free.note
+    assert free.draft.request.instruction == "mention compression stockings"
+
+
+def test_a_demo_model_draft_carries_its_warning(services: Services) -> None:
+    composed, checks = services.drafting(CALF)  # labelled as the demo model wrote it
+    note = "SmolLM2-135M — a small demo model: fluent, often wrong; never a source of truth"
+    provenance = composed.provenance.model_copy(
+        update={"drafter": "llm", "model": "smollm2-135m-instruct", "model_note": note}
+    )
+    editor = services.store.user("ed")
+    question = services.store.create_question(CALF, editor)
+    labelled = composed.model_copy(update={"provenance": provenance})
+    services.store.add_machine_version(question.id, labelled, checks, by=editor)
+    at = review(signed_in("ana"), question.id)
+    assert "Drafted by llm · model: smollm2-135m-instruct" in texts(at.info)
+    assert f"{note}. Check every sentence against the sources." in texts(at.warning)

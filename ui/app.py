@@ -1,0 +1,25 @@
+"""The review app: ``assistant ui`` (or ``streamlit run ui/app.py``).
+
+Every page needs a signed-in user: without one, whatever page the address names, the screen
+shows the sign-in form, and after signing in the page that was asked for.
+"""
+
+import streamlit as st
+
+import appstate
+from screens import login
+
+st.set_page_config(page_title="Draft review", page_icon=":material/stethoscope:", layout="wide")
+
+pages = [
+    st.Page(appstate.QUEUE_PAGE, title="Queue", icon=":material/inbox:", default=True),
+    st.Page(appstate.REVIEW_PAGE, title="Review", icon=":material/rate_review:"),
+    st.Page(appstate.AUDIT_PAGE, title="Audit", icon=":material/verified_user:"),
+]
+user = appstate.current_user()
+page = st.navigation(pages, position="sidebar" if user else "hidden")
+if user is None:
+    login.show()
+else:
+    appstate.sidebar(user)
+    page.run()

@@ -1,0 +1,171 @@
+"""The review page's state and actions: the editor's text and base version, the checks of
+unsaved text, and save / regenerate / approve / reject / reopen with the store's refusals
+turned into messages (a conflict keeps the reviewer's text and shows the other change)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+import appstate
+from assistant.checks import CheckReport
+from assistant.drafting import Draft
+from assistant.drafting.parsing import MalformedOutput
+from assistant.review.errors import Conflict, ReviewError
+from assistant.review.views import (
+    QuestionDetail,
+    QuestionView,
+    RejectReason,
+    UserView,
+    VersionView,
+)
+from assistant.reviewui import Services
+from assistant.reviewui.services import DRAFTING_ERRORS
+from assistant.reviewui.versions import (
+    EditorState,
+    checks_of,
+    draft_of,
+    request_of,
+    sync_editor,
+)
+
+EDITOR = "editor"
+
+
+def editor_state(detail: QuestionDetail) -> EditorState | None:
+    """Syncs the editor with the newest version unless it holds unsaved changes."""
+    state: EditorState | None = st.session_state.get("editor_state")
+    if state is not None and EDITOR in st.session_state:
+        state = replace(state, text=st.session_state[EDITOR])
+    state = sync_editor(state, detail)
+    st.session_state.editor_state = state
+    if state is not None and st.session_state.get(EDITOR) != state.text:
+        st.session_state[EDITOR] = state.text
+    return state
+
+
+def reset_editor(version: VersionView) -> None:
+    st.session_state.editor_state = EditorState(version.question_id, version.number, version.body)
+    st.session_state.pop(EDITOR, None)
+    st.session_state.pop("conflict", None)
+
+
+def version(detail: QuestionDetail, number: int) -> VersionView:
+    return next(v for v in detail.versions if v.number == number)
+
+
+def checked(services: Services, text: str, base: VersionView) -> tuple[Draft, CheckReport] | str:
+    """The draft and checks of ``text``: stored ones when unchanged, else checked now (the
+    last result is kept, so reruns do not check the same text again)."""
+    if text == base.body:
+        return draft_of(base), checks_of(base)
+    key = (base.id, text)
+    cached = st.session_state.get("recheck")
+    if cached is None or cached[0] != key:
+        try:
+            cached = (key, services.recheck(text, draft_of(base)))
+        except MalformedOutput as exc:
+            return f"The text cannot be read as a draft: {exc}"
+        st.session_state.recheck = cached
+    result: tuple[Draft, CheckReport] = cached[1]
+    return result
+
+
+def save(services: Services, detail: QuestionDetail, text: str, base: int, by: UserView) -> None:
+    base_version = version(detail, base)
+    if text == base_version.body:
+        appstate.flash("Nothing to save: the text is unchanged.", "warning")
+        return
+    try:
+        with st.spinner("Checking and saving…"):
+            saved = services.save(detail.question.id, text, base_version, by)
+    except Conflict as exc:
+        if exc.theirs is None:
+            appstate.flash(str(exc), "error")
+            return
+        who = (detail.question.id, exc.theirs.number, exc.theirs.author)
+        st.session_state.conflict = (*who, exc.diff, base)
+        return
+    except (ReviewError, MalformedOutput) as exc:
+        appstate.flash(str(exc), "error")
+        return
+    reset_editor(saved)
+    appstate.flash(f"Saved as version {saved.number}.")
+
+
+def save_over(services: Services, detail: QuestionDetail, text: str, by: UserView) -> None:
+    """After a conflict: the reviewer's text as an edit of the other version, on purpose."""
+    theirs_number = st.session_state.conflict[1]
+    st.session_state.pop("conflict", None)
+    save(services, detail, text, theirs_number, by)
+
+
+def regenerate(services: Services, detail: QuestionDetail, instruction: str, by: UserView) -> None:
+    latest = detail.latest
+    assert latest is not None
+    try:
+        with st.spinner("Drafting again…"):
+            result = services.regenerate(draft_of(latest), instruction)
+            saved = services.save_regenerated(detail.question.id, result, by)
+    except DRAFTING_ERRORS as exc:
+        appstate.flash(str(exc), "error")
+        return
+    reset_editor(saved)
+    appstate.flash(f"Regenerated as version {saved.number}. {result.note or ''}".strip())
+
+
+def approve(services: Services, detail: QuestionDetail, text: str, by: UserView) -> None:
+    latest = detail.latest
+    assert latest is not None
+    if text != latest.body:
+        appstate.flash(
+            "The editor holds unsaved changes: save them (or reload) before approving, so "
+            "that what is approved is what you read.",
+            "error",
+        )
+        return
+    try:
+        services.store.approve(detail.question.id, latest.number, by)
+    except ReviewError as exc:
+        appstate.flash(str(exc), "error")
+        return
+    appstate.flash(f"Approved version {latest.number}. The page is now read-only.")
+
+
+def reject(
+    services: Services, detail: QuestionDetail, reason: RejectReason, comment: str, by: UserView
+) -> None:
+    latest = detail.latest
+    assert latest is not None
+    try:
+        services.store.reject(detail.question.id, latest.number, reason, comment or None, by)
+    except ReviewError as exc:
+        appstate.flash(str(exc), "error")
+        return
+    appstate.flash(f"Rejected version {latest.number}: {reason.value}.", "warning")
+
+
+def record_download(services: Services, by: UserView, question_id: int, fmt: str) -> None:
+    """Downloads of a finished page go into the audit trail, as exports do."""
+    services.store.record("page.downloaded", by, question_id, format=fmt)
+
+
+def draft_now(services: Services, question: QuestionView, by: UserView) -> None:
+    try:
+        with st.spinner("Drafting…"):
+            services.draft_question(question.id, request_of(question), by)
+    except DRAFTING_ERRORS as exc:
+        appstate.flash(f"Not drafted: {exc}", "error")
+        return
+    appstate.flash("Drafted.")
+
+
+def reopen(services: Services, detail: QuestionDetail, by: UserView) -> None:
+    try:
+        services.store.reopen(detail.question.id, by)
+    except ReviewError as exc:
+        appstate.flash(str(exc), "error")
+        return
+    st.session_state.pop("editor_state", None)
+    appstate.flash("Reopened for review: edit and save a new version.")
