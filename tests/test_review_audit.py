@@ -12,7 +12,8 @@ from assistant.review.audit import chain_hash
 from assistant.review.models import AuditEvent
 from assistant.review.store import ReviewStore
 from assistant.review.views import RejectReason
-from tests.test_review_store import QUESTION, drafted, edit, people
+from tests.builders import QUESTION
+from tests.test_review_store import drafted, edit, people
 
 
 def busy_store(store: ReviewStore) -> int:

@@ -18,8 +18,9 @@ from assistant.cli import app
 from assistant.config import Settings
 from assistant.review.store import ReviewStore
 from assistant.review.views import Role
+from tests.builders import make_draft
 from tests.conftest import TEST_HASHER
-from tests.test_review_store import checks, make_draft
+from tests.test_review_store import checks
 
 CLI = Path(sys.executable).with_name("assistant")
 SCRIPT = '<script>alert("x")</script>'

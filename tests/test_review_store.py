@@ -5,7 +5,6 @@ threads saving at once), and the queue's filters and counts."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,57 +12,13 @@ from sqlalchemy import text
 
 from assistant.checks.report import CheckReport, Flag
 from assistant.config import Settings
-from assistant.corpus.record import Asker
-from assistant.drafting import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.drafting import Draft
 from assistant.drafting.body import from_body, to_body
-from assistant.retrieval import Passage, Source
 from assistant.review.errors import Conflict, NotFound, PermissionDenied, ReadOnly
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, RejectReason, Role, Status, UserView
+from tests.builders import QUESTION, make_draft
 from tests.conftest import FakeClock
-
-QUESTION = "I have a calcified lump under the skin of my calf. What does calcification mean?"
-
-
-def make_draft(question: str = QUESTION, specialty: str | None = "Surgery") -> Draft:
-    source = Source(
-        rank=1,
-        record_id="site:abc",
-        score=0.03,
-        passages=(
-            Passage(
-                chunk_id="site:abc::1", text="Calcium builds up.", kind="explanation", score=0.03
-            ),
-        ),
-        title="Calcified lumps",
-        doctor="Ke Fangxu",
-        specialty="Surgery",
-    )
-    return Draft(
-        request=DraftRequest(
-            question=question,
-            reply="These are typically benign.",
-            asker=Asker(name="Niming", sex="female", age_range="40~49"),
-            ask_date=date(2022, 3, 24),
-            doctor="Ke Fangxu",
-            specialty=specialty,
-        ),
-        title="Understanding calcified lumps",
-        sections=[
-            Section(
-                kind="opening", sentences=(DraftSentence(text="Here is more.", origin="template"),)
-            ),
-            Section(
-                kind="explanation",
-                heading="What this may be",
-                sentences=(
-                    DraftSentence(text="Calcium builds up.", citations=(1,), origin="source"),
-                ),
-            ),
-        ],
-        sources=[source],
-        provenance=Provenance(drafter="grounded-composer", model="none (no language model)"),
-    )
 
 
 def checks(flags: int = 0, red: bool = False) -> CheckReport:
