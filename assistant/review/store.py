@@ -2,7 +2,7 @@
 SQL database (SQLite under ASSISTANT_HOME by default, PostgreSQL by ASSISTANT_DATABASE_URL).
 
 Every method is one transaction; every change appends a hash-chained audit event in the
-same transaction. CONTRACT FOR THE UI — keep these signatures.
+same transaction.
 
 Concurrency: a write locks its question's row (``SELECT … FOR UPDATE`` on PostgreSQL; on
 SQLite every transaction holds the database lock), and a unique (question, number) constraint
