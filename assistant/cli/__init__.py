@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import archive, demo, draft, evaluate, llm, review, search
+from assistant.cli import archive, batch, demo, draft, evaluate, llm, review, search
 from assistant.cli.ui import ui
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.command()(archive.remove)
 app.command()(archive.stats)
 app.command()(search.search)
 app.command()(draft.draft)
+app.command()(batch.batch)
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(llm.app, name="llm")
 app.command()(ui)

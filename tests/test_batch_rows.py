@@ -1,0 +1,88 @@
+"""Validating a batch input: every problem found before any work, with its row number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.batch import validate
+from assistant.batch.rows import MAX_FIELD_CHARS
+from tests.conftest import DATA
+
+DIABETES = (
+    "How is type 2 diabetes in older adults treated with diet and exercise and tablets "
+    "when they also have kidney disease"
+)
+
+
+def _csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "input.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_kqa_patient_questions_are_accepted_as_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "kqa.jsonl"
+    lines = (DATA / "kqa_patient_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
+    report = validate(path)
+    assert not report.fatal and report.total == 30
+    assert report.rows[0].question == "Is it contagious?" and report.rows[0].row == 1
+    assert all("unknown column" not in i.message for i in report.issues)
+    assert len(report.rows) + len(report.skipped_rows) == 30
+
+
+def test_every_row_problem_is_reported_with_its_row(tmp_path: Path) -> None:
+    long = "x" * (MAX_FIELD_CHARS + 1)
+    path = _csv(
+        tmp_path,
+        "topic,audience,target_length,reply,colour\n"
+        "Asthma in children,caregiver,600,,red\n"  # 2: fine
+        ",,,,\n"  # 3: empty
+        ",patient,,Rest.,blue\n"  # 4: no topic
+        f"Gout,patient,,{long},\n"  # 5: oversized
+        "Migraine,doctor,,,\n"  # 6: unknown audience
+        "Shingles,patient,lots,,\n"  # 7: bad length
+        "asthma in  CHILDREN!,caregiver,600,,\n"  # 8: duplicate of 2
+        f"{DIABETES} today\n"  # 9
+        f"{DIABETES} now\n",  # 10
+    )
+    report = validate(path)
+    assert not report.fatal
+    by_row = {i.row: i.message for i in report.issues}
+    assert "unknown column 'colour'" in by_row[None]
+    assert by_row[3] == "empty row"
+    assert "needs a topic or a question" in by_row[4]
+    assert f"reply is {MAX_FIELD_CHARS + 1:,} characters" in by_row[5]
+    assert "audience 'doctor'" in by_row[6]
+    assert "target_length" in by_row[7]
+    assert by_row[8] == "duplicate of row 2"
+    assert by_row[10].startswith("near-duplicate of row 9")
+    assert [r.row for r in report.rows] == [2, 9]
+    assert report.rows[0].audience == "caregiver" and report.rows[0].target_length == 600
+
+
+def test_missing_question_column_and_wrong_encoding_are_fatal(tmp_path: Path) -> None:
+    missing = validate(_csv(tmp_path, "title,specialty\nGout,Rheumatology\n"))
+    assert missing.fatal and "no 'topic' or 'question' column" in missing.issues[-1].message
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("question\nWhat is acne?\nIs caf\u00e9 bad for me?\n".encode("latin-1"))
+    report = validate(latin)
+    assert report.fatal and ":3" in report.issues[0].message and "UTF-8" in report.issues[0].message
+
+
+def test_bad_json_lines_are_reported_and_keys_are_stable(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        '{"question": "Why do my knees ache?", "specialty": "Orthopedics"}\n'
+        "not json\n"
+        '["a list"]\n'
+        '{"topic": ["x"]}\n'
+        '{"topic": "Knee pain", "target_length": 300}\n',
+        encoding="utf-8",
+    )
+    report = validate(path)
+    assert [i.row for i in report.issues] == [2, 3, 4]
+    assert [r.row for r in report.rows] == [1, 5]
+    again = validate(path)
+    assert [r.key for r in report.rows] == [r.key for r in again.rows]
+    assert len({r.key for r in report.rows}) == 2
