@@ -60,13 +60,13 @@ def ingest(
 
     archive = open_archive(settings())
     with console.status("Comparing with the index…"):
-        changed, removed, unchanged = archive.plan(records, prune)
+        plan = archive.plan(records, prune)
     console.print(
-        f"{len(records):,} records: {len(changed):,} new or changed, {unchanged:,} unchanged"
-        + (f", {len(removed):,} to remove" if prune else "")
+        f"{len(records):,} records: {len(plan.changed):,} new or changed, "
+        f"{plan.unchanged:,} unchanged" + (f", {len(plan.removed):,} to remove" if prune else "")
     )
     with _progress() as progress:
-        task = progress.add_task("Embedding", total=len(changed), chunks=0, rate=0.0)
+        task = progress.add_task("Embedding", total=len(plan.changed), chunks=0, rate=0.0)
 
         def advance(records_done: int, chunks: int) -> None:
             state = progress.tasks[task]
@@ -76,7 +76,7 @@ def ingest(
                 task, advance=records_done, chunks=done_chunks, rate=done_chunks / elapsed
             )
 
-        report = archive.ingest(records, prune=prune, progress=advance)
+        report = archive.ingest(records, prune=prune, progress=advance, plan=plan)
     _summary(report, loaded)
 
 

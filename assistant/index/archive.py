@@ -39,6 +39,14 @@ class IngestReport:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class IngestPlan:
+    changed: list[Record]  # new or changed: to embed
+    removed: list[str]  # record ids to delete (with prune)
+    unchanged: int
+    stored: frozenset[str]  # record ids in the index before the ingest
+
+
 @dataclass
 class ArchiveStats:
     records: int
@@ -93,15 +101,13 @@ class Archive:
         return self.settings.keyword_dir / f"{slug}-{tag}"
 
     # ingest / remove
-    def plan(
-        self, records: Sequence[Record], prune: bool = False
-    ) -> tuple[list[Record], list[str], int]:
-        """(records to embed, record ids to delete, unchanged count)."""
+    def plan(self, records: Sequence[Record], prune: bool = False) -> IngestPlan:
+        """What an ingest of ``records`` would do, from one read of the stored hashes."""
         stored = {rid: str(meta.get("content_hash")) for rid, meta in self.vectors.first_chunks()}
         changed = [r for r in records if stored.get(r.id) != self.content_hash(r)]
         incoming = {r.id for r in records}
         removed = sorted(set(stored) - incoming) if prune else []
-        return changed, removed, len(records) - len(changed)
+        return IngestPlan(changed, removed, len(records) - len(changed), frozenset(stored))
 
     def ingest(
         self,
@@ -109,12 +115,14 @@ class Archive:
         prune: bool = False,
         progress: Progress | None = None,
         batch_chunks: int = 256,
+        plan: IngestPlan | None = None,
     ) -> IngestReport:
-        """Writes new and changed records; with ``prune``, deletes records not given."""
+        """Writes new and changed records; with ``prune``, deletes records not given.
+        ``plan``: the result of :meth:`plan` for the same arguments, when already computed."""
         started = time.perf_counter()
-        stored = {rid for rid, _ in self.vectors.first_chunks()}
-        changed, removed, unchanged = self.plan(records, prune)
-        report = IngestReport(unchanged=unchanged, removed=len(removed))
+        plan = plan or self.plan(records, prune)
+        changed, removed, stored = plan.changed, plan.removed, plan.stored
+        report = IngestReport(unchanged=plan.unchanged, removed=len(removed))
         report.added = sum(1 for r in changed if r.id not in stored)
         report.updated = len(changed) - report.added
         if changed or removed:
@@ -196,9 +204,6 @@ class Archive:
         hits = self.vectors.fetch([f"{record_id}::0"])
         hit = hits.get(f"{record_id}::0")
         return record_from_metadata(hit.metadata) if hit else None
-
-    def specialties(self) -> list[str]:
-        return sorted({s for s in self.keyword().distinct_specialties() if s})
 
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(
