@@ -9,10 +9,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli import eval_calibrate, eval_reports, eval_run
 from assistant.cli.common import console, errors, open_archive, settings
 from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
 
-app = typer.Typer(help="Measure retrieval (and, later, draft) quality.", no_args_is_help=True)
+app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
+app.command("run")(eval_run.run)
+app.command("calibrate")(eval_calibrate.calibrate)
+app.command("compare")(eval_reports.compare)
+app.command("report")(eval_reports.report)
+app.command("export")(eval_reports.export)
 
 
 @app.command("retrieval")

@@ -1,0 +1,167 @@
+"""What an evaluation run leaves behind, and how it is read back.
+
+A run is a directory ``{home}/eval/runs/{run_id}/``:
+
+- ``manifest.json`` — a ``RunManifest`` (what was run, with which drafter, model and judge,
+  the judge's measured agreement with physicians, and the aggregate metrics);
+- ``items.jsonl`` — one ``ItemResult`` per (item, repeat);
+- ``report.md`` and ``report.html`` — the report (see :mod:`assistant.evaluation.report`);
+- ``kqa_results.json`` — drafts in K-QA's official results format (on export).
+
+``METRICS`` is the one list of metric names, what they mean, and which direction is better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.evaluation.judges import Label
+
+StatementKind = Literal["must_have", "nice_to_have"]
+Better = Literal["higher", "lower", "closer_to_1"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    better: Better
+    description: str
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "comprehensiveness",
+        "Comprehensiveness",
+        "higher",
+        "share of the reference's must-have statements the draft entails (K-QA)",
+    ),
+    Metric(
+        "hallucination",
+        "Hallucination rate",
+        "lower",
+        "share of must-have and nice-to-have statements the draft contradicts (K-QA)",
+    ),
+    Metric(
+        "groundedness",
+        "Groundedness",
+        "higher",
+        "share of draft sentences supported by their cited sources or the doctor's reply",
+    ),
+    Metric(
+        "citation_validity",
+        "Citation validity",
+        "higher",
+        "share of citations that name a source the draft lists",
+    ),
+    Metric("rouge_l", "ROUGE-L F1", "higher", "longest-common-subsequence overlap with the reference"),
+    Metric("cosine", "Embedding cosine", "higher", "MiniLM cosine of draft and reference"),
+    Metric("grade", "Readability grade", "lower", "Flesch-Kincaid grade of the draft"),
+    Metric("length_ratio", "Length ratio", "closer_to_1", "draft words / reference words"),
+)
+METRIC_NAMES = tuple(m.name for m in METRICS)
+
+
+class StatementResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    kind: StatementKind
+    label: Label
+
+
+class ItemResult(BaseModel):
+    """One drafted item (one repeat) with its judged statements and metrics."""
+
+    model_config = ConfigDict(frozen=True)
+
+    item_id: str
+    repeat: int = 0
+    question: str
+    reply: str | None = None
+    reference: str
+    draft: str  # the draft's body text with [n] citations; "" when drafting failed
+    drafter: str
+    model: str
+    source_ids: tuple[str, ...] = ()
+    statements: tuple[StatementResult, ...] = ()
+    metrics: dict[str, float | None] = Field(default_factory=dict)  # None: not applicable
+    seconds: float = 0.0
+    tokens: int = 0
+    error: str | None = None
+
+
+class Interval(BaseModel):
+    """A metric's mean over items with its bootstrap 95% confidence interval."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mean: float
+    low: float
+    high: float
+    n: int
+    spread: float | None = None  # with repeats: standard deviation of the per-repeat means
+
+
+class Agreement(BaseModel):
+    """How far the judge agrees with physicians (from ``assistant eval calibrate``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    judge: str
+    pairs: int
+    accuracy: float
+    kappa: float
+    calibrated_at: datetime | None = None
+
+
+class RunManifest(BaseModel):
+    run_id: str
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    dataset: str  # "kqa" or the file's path
+    dataset_sha256: str
+    items: int
+    repeats: int = 1
+    limit: int | None = None
+    drafter: str
+    model: str
+    judge: str
+    agreement: Agreement | None = None  # None: the judge was never calibrated
+    excluded_ids: int = 0  # records kept out of retrieval (the items under evaluation)
+    settings: dict[str, object] = Field(default_factory=dict)  # retrieval and model settings
+    summary: dict[str, Interval] = Field(default_factory=dict)
+    retrieval: list[dict[str, float | str]] = Field(default_factory=list)  # recall@k, MRR rows
+    failed: int = 0
+    seconds: float = 0.0
+
+
+def runs_dir(home: Path) -> Path:
+    return home / "eval" / "runs"
+
+
+def write_manifest(run_dir: Path, manifest: RunManifest) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    temporary = run_dir / ".manifest.json.tmp"
+    temporary.write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+    temporary.replace(run_dir / "manifest.json")
+
+
+def read_manifest(run_dir: Path) -> RunManifest:
+    return RunManifest.model_validate_json((run_dir / "manifest.json").read_text("utf-8"))
+
+
+def read_items(run_dir: Path) -> list[ItemResult]:
+    path = run_dir / "items.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        return [ItemResult.model_validate_json(line) for line in lines if line.strip()]
+
+
+def list_runs(home: Path) -> list[RunManifest]:
+    """Every finished run under ``home``, newest first."""
+    found = [read_manifest(d) for d in runs_dir(home).glob("*") if (d / "manifest.json").exists()]
+    return sorted(found, key=lambda m: m.created_at, reverse=True)
