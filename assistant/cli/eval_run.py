@@ -1,4 +1,4 @@
-"""``assistant eval run``: draft held-out questions, judge them, report with confidence intervals."""
+"""``assistant eval run``: draft held-out questions, judge them, report with intervals."""
 
 from __future__ import annotations
 

@@ -59,7 +59,9 @@ METRICS: tuple[Metric, ...] = (
         "higher",
         "share of citations that name a source the draft lists",
     ),
-    Metric("rouge_l", "ROUGE-L F1", "higher", "longest-common-subsequence overlap with the reference"),
+    Metric(
+        "rouge_l", "ROUGE-L F1", "higher", "longest-common-subsequence overlap with the reference"
+    ),
     Metric("cosine", "Embedding cosine", "higher", "MiniLM cosine of draft and reference"),
     Metric("grade", "Readability grade", "lower", "Flesch-Kincaid grade of the draft"),
     Metric("length_ratio", "Length ratio", "closer_to_1", "draft words / reference words"),
