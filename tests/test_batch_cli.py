@@ -112,6 +112,20 @@ def test_strict_stops_before_any_work_and_lenient_skips_bad_rows(
     ]
     again = _batch(index_home, tmp_path, str(source), "--out", "out")
     assert again.returncode == 1 and "--resume" in again.stderr
+    assert "Gout" not in (tmp_path / "out" / "run.jsonl").read_text()  # the log carries no text
+
+
+def test_the_run_log_carries_the_text_only_when_settings_say_so(
+    index_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "topics.csv"
+    source.write_text("topic\nGout\n", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_LOG_PATIENT_TEXT", "1")
+    done = _batch(index_home, tmp_path, str(source), "--out", "out")
+    assert done.returncode == 0, done.stderr
+    log = (tmp_path / "out" / "run.jsonl").read_text().splitlines()
+    (entry,) = [json.loads(line) for line in log]
+    assert (entry["status"], entry["text"]) == ("ok", "Gout")
 
 
 def _done(state: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ threads saving at once), and the queue's filters and counts."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ from sqlalchemy import text
 
 from assistant.checks.report import CheckReport, Flag
 from assistant.config import Settings
+from assistant.corpus import Asker
 from assistant.drafting import Draft
 from assistant.drafting.body import from_body, to_body
 from assistant.review.errors import Conflict, NotFound, PermissionDenied, ReadOnly
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, RejectReason, Role, Status, UserView
+from assistant.reviewui.versions import request_of
 from tests.builders import QUESTION, make_draft
 from tests.conftest import FakeClock
 
@@ -224,6 +227,19 @@ def test_queue_filters_and_counts(review_store: ReviewStore, review_clock: FakeC
     assert counts == {Status.PENDING: 2, Status.IN_REVIEW: 0, Status.APPROVED: 1,
                       Status.REJECTED: 0}  # fmt: skip
     assert review_store.specialties() == ["Orthopedics", "Surgery"]
+
+
+def test_an_undrafted_question_keeps_its_whole_request(review_store: ReviewStore) -> None:
+    _, ed, _ = people(review_store)
+    request = make_draft().request.model_copy(
+        update={
+            "asker": Asker(name="Ms. Li", sex="female", age_range="30-40"),
+            "ask_date": date(2022, 3, 20),
+            "reply_date": date(2022, 3, 24),
+        }
+    )
+    question = review_store.create_question(request, ed)
+    assert request_of(review_store.detail(question.id).question) == request
 
 
 def test_unknown_question_is_not_found(review_store: ReviewStore) -> None:

@@ -44,6 +44,7 @@ class Outcome:
     flags: int = 0
     error: str | None = None
     question_id: int | None = None
+    text: str | None = None  # the row's question or topic, only with ASSISTANT_LOG_PATIENT_TEXT
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class BatchRunner:
         by: UserView | None = None,
         concurrency: int = 1,
         on_outcome: Callable[[Outcome], None] = lambda _: None,
+        log_patient_text: bool = False,
     ) -> None:
         self.out = out
         self.articles = out / "articles"
@@ -81,6 +83,7 @@ class BatchRunner:
         self.by = by
         self.concurrency = concurrency
         self.on_outcome = on_outcome
+        self.log_patient_text = log_patient_text
 
     def close(self) -> None:
         self.state.close()
@@ -194,14 +197,16 @@ class BatchRunner:
     ) -> None:
         flags = sum(1 for f in checks.get("flags", ()) if f.get("severity") != "info")
         self.state.done(row.key, seconds, tokens, flags)
-        self._emit(Outcome(row.key, row.row, "ok", seconds, tokens, flags, None, question_id))
+        text = row.text if self.log_patient_text else None
+        self._emit(Outcome(row.key, row.row, "ok", seconds, tokens, flags, None, question_id, text))
 
     def _fail(self, row: BatchRow, error: str, seconds: float) -> None:
         self.state.failed(row.key, error, seconds)
-        self._emit(Outcome(row.key, row.row, "failed", seconds, error=error))
+        text = row.text if self.log_patient_text else None
+        self._emit(Outcome(row.key, row.row, "failed", seconds, error=error, text=text))
 
     def _emit(self, outcome: Outcome) -> None:
-        line = asdict(outcome)
+        line = {k: v for k, v in asdict(outcome).items() if k != "text" or v is not None}
         line["seconds"] = round(outcome.seconds, 3)
         with (self.out / "run.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(line, ensure_ascii=False) + "\n")

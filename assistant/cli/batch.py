@@ -83,7 +83,9 @@ def batch(
     checker = DraftChecker(OfflineSupportScorer(archive.embedder))
     counts: Counter[str] = Counter()
     with handled(), open_article_drafter(config, archive, kind) as chosen:
-        runner = BatchRunner(out, chosen, checker, store, by, concurrency)
+        runner = BatchRunner(
+            out, chosen, checker, store, by, concurrency, log_patient_text=config.log_patient_text
+        )
         try:
             todo = runner.plan(report.rows, resume, retry_failed)
             for issue in report.issues:

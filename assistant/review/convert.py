@@ -64,6 +64,7 @@ def question_view(question: Question, latest: Version | None) -> QuestionView:
         flag_count=latest.flag_count if latest else 0,
         has_red_flag=latest.has_red_flag if latest else False,
         title=question.title or (latest.title if latest else None),
+        request_json=question.request_json,
     )
 
 

@@ -93,6 +93,7 @@ class QuestionView:
     flag_count: int  # flags of the newest version's checks (warnings and errors)
     has_red_flag: bool
     title: str | None = None
+    request_json: str | None = None  # the whole request as stored (asker, dates, …)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ def checks_of(version: VersionView) -> CheckReport:
 
 
 def request_of(question: QuestionView) -> DraftRequest:
-    """The request to draft a question that has no version yet."""
+    """The request to draft a question that has no version yet: the one stored with it (asker,
+    dates and all), else rebuilt from the queue's columns."""
+    if question.request_json:
+        return DraftRequest.model_validate_json(question.request_json)
     return DraftRequest(
         question=question.question,
         reply=question.reply,
