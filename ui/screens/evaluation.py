@@ -1,0 +1,147 @@
+"""Evaluation: the runs of the evaluation harness (newest first) with what their numbers mean
+and how far their judge can be trusted; one run's report with its files; two runs compared,
+with the gate of a chosen metric. Anyone signed in may look.
+
+Registered in ``app.py`` as
+``st.Page("screens/evaluation.py", title="Evaluation", icon=":material/analytics:")``.
+"""
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+import appstate
+from assistant.evaluation.compare import RunError, compare
+from assistant.evaluation.report import judge_statement
+from assistant.evaluation.results import METRICS
+from assistant.reviewui.evaluation import (
+    CREATE_COMMAND,
+    GATE_METRIC,
+    MAX_DROP,
+    RunEntry,
+    comparison_rows,
+    find_runs,
+    gate_result,
+    judge_guide,
+    metric_rows,
+    report_html,
+    run_files,
+    run_rows,
+    worsened_rows,
+)
+from assistant.reviewui.text import md_escape
+
+REPORT_HEIGHT = 900
+METRIC_LABELS = {m.name: m.label for m in METRICS}
+
+appstate.require_user()
+settings = appstate.services().settings
+
+
+def pick(
+    where: DeltaGenerator, label: str, runs: dict[str, RunEntry], key: str, default: int
+) -> RunEntry:
+    if st.session_state.get(key) not in runs:  # a run removed since: start from the default
+        st.session_state.pop(key, None)
+    chosen = where.selectbox(
+        label, list(runs), index=default, format_func=lambda i: runs[i].label, key=key
+    )
+    return runs[chosen or next(iter(runs))]
+
+
+def show_report(run: RunEntry) -> None:
+    try:
+        page = report_html(run.path)
+        files = run_files(run.path)
+    except RunError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    judge = judge_statement(run.manifest)
+    if not judge.calibrated or judge.warnings:
+        st.warning(md_escape(" ".join([judge.sentence, *judge.warnings])), icon=":material/gavel:")
+    for column, file in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            file.label, file.data, file.filename, file.mime, key=f"eval-download-{file.label}"
+        )
+    st.iframe(page, height=REPORT_HEIGHT)  # escaped, self-contained; its own CSS stays inside
+
+
+def show_comparison(a: RunEntry, b: RunEntry, metric: str, max_drop: float) -> None:
+    try:
+        comparison = compare(a.path, b.path)
+    except RunError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    st.caption(
+        f"B {md_escape(b.id)} against A {md_escape(a.id)}: {len(comparison.shared)} item(s) in "
+        "both runs, repeats averaged per item, paired bootstrap 95% intervals over items."
+    )
+    for warning in comparison.warnings:
+        st.warning(md_escape(warning), icon=":material/warning:")
+    st.dataframe(comparison_rows(comparison), hide_index=True, width="stretch")
+    result = gate_result(comparison, metric, max_drop)
+    if result.passed is None:
+        st.info(md_escape(result.message))
+    else:
+        (st.success if result.passed else st.error)(md_escape(result.message))
+    worse = worsened_rows(comparison, metric)
+    if worse:
+        st.markdown(f"Items whose {md_escape(METRIC_LABELS[metric].lower())} got worse in B")
+        st.dataframe(worse, hide_index=True, width="stretch")
+    else:
+        st.caption(f"No item's {md_escape(METRIC_LABELS[metric].lower())} got worse in B.")
+
+
+st.title("Evaluation")
+st.caption(
+    "How close drafts come to physicians' answers to held-out questions: each run drafts "
+    "them with one drafter and model, and a judge scores the drafts against the answers."
+)
+found = find_runs(settings.home)
+for problem in found.problems:
+    st.warning(md_escape(problem))
+if not found.runs:
+    st.info(
+        "No evaluation run yet. Create one at the command line with the command below "
+        f"(add `--limit 20` for a quick one); its results appear here. Runs are kept under "
+        f"{md_escape(str(settings.home))}."
+    )
+    st.code(CREATE_COMMAND, language="bash")
+    st.stop()
+
+with st.expander("What the numbers mean, and how far the judge can be trusted"):
+    st.markdown(judge_guide())
+    st.dataframe(metric_rows(), hide_index=True, width="stretch")
+st.subheader("Runs")
+st.dataframe(run_rows(found.runs), hide_index=True, width="stretch")
+
+runs = {run.id: run for run in found.runs}
+report_tab, compare_tab = st.tabs(["Report of a run", "Compare two runs"])
+with report_tab:
+    show_report(pick(st.container(), "Run", runs, "eval_run", 0))
+with compare_tab:
+    if len(runs) < 2:
+        st.info(f"Comparing needs two runs: make another with `{CREATE_COMMAND}`.")
+    else:
+        a_col, b_col = st.columns(2)
+        a = pick(a_col, "A: the baseline", runs, "eval_a", 1)
+        b = pick(b_col, "B: the run to check against it", runs, "eval_b", 0)
+        metric_col, drop_col = st.columns(2)
+        metric = metric_col.selectbox(
+            "Gate on",
+            list(METRIC_LABELS),
+            index=list(METRIC_LABELS).index(GATE_METRIC),
+            format_func=METRIC_LABELS.__getitem__,
+            key="eval_metric",
+        )
+        max_drop = drop_col.number_input(
+            "Largest allowed drop (in the metric's worse direction)",
+            min_value=0.0,
+            value=MAX_DROP,
+            step=0.01,
+            format="%.3f",
+            key="eval_max_drop",
+        )
+        if a.id == b.id:
+            st.info("Choose two different runs: A, the baseline, and B, the run to check.")
+        else:
+            show_comparison(a, b, metric or GATE_METRIC, float(max_drop))
