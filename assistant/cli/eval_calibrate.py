@@ -2,7 +2,133 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+from functools import partial
+from pathlib import Path
 
-def calibrate() -> None:
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.cli.common import console, errors, handled, settings
+from assistant.evaluation import calibration as calib
+from assistant.evaluation.judges import LABELS, JudgeKind, open_judge
+
+KINDS: dict[str, tuple[JudgeKind, ...]] = {
+    "offline": ("offline",),
+    "llm": ("llm",),
+    "both": ("offline", "llm"),
+}
+
+
+def calibrate(
+    judge: str = typer.Option("offline", "--judge", help="offline, llm or both."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Only N pairs, spread evenly over the file."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Also write the comparison as Markdown here."
+    ),
+    labels: Path = typer.Option(
+        calib.DEFAULT_LABELS, "--labels", help="Physicians' labels: a K-QA NLI CSV."
+    ),
+) -> None:
     """Accuracy, Cohen's kappa and confusion of a judge against the physicians' majority."""
-    raise NotImplementedError
+    if judge not in KINDS:
+        raise typer.BadParameter("choose offline, llm or both", param_hint="--judge")
+    config = settings()
+    try:
+        rows = calib.select(calib.read_labels(labels), limit)
+    except calib.LabelsError as exc:
+        errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from None
+    human = calib.human_ceiling(rows, str(labels))
+    results: list[calib.Calibration] = []
+    for kind in KINDS[judge]:
+        with handled(), ExitStack() as stack:
+            with console.status(f"Opening the {kind} judge…"):
+                the_judge = stack.enter_context(open_judge(kind, config))
+            estimate = the_judge.estimate([r.pair for r in rows])
+            if kind == "llm":
+                console.print(
+                    f"[bold]{escape(the_judge.name)}[/]: {estimate.calls} model calls to make, "
+                    f"{estimate.cached} answers already cached; about "
+                    f"{estimate.prompt_tokens:,} prompt and {estimate.completion_tokens:,} "
+                    "completion tokens (estimated as characters / 4)."
+                )
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task(f"{kind} judge", total=len(rows))
+                result = calib.calibrate(the_judge, labels, limit, partial(progress.advance, task))
+        stored = calib.store_calibration(config.home, result)
+        kept = calib.load_calibration(config.home, result.judge)
+        if kept is not None and kept.calibrated_at == result.calibrated_at:
+            console.print(f"Stored the calibration of {escape(result.judge)} in {stored}")
+        elif kept is not None:
+            console.print(
+                f"Kept the stored calibration of {escape(result.judge)} on {kept.pairs} pairs "
+                f"({stored}): this one measured only {result.pairs}."
+            )
+        results.append(result)
+        console.print(confusion_table(result))
+    console.print(agreement_table(results, human))
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = out.with_name(f".{out.name}.tmp")
+        temporary.write_text(calib.to_markdown(results, human), encoding="utf-8")
+        temporary.replace(out)
+        console.print(f"Written to {out}")
+
+
+def agreement_table(results: list[calib.Calibration], human: calib.HumanCeiling) -> Table:
+    table = Table(title=f"Judges against physicians ({human.pairs} labelled pairs)")
+    for column in ("rater", "against", "pairs", "accuracy", "Cohen's κ"):
+        table.add_column(column, justify="left" if column in ("rater", "against") else "right")
+
+    def row(rater: str, against: str, pairs: int, accuracy: float, kappa: float | None) -> None:
+        shown = "-" if kappa is None else calib.kappa_text(kappa)
+        table.add_row(escape(rater), escape(against), str(pairs), f"{accuracy:.1%}", shown)
+
+    for c in results:
+        row(c.judge, "majority (in-sample)" if c.in_sample else "majority", c.pairs, c.accuracy,
+            c.kappa)  # fmt: skip
+        if c.held_out is not None:
+            h = c.held_out
+            row(c.judge, f"majority, held out ({h.method})", h.pairs, h.accuracy, h.kappa)
+        row(c.judge, "one physician (mean)", c.pairs, c.mean_physician_accuracy,
+            c.mean_physician_kappa)  # fmt: skip
+        table.add_section()
+    for p in human.pairwise:
+        row(p.rater, p.other, p.pairs, p.accuracy, p.kappa)
+    row("all three physicians", "each other", human.pairs, human.all_three, None)
+    return table
+
+
+def confusion_table(result: calib.Calibration) -> Table:
+    table = Table(title=f"{escape(result.judge)}: rows physicians' majority, columns judge")
+    table.add_column("majority")
+    for label in LABELS:
+        table.add_column(label, justify="right")
+    table.add_column("precision", justify="right")
+    table.add_column("recall", justify="right")
+    for label, row, scores in zip(LABELS, result.confusion, result.classes, strict=True):
+        table.add_row(
+            label,
+            *(str(v) for v in row),
+            "-" if scores.precision is None else f"{scores.precision:.1%}",
+            "-" if scores.recall is None else f"{scores.recall:.1%}",
+        )
+    notes = []
+    if result.unparseable:
+        notes.append(f"{result.unparseable} model answers named no verdict (neutral)")
+    if result.calls or result.cached:
+        notes.append(f"{result.calls} calls, {result.cached} cached")
+    if notes:
+        table.caption = "; ".join(notes)
+    return table
