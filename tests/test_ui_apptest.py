@@ -89,7 +89,8 @@ def texts(elements: object) -> str:
 def test_every_page_needs_a_sign_in(services: Services) -> None:
     question = draft(services)
     at = AppTest.from_file(str(APP), default_timeout=120).run()
-    for page in ("screens/queue.py", "screens/audit.py", "screens/review.py"):
+    pages = ("queue", "audit", "batch", "evaluation", "review")  # review last: shown after
+    for page in (f"screens/{name}.py" for name in pages):
         at.query_params["q"] = str(question.id)
         at.switch_page(page).run()
         assert [t.value for t in at.title] == ["Sign in"]

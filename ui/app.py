@@ -14,6 +14,8 @@ st.set_page_config(page_title="Draft review", page_icon=":material/stethoscope:"
 pages = [
     st.Page(appstate.QUEUE_PAGE, title="Queue", icon=":material/inbox:", default=True),
     st.Page(appstate.REVIEW_PAGE, title="Review", icon=":material/rate_review:"),
+    st.Page(appstate.BATCH_PAGE, title="Batch", icon=":material/playlist_add:"),
+    st.Page(appstate.EVALUATION_PAGE, title="Evaluation", icon=":material/analytics:"),
     st.Page(appstate.AUDIT_PAGE, title="Audit", icon=":material/verified_user:"),
 ]
 user = appstate.current_user()

@@ -13,6 +13,8 @@ from assistant.reviewui.text import md_escape
 QUEUE_PAGE = "screens/queue.py"
 REVIEW_PAGE = "screens/review.py"
 AUDIT_PAGE = "screens/audit.py"
+BATCH_PAGE = "screens/batch.py"
+EVALUATION_PAGE = "screens/evaluation.py"
 
 
 @st.cache_resource(show_spinner="Opening the index and the review store…")
