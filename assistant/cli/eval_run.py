@@ -2,7 +2,315 @@
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import cast, get_args
 
-def run() -> None:
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from assistant.cli.common import console, errors, handled, open_archive, settings
+from assistant.config import Settings
+from assistant.drafting import Drafter
+from assistant.drafting.factory import open_drafter
+from assistant.evaluation.baselines import ReplyOnlyDrafter, TopSourceDrafter
+from assistant.evaluation.calibration import (
+    CalibrationError,
+    calibrate,
+    store_calibration,
+    stored_agreement,
+)
+from assistant.evaluation.dataset import load_items
+from assistant.evaluation.harness import (
+    CHARS_PER_TOKEN,
+    REPLY_NOTES,
+    Harness,
+    LeakageError,
+    RunExists,
+    RunPlan,
+    default_run_id,
+    estimate_drafting,
+    estimate_judging,
+    plan_run,
+)
+from assistant.evaluation.judges import JudgeKind, StatementJudge, open_judge
+from assistant.evaluation.report import write_report
+from assistant.evaluation.results import METRICS, Agreement, ItemResult, RunManifest, runs_dir
+from assistant.index import Archive
+from assistant.llm.client import describe
+from assistant.retrieval import HybridRetriever
+
+DRAFTERS = ("composer", "llm", "reply-only", "top-source")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
+
+
+def run(
+    dataset: str = typer.Option(
+        "kqa", help="kqa (K-QA's 201 physician-answered questions) or a JSON-lines file."
+    ),
+    drafter: str = typer.Option(
+        "composer",
+        help="composer (grounded, no LLM), llm (the configured model), or a baseline: "
+        "reply-only, top-source.",
+    ),
+    judge: str = typer.Option("offline", help="offline (no LLM) or llm (the configured model)."),
+    repeats: int = typer.Option(1, min=1, max=20, help="Draft every item this many times."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N items."),
+    reply: str = typer.Option(
+        "auto",
+        help="auto: the item's physician reply where it has one; none: never; lead: the "
+        "reference's first sentence as a stand-in reply (changes what the scores mean).",
+    ),
+    name: str | None = typer.Option(None, help="The run's name; default: time-dataset-drafter."),
+    retrieval_holdout: int = typer.Option(
+        200, min=0, help="Held-out MedQuAD questions for retrieval recall/MRR (0: skip)."
+    ),
+    estimate_only: bool = typer.Option(
+        False,
+        "--estimate-only",
+        help="Print what the run would cost, then stop (an LLM judge's local server starts).",
+    ),
+) -> None:
     """Draft K-QA's physician-answered questions (or a file) and measure the drafts."""
-    raise NotImplementedError
+    if drafter not in DRAFTERS:
+        raise typer.BadParameter(f"choose one of {', '.join(DRAFTERS)}", param_hint="--drafter")
+    if judge not in get_args(JudgeKind):
+        raise typer.BadParameter("choose offline or llm", param_hint="--judge")
+    if reply not in REPLY_NOTES:
+        raise typer.BadParameter("choose auto, none or lead", param_hint="--reply")
+    if name is not None and not _NAME.match(name):
+        raise typer.BadParameter(
+            "use letters, digits, '.', '_' and '-' (at most 120)", param_hint="--name"
+        )
+    config = settings()
+    with handled():
+        eval_set = load_items(dataset)
+    archive = open_archive(config)
+    if archive.vectors.count() == 0:
+        errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
+        raise typer.Exit(1)
+    run_id = name or default_run_id(eval_set, _drafter_label(drafter))
+    run_dir = runs_dir(config.home) / run_id
+    if (run_dir / "manifest.json").exists() or (run_dir / "items.jsonl").exists():
+        errors.print(f"[bold red]Error:[/] {run_dir} already holds a run: choose another --name")
+        raise typer.Exit(1)
+    plan = plan_run(
+        eval_set,
+        run_id,
+        repeats=repeats,
+        limit=limit,
+        reply=reply,
+        retrieval_holdout=retrieval_holdout,
+        settings=_run_settings(config, archive, drafter, judge),
+    )
+    with handled(), open_judge(cast(JudgeKind, judge), config, archive.embedder) as chosen_judge:
+        if drafter == "llm" or judge == "llm" or estimate_only:
+            _print_estimate(plan, archive, config, drafter, chosen_judge)
+        if estimate_only:
+            return
+        agreement = _agreement(config, judge, chosen_judge)
+        with _open(drafter, config, archive) as chosen:
+            manifest = _run(Harness(chosen, chosen_judge, archive), plan, agreement)
+    markdown, page = write_report(run_dir)
+    _print_summary(manifest)
+    console.print(f"Run: {run_dir}\nReport: {markdown}\n        {page}")
+
+
+def _drafter_label(kind: str) -> str:
+    return {"composer": "composer", "llm": "llm"}.get(kind, f"baseline-{kind}")
+
+
+@contextmanager
+def _open(kind: str, config: Settings, archive: Archive) -> Iterator[Drafter]:
+    if kind == "reply-only":
+        yield ReplyOnlyDrafter()
+    elif kind == "top-source":
+        yield TopSourceDrafter(HybridRetriever(archive))
+    else:
+        with open_drafter(config, archive, "llm" if kind == "llm" else "composer") as drafter:
+            yield drafter
+
+
+def _run_settings(
+    config: Settings, archive: Archive, drafter: str, judge: str
+) -> dict[str, object]:
+    out: dict[str, object] = {
+        "drafter_kind": drafter,
+        "judge_kind": judge,
+        "index": {"backend": archive.backend, "collection": config.collection},
+        "retrieval": {
+            "candidates": config.retrieval_candidates,
+            "rrf_k": config.rrf_k,
+            "mmr_lambda": config.mmr_lambda,
+            "max_chunks_per_record": config.max_chunks_per_record,
+        },
+    }
+    if "llm" in (drafter, judge):
+        info = describe(config)
+        out["llm"] = {
+            "model": info.model,
+            "note": info.note,
+            "endpoint": config.llm_base_url or "local llama.cpp server (started on demand)",
+            "temperature": config.llm_temperature,
+            "max_tokens": config.llm_max_tokens,
+        }
+    return out
+
+
+def _agreement(config: Settings, kind: str, judge: StatementJudge) -> Agreement | None:
+    try:
+        agreement = stored_agreement(config.home, judge.name)
+    except CalibrationError as exc:
+        errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    if agreement is None and kind == "offline":
+        with console.status("Calibrating the offline judge against physicians' labels…"):
+            calibration = calibrate(judge)
+            store_calibration(config.home, calibration)
+            agreement = calibration.agreement
+    if agreement is None:
+        errors.print(
+            f"[bold yellow]Warning:[/] the judge {escape(judge.name)} was never calibrated: "
+            "its scores have no stated agreement with physicians. Run `assistant eval "
+            "calibrate` for this judge first to know how far to trust them.",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"Judge: {escape(judge.name)} — agreement with physicians: accuracy "
+            f"{agreement.accuracy:.2f}, Cohen's kappa {agreement.kappa:.2f} "
+            f"({agreement.pairs} pairs)",
+            highlight=False,
+        )
+    return agreement
+
+
+def _print_estimate(
+    plan: RunPlan, archive: Archive, config: Settings, drafter: str, judge: StatementJudge
+) -> None:
+    items, repeats = len(plan.items), plan.repeats
+    table = Table(title=f"Estimated cost: {items} item(s) x {repeats} repeat(s)")
+    for column in ("step", "LLM calls", "prompt tokens", "completion tokens", "how"):
+        table.add_column(column, justify="left" if column in ("step", "how") else "right")
+    if drafter == "llm":
+        with console.status("Retrieving sources to size the prompts…"):
+            cost = estimate_drafting(plan, HybridRetriever(archive), config.llm_max_tokens)
+        table.add_row(
+            "drafting",
+            f"{cost.calls:,}",
+            f"≈ {cost.prompt_tokens:,}",
+            f"≤ {cost.max_completion_tokens:,}",
+            f"{cost.calls} call(s): one per item and repeat; prompt tokens ≈ characters / "
+            f"{CHARS_PER_TOKEN} of each rendered prompt (question, reply, retrieved passages, "
+            f"instructions); completion at most {config.llm_max_tokens} tokens a call",
+        )
+    else:
+        table.add_row("drafting", "0", "0", "0", f"the {_drafter_label(drafter)} calls no LLM")
+    judged, pairs = estimate_judging(plan, judge)
+    table.add_row(
+        "judging",
+        f"{judged.calls:,}",
+        f"≈ {judged.prompt_tokens:,}",
+        f"≈ {judged.completion_tokens:,}",
+        f"{pairs:,} (answer, statement) pair(s); the judge's own estimate with the reference "
+        "standing in for each answer (answers are unknown before drafting): an upper bound, "
+        "as judgements of repeated answers come from its cache",
+    )
+    console.print(table)
+
+
+def _run(harness: Harness, plan: RunPlan, agreement: Agreement | None) -> RunManifest:
+    total = len(plan.items) * plan.repeats
+    failed = 0
+    item_seconds: list[float] = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task(f"Drafting with {harness.drafter.name}", total=total)
+
+        def advance(result: ItemResult) -> None:
+            nonlocal failed
+            failed += result.error is not None
+            item_seconds.append(result.seconds)
+            note = f" ({failed} failed)" if failed else ""
+            progress.update(
+                task, advance=1, description=f"Drafting with {harness.drafter.name}{note}"
+            )
+
+        started = time.perf_counter()
+        try:
+            manifest = harness.run(
+                plan, runs_dir(harness.archive.settings.home) / plan.run_id, agreement, advance
+            )
+        except LeakageError as exc:
+            progress.stop()
+            errors.print(f"[bold red]Leakage — the run was stopped:[/] {exc}", highlight=False)
+            raise typer.Exit(3) from None
+        except RunExists as exc:
+            progress.stop()
+            errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+    seconds = time.perf_counter() - started
+    per_item = sum(item_seconds) / max(len(item_seconds), 1)
+    console.print(
+        f"{total} draft(s): {per_item:.2f} s per item (drafting, judging, metrics); "
+        f"{seconds:.1f} s in all, retrieval quality included"
+    )
+    return manifest
+
+
+def _print_summary(manifest: RunManifest) -> None:
+    spread = manifest.repeats > 1
+    table = Table(title=f"Run {manifest.run_id}")
+    columns = ["metric", "better", "mean", "95% CI", "n", *(["spread"] if spread else [])]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("metric", "better") else "right")
+    for metric in METRICS:
+        interval = manifest.summary.get(metric.name)
+        if interval is None:
+            table.add_row(metric.label, metric.better.replace("_", " "), "n/a", "", "0")
+            continue
+        row = [
+            metric.label,
+            metric.better.replace("_", " "),
+            f"{interval.mean:.3f}",
+            f"{interval.low:.3f} to {interval.high:.3f}",
+            str(interval.n),
+        ]
+        if spread:
+            row.append("" if interval.spread is None else f"±{interval.spread:.3f}")
+        table.add_row(*row)
+    console.print(table)
+    notes = [
+        f"drafter: {manifest.drafter} · model: {manifest.model} · dataset: {manifest.dataset}",
+        f"judge: {manifest.judge}",
+        f"{manifest.items} item(s) x {manifest.repeats} repeat(s), {manifest.failed} failed; "
+        f"{manifest.excluded_ids} evaluation item(s) found in the index and excluded",
+        str(manifest.settings.get("reply_note", "")),
+    ]
+    for found in manifest.retrieval:
+        notes.append(
+            f"retrieval on {int(float(found['held_out']))} held-out MedQuAD questions: "
+            f"recall@5 {float(found['recall_at_5']):.3f}, "
+            f"recall@10 {float(found['recall_at_10']):.3f}, MRR@10 {float(found['mrr_at_10']):.3f}"
+        )
+    if "retrieval_note" in manifest.settings:
+        notes.append(str(manifest.settings["retrieval_note"]))
+    for note in notes:
+        console.print(note, highlight=False)

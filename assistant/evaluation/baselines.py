@@ -1,0 +1,91 @@
+"""Baseline drafters: what a score means is clearer next to what no drafting at all gets.
+
+- ``ReplyOnlyDrafter``: the draft is the doctor's short reply, word for word (empty when there
+  is none). It retrieves nothing.
+- ``TopSourceDrafter``: the draft is the best-matching past answer as retrieved: the top
+  source's reply and matched explanation passages, every sentence cited [1].
+
+Both return real :class:`~assistant.drafting.Draft` objects whose provenance says they are
+baselines, so a report can never mistake them for the product's drafters.
+"""
+
+from __future__ import annotations
+
+import time
+
+from assistant.drafting.common import assemble, draft_title, retrieve, timings
+from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.retrieval import Retriever, Source
+from assistant.text import split_sentences
+
+NO_MODEL = "none (baseline, no language model)"
+
+
+class ReplyOnlyDrafter:
+    """The doctor's reply as the whole draft: the floor any expansion should beat."""
+
+    name = "baseline-reply-only"
+
+    def draft(self, request: DraftRequest) -> Draft:
+        started = time.perf_counter()
+        sentences = tuple(
+            DraftSentence(text=s, origin="reply") for s in split_sentences(request.reply or "")
+        )
+        sections = [Section(kind="opening", sentences=sentences)] if sentences else []
+        done = time.perf_counter()
+        return Draft(
+            request=request,
+            title=draft_title(request, None),
+            sections=sections,
+            sources=[],
+            provenance=Provenance(
+                drafter=self.name,
+                model=NO_MODEL,
+                model_note="baseline: the doctor's short reply only",
+                timings_ms=timings(started, started, done),
+            ),
+        )
+
+
+class TopSourceDrafter:
+    """The top retrieved past answer as the draft: what retrieval alone gives a reader."""
+
+    name = "baseline-top-source"
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+
+    def draft(self, request: DraftRequest) -> Draft:
+        started = time.perf_counter()
+        pool = retrieve(self.retriever, request)
+        retrieved = time.perf_counter()
+        top = pool[:1]
+        sentences = tuple(
+            DraftSentence(text=s, citations=(1,), origin="source", source_id=source.record_id)
+            for source in top
+            for text in source_texts(source)
+            for s in split_sentences(text)
+            if any(ch.isalnum() for ch in s)
+        )
+        sections = [Section(kind="explanation", sentences=sentences)] if sentences else []
+        done = time.perf_counter()
+        return assemble(
+            request,
+            pool,
+            top,
+            sections,
+            Provenance(
+                drafter=self.name,
+                model=NO_MODEL,
+                model_note="baseline: the top retrieved source's passages, verbatim",
+                source_ids=tuple(s.record_id for s in top),
+                timings_ms=timings(started, retrieved, done),
+            ),
+        )
+
+
+def source_texts(source: Source) -> list[str]:
+    """The answering text of a source: its doctor's reply, then its matched explanation
+    passages (never the other patient's question), each once."""
+    texts = [source.reply or ""] + [p.text for p in source.passages if p.kind == "explanation"]
+    return [t for t in dict.fromkeys(texts) if t.strip()]
