@@ -107,13 +107,16 @@ def check_leakage(item_id: str, draft: Draft, evaluation_ids: frozenset[str]) ->
         )
 
 
-def indexed_count(archive: Archive, ids: frozenset[str]) -> int:
-    """How many of ``ids`` the index holds (each record's first chunk is ``{id}::0``)."""
+def indexed_ids(archive: Archive, ids: frozenset[str]) -> frozenset[str]:
+    """Those of ``ids`` the index holds (each record's first chunk is ``{id}::0``): the only
+    ones retrieval must be told to skip (a long exclusion list slows every query)."""
     wanted = sorted(ids)
-    found = 0
+    found: set[str] = set()
     for start in range(0, len(wanted), 500):
-        found += len(archive.vectors.fetch([f"{rid}::0" for rid in wanted[start : start + 500]]))
-    return found
+        batch = wanted[start : start + 500]
+        chunks = set(archive.vectors.fetch([f"{rid}::0" for rid in batch]))
+        found.update(rid for rid in batch if f"{rid}::0" in chunks)
+    return frozenset(found)
 
 
 # --- metrics ---------------------------------------------------------------------------------
@@ -283,13 +286,13 @@ class Harness:
         if (run_dir / "manifest.json").exists() or (run_dir / "items.jsonl").exists():
             raise RunExists(f"{run_dir} already holds a run: choose another --name")
         started = time.perf_counter()
-        excluded = indexed_count(self.archive, plan.exclude_ids)
+        indexed = indexed_ids(self.archive, plan.exclude_ids)
         results: list[ItemResult] = []
         run_dir.mkdir(parents=True, exist_ok=True)
         with (run_dir / "items.jsonl").open("w", encoding="utf-8") as out:
             for repeat in range(plan.repeats):
                 for item in plan.items:
-                    result = self.item(item, repeat, plan)
+                    result = self.item(item, repeat, plan, indexed)
                     out.write(result.model_dump_json() + "\n")
                     out.flush()
                     results.append(result)
@@ -320,7 +323,7 @@ class Harness:
             model=", ".join(models) or "unknown (every draft failed)",
             judge=self.judge.name,
             agreement=agreement,
-            excluded_ids=excluded,
+            excluded_ids=len(indexed),
             settings=settings,
             summary=summarize(results, plan.repeats),
             retrieval=rows,
@@ -330,9 +333,12 @@ class Harness:
         write_manifest(run_dir, manifest)
         return manifest
 
-    def item(self, item: EvalItem, repeat: int, plan: RunPlan) -> ItemResult:
+    def item(
+        self, item: EvalItem, repeat: int, plan: RunPlan, indexed: frozenset[str] | None = None
+    ) -> ItemResult:
         """One item, one repeat; drafting and judging failures are recorded, not raised
-        (leakage is raised)."""
+        (leakage is raised). Retrieval skips ``indexed`` (the evaluation ids the index holds;
+        default: all of them); the leakage check covers every evaluation id."""
         started = time.perf_counter()
         result = ItemResult(
             item_id=item.id,
@@ -345,7 +351,8 @@ class Harness:
             model="unknown",
         )
         try:
-            draft = self.drafter.draft(build_request(item, plan.exclude_ids, plan.reply))
+            keep_out = plan.exclude_ids if indexed is None else indexed
+            draft = self.drafter.draft(build_request(item, keep_out, plan.reply))
         except Exception as exc:  # a failed draft is a result, not a stop
             return _failed(result, f"drafting failed: {type(exc).__name__}: {exc}", started)
         check_leakage(item.id, draft, plan.exclude_ids)
