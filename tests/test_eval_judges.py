@@ -31,6 +31,7 @@ from assistant.evaluation.judges import (
     LLMJudge,
     OfflineJudge,
     Pair,
+    Thresholds,
     as_data,
     decide,
     open_judge,
@@ -105,7 +106,7 @@ def test_offline_judge_finds_a_real_negated_contradiction(
 
 def test_offline_judge_name_carries_its_thresholds(embedder: MiniLMEmbedder) -> None:
     default = OfflineJudge(embedder)
-    other = default.with_thresholds(calib.Thresholds(0.8, None))
+    other = default.with_thresholds(Thresholds(0.8, None))
     assert "entailment ≥ 0.70" in default.name and "contradiction ≥ 0.90" in default.name
     assert "entailment ≥ 0.80" in other.name and "contradiction ≥ never" in other.name
     assert default.tuned_on == calib.file_sha256(LABELS_FILE)
@@ -371,7 +372,7 @@ def test_calibration_is_stored_and_read_back_by_judge_name(
     # a smaller sample of the same file does not replace it
     calib.store_calibration(home, calib.calibrate(offline, LABELS_FILE, limit=5))
     assert calib.stored_agreement(home, offline.name) == stored
-    other = offline.with_thresholds(calib.Thresholds(0.75, None))
+    other = offline.with_thresholds(Thresholds(0.75, None))
     assert calib.stored_agreement(home, other.name) is None
     calib.calibration_path(home, offline.name).write_text("{", encoding="utf-8")
     with pytest.raises(calib.CalibrationError, match="calibrate"):
