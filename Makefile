@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DEMO_SAMPLE ?= 2000
 DEMO_QUERY ?= calcified lump under the skin of my calf
 
-.PHONY: demo test install system-deps lint typecheck unit bench quality clean
+.PHONY: demo test install system-deps lint typecheck unit bench quality baselines clean
 
 # Debian packages the tests use for real: a PostgreSQL server and a headless Chromium.
 SYSTEM_PACKAGES := postgresql chromium
@@ -58,11 +58,16 @@ system-deps:
 quality: $(STAMP)
 	$(BIN)/assistant eval retrieval
 
+baselines: $(STAMP)
+	$(BIN)/assistant eval baselines --out docs/evaluation.md
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_embeddings
 	$(BIN)/python -m bench.bench_ingest
 	$(BIN)/python -m bench.bench_query
 	$(BIN)/python -m bench.bench_draft
+	$(BIN)/python -m bench.bench_batch
+	$(BIN)/python -m bench.bench_batch_crash
 	$(BIN)/python -m bench.bench_ui --home $${ASSISTANT_HOME:-.assistant}/bench
 
 clean:

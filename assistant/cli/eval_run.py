@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import cast, get_args
 
 import typer
@@ -22,9 +20,7 @@ from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, settings
 from assistant.config import Settings
-from assistant.drafting import Drafter
-from assistant.drafting.factory import open_drafter
-from assistant.evaluation.baselines import ReplyOnlyDrafter, TopSourceDrafter
+from assistant.evaluation.baselines import SYSTEMS, open_system
 from assistant.evaluation.calibration import (
     CalibrationError,
     calibrate,
@@ -51,7 +47,6 @@ from assistant.index import Archive
 from assistant.llm.client import describe
 from assistant.retrieval import HybridRetriever
 
-DRAFTERS = ("composer", "llm", "reply-only", "top-source")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
 
@@ -83,8 +78,8 @@ def run(
     ),
 ) -> None:
     """Draft K-QA's physician-answered questions (or a file) and measure the drafts."""
-    if drafter not in DRAFTERS:
-        raise typer.BadParameter(f"choose one of {', '.join(DRAFTERS)}", param_hint="--drafter")
+    if drafter not in SYSTEMS:
+        raise typer.BadParameter(f"choose one of {', '.join(SYSTEMS)}", param_hint="--drafter")
     if judge not in get_args(JudgeKind):
         raise typer.BadParameter("choose offline or llm", param_hint="--judge")
     if reply not in REPLY_NOTES:
@@ -112,7 +107,7 @@ def run(
         limit=limit,
         reply=reply,
         retrieval_holdout=retrieval_holdout,
-        settings=_run_settings(config, archive, drafter, judge),
+        settings=run_settings(config, archive, drafter, judge),
     )
     with handled(), open_judge(cast(JudgeKind, judge), config, archive.embedder) as chosen_judge:
         if drafter == "llm" or judge == "llm" or estimate_only:
@@ -120,8 +115,8 @@ def run(
         if estimate_only:
             return
         agreement = _agreement(config, judge, chosen_judge)
-        with _open(drafter, config, archive) as chosen:
-            manifest = _run(Harness(chosen, chosen_judge, archive), plan, agreement)
+        with open_system(drafter, config, archive) as chosen:
+            manifest = run_with_progress(Harness(chosen, chosen_judge, archive), plan, agreement)
     markdown, page = write_report(run_dir)
     _print_summary(manifest)
     console.print(f"Run: {run_dir}\nReport: {markdown}\n        {page}")
@@ -131,23 +126,14 @@ def _drafter_label(kind: str) -> str:
     return {"composer": "composer", "llm": "llm"}.get(kind, f"baseline-{kind}")
 
 
-@contextmanager
-def _open(kind: str, config: Settings, archive: Archive) -> Iterator[Drafter]:
-    if kind == "reply-only":
-        yield ReplyOnlyDrafter()
-    elif kind == "top-source":
-        yield TopSourceDrafter(HybridRetriever(archive))
-    else:
-        with open_drafter(config, archive, "llm" if kind == "llm" else "composer") as drafter:
-            yield drafter
-
-
-def _run_settings(
-    config: Settings, archive: Archive, drafter: str, judge: str
+def run_settings(
+    config: Settings, archive: Archive, drafter: str, judge: str, **extra: object
 ) -> dict[str, object]:
+    """What the manifest records about the index, retrieval and model settings."""
     out: dict[str, object] = {
         "drafter_kind": drafter,
         "judge_kind": judge,
+        **extra,
         "index": {"backend": archive.backend, "collection": config.collection},
         "retrieval": {
             "candidates": config.retrieval_candidates,
@@ -230,7 +216,11 @@ def _print_estimate(
     console.print(table)
 
 
-def _run(harness: Harness, plan: RunPlan, agreement: Agreement | None) -> RunManifest:
+def run_with_progress(
+    harness: Harness, plan: RunPlan, agreement: Agreement | None, label: str | None = None
+) -> RunManifest:
+    """The harness's run with a progress bar; leakage exits 3, an existing run 1."""
+    label = label or f"Drafting with {harness.drafter.name}"
     total = len(plan.items) * plan.repeats
     failed = 0
     item_seconds: list[float] = []
@@ -242,16 +232,14 @@ def _run(harness: Harness, plan: RunPlan, agreement: Agreement | None) -> RunMan
         TimeRemainingColumn(),
         console=console,
     ) as progress:
-        task = progress.add_task(f"Drafting with {harness.drafter.name}", total=total)
+        task = progress.add_task(label, total=total)
 
         def advance(result: ItemResult) -> None:
             nonlocal failed
             failed += result.error is not None
             item_seconds.append(result.seconds)
             note = f" ({failed} failed)" if failed else ""
-            progress.update(
-                task, advance=1, description=f"Drafting with {harness.drafter.name}{note}"
-            )
+            progress.update(task, advance=1, description=f"{label}{note}")
 
         started = time.perf_counter()
         try:

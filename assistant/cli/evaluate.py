@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.cli import eval_calibrate, eval_reports, eval_run
+from assistant.cli import eval_baselines, eval_calibrate, eval_reports, eval_run
 from assistant.cli.common import console, errors, open_archive, settings
 from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
 
@@ -19,6 +19,7 @@ app.command("calibrate")(eval_calibrate.calibrate)
 app.command("compare")(eval_reports.compare)
 app.command("report")(eval_reports.report)
 app.command("export")(eval_reports.export)
+app.command("baselines")(eval_baselines.baselines)
 
 
 @app.command("retrieval")

@@ -12,13 +12,36 @@ baselines, so a report can never mistake them for the product's drafters.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
 
+from assistant.config import Settings
+from assistant.drafting import Drafter
 from assistant.drafting.common import assemble, draft_title, retrieve, timings
+from assistant.drafting.factory import open_drafter
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
-from assistant.retrieval import Retriever, Source
+from assistant.index import Archive
+from assistant.retrieval import HybridRetriever, Retriever, Source
 from assistant.text import split_sentences
 
 NO_MODEL = "none (baseline, no language model)"
+
+SystemKind = Literal["composer", "llm", "reply-only", "top-source"]
+SYSTEMS: tuple[SystemKind, ...] = ("composer", "llm", "reply-only", "top-source")
+
+
+@contextmanager
+def open_system(kind: SystemKind, settings: Settings, archive: Archive) -> Iterator[Drafter]:
+    """The product's drafters (as :func:`~assistant.drafting.factory.open_drafter` builds
+    them) or a baseline, by the name ``eval run --drafter`` uses."""
+    if kind == "reply-only":
+        yield ReplyOnlyDrafter()
+    elif kind == "top-source":
+        yield TopSourceDrafter(HybridRetriever(archive))
+    else:
+        with open_drafter(settings, archive, kind) as drafter:
+            yield drafter
 
 
 class ReplyOnlyDrafter:

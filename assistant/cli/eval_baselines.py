@@ -1,0 +1,256 @@
+"""``assistant eval baselines``: the product's drafters beside baselines on K-QA, on one page.
+
+Every system is a normal saved run (``{home}/eval/runs/baseline-{system}-{time}/`` with its
+own report), drafted by the harness and scored by one and the same offline judge instance;
+the page (``docs/evaluation.md`` by default) is built from the finished runs by
+:func:`assistant.evaluation.baseline_table.baselines_markdown`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from assistant.cli.common import console, errors, handled, open_archive, settings
+from assistant.cli.eval_run import run_settings, run_with_progress
+from assistant.config import Settings
+from assistant.drafting.llm import DraftingError
+from assistant.evaluation.baseline_table import (
+    Produced,
+    SystemRun,
+    baselines_markdown,
+    seconds_per_item,
+    stored_llm_calibration,
+)
+from assistant.evaluation.baselines import SystemKind, open_system
+from assistant.evaluation.calibration import (
+    DEFAULT_LABELS,
+    Calibration,
+    CalibrationError,
+    LabelsError,
+    calibrate,
+    file_sha256,
+    human_ceiling,
+    load_calibration,
+    read_labels,
+    store_calibration,
+)
+from assistant.evaluation.compare import fmt
+from assistant.evaluation.dataset import DATA, KQA, load_items
+from assistant.evaluation.harness import (
+    REPLY_NOTES,
+    DraftMetrics,
+    Harness,
+    ReplyMode,
+    plan_run,
+)
+from assistant.evaluation.judges import StatementJudge, open_judge
+from assistant.evaluation.report import write_report
+from assistant.evaluation.results import read_items, runs_dir
+from assistant.llm.client import LLMUnavailable
+
+DEFAULT_OUT = Path("docs/evaluation.md")
+DEFAULT_LLM_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class System:
+    """One row: what it is called, its run's name, the drafter, and its reply mode."""
+
+    label: str
+    name: str  # the run is baseline-{name}-{time}
+    drafter: SystemKind  # as `eval run --drafter`
+    reply: ReplyMode | None = None  # None: the command's --reply
+
+
+# in the table's order; the extra composer row is dropped when --reply is none already
+SYSTEMS = (
+    System("grounded composer", "composer", "composer"),
+    System("local model", "llm", "llm"),
+    System("doctor's reply only", "reply-only", "reply-only"),
+    System("top source only", "top-source", "top-source"),
+    System("grounded composer (no reply)", "composer-reply-none", "composer", "none"),
+)
+
+
+def baselines(
+    limit: int | None = typer.Option(
+        None, min=1, help="Only the first N K-QA items per system (default: all 201)."
+    ),
+    llm_limit: int = typer.Option(
+        DEFAULT_LLM_LIMIT,
+        "--llm-limit",
+        min=0,
+        help="Items for the local model (slow: about 10-40 s each on 2 cores); 0 skips it.",
+    ),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", help="Where to write the Markdown page."),
+    reply: str = typer.Option(
+        "lead",
+        help="lead (default): the reference's first sentence stands in for the physician's "
+        "reply K-QA lacks; none: no reply; auto: the item's own (none in K-QA). The composer "
+        "also runs with none as an extra row.",
+    ),
+    retrieval_holdout: int = typer.Option(
+        200, min=0, help="Held-out MedQuAD questions for retrieval recall/MRR (0: skip)."
+    ),
+) -> None:
+    """Run the composer, the local model and two baselines on K-QA; write one page."""
+    if reply not in REPLY_NOTES:
+        raise typer.BadParameter("choose lead, none or auto", param_hint="--reply")
+    command = _command(limit, llm_limit, out, reply, retrieval_holdout)
+    config = settings()
+    with handled():
+        eval_set = load_items(KQA)
+    try:
+        labels = read_labels(DEFAULT_LABELS)
+    except LabelsError as exc:
+        errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from None
+    human = human_ceiling(labels, _shown(DEFAULT_LABELS))
+    archive = open_archive(config)
+    if archive.vectors.count() == 0:
+        errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
+        raise typer.Exit(1)
+    at = datetime.now(UTC)
+    stamp = at.strftime("%Y%m%dT%H%M%SZ")
+    chosen = [s for s in SYSTEMS if not (s.reply == "none" and reply == "none")]
+    run_ids = {s.name: f"baseline-{s.name}-{stamp}" for s in chosen}
+    for run_id in run_ids.values():
+        if (runs_dir(config.home) / run_id).exists():
+            errors.print(f"[bold red]Error:[/] run {run_id} exists: wait a second and rerun")
+            raise typer.Exit(1)
+    rows: dict[str, SystemRun] = {}
+    measured_retrieval = False
+    with handled(), open_judge("offline", config, archive.embedder) as judge:
+        offline = _offline_calibration(config, judge)
+        metrics = DraftMetrics(archive.embedder)
+        # the slow local model last: the other rows are saved before it starts
+        for system in sorted(chosen, key=lambda s: s.drafter == "llm"):
+            mode = system.reply or reply
+            count = limit if system.drafter != "llm" else min(limit or llm_limit, llm_limit)
+            note = f"--llm-limit {llm_limit}" if system.drafter == "llm" else ""
+            if count == 0:
+                rows[system.name] = SystemRun(system.label, note="--llm-limit 0")
+                continue
+            plan = plan_run(
+                eval_set,
+                run_ids[system.name],
+                limit=count,
+                reply=mode,
+                retrieval_holdout=0 if measured_retrieval else retrieval_holdout,
+                settings=run_settings(
+                    config, archive, system.drafter, "offline", baselines=command
+                ),
+            )
+            measured_retrieval = True
+            try:
+                with open_system(system.drafter, config, archive) as drafter:
+                    harness = Harness(drafter, judge, archive, metrics)
+                    manifest = run_with_progress(harness, plan, offline.agreement, system.label)
+            except (LLMUnavailable, DraftingError) as exc:
+                if system.drafter != "llm":
+                    raise
+                errors.print(f"[bold yellow]The local model did not run:[/] {exc}", highlight=False)
+                rows[system.name] = SystemRun(system.label, note=_first_line(str(exc)))
+                continue
+            run_dir = runs_dir(config.home) / manifest.run_id
+            write_report(run_dir)
+            items = read_items(run_dir)
+            rows[system.name] = SystemRun(system.label, manifest, seconds_per_item(items), note)
+    calibrations = [offline]
+    llm = stored_llm_calibration(config.home, file_sha256(DEFAULT_LABELS))
+    if llm is not None:
+        calibrations.append(llm)
+    stats = archive.stats()
+    produced = Produced(
+        command=command,
+        at=at,
+        records=stats.records,
+        chunks=stats.chunks,
+        dataset=f"K-QA (`{_shown(eval_set.path)}`, sha256 {eval_set.sha256[:12]}…, "
+        f"{len(eval_set.items)} questions answered by physicians, with must-have and "
+        "nice-to-have statements)",
+    )
+    ordered = [rows[s.name] for s in chosen]
+    _write(out, baselines_markdown(ordered, calibrations, human, produced))
+    console.print(_summary(ordered))
+    console.print(f"Written to {out}")
+
+
+def _command(
+    limit: int | None, llm_limit: int, out: Path, reply: str, retrieval_holdout: int
+) -> str:
+    args = ["assistant", "eval", "baselines"]
+    if limit is not None:
+        args += ["--limit", str(limit)]
+    args += ["--llm-limit", str(llm_limit), "--reply", reply]
+    args += ["--retrieval-holdout", str(retrieval_holdout), "--out", str(out)]
+    return shlex.join(args)
+
+
+def _shown(path: Path) -> str:
+    """A repository file as a path relative to the repository."""
+    try:
+        return str(path.relative_to(DATA.parent))
+    except ValueError:
+        return str(path)
+
+
+def _first_line(text: str, width: int = 160) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "failed to start"
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _offline_calibration(config: Settings, judge: StatementJudge) -> Calibration:
+    """The judge's stored calibration; measured and stored first when there is none."""
+    try:
+        stored = load_calibration(config.home, judge.name)
+    except CalibrationError as exc:
+        errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    if stored is None:
+        with console.status("Calibrating the offline judge against physicians' labels…"):
+            stored = calibrate(judge)
+        store_calibration(config.home, stored)
+    agreement = stored.agreement
+    console.print(
+        f"Judge: {escape(judge.name)} — agreement with physicians: accuracy "
+        f"{agreement.accuracy:.2f}, Cohen's kappa {agreement.kappa:.2f} ({agreement.pairs} pairs)",
+        highlight=False,
+    )
+    return stored
+
+
+def _summary(rows: list[SystemRun]) -> Table:
+    table = Table(title="Baselines on K-QA (means; the page has the intervals)")
+    columns = ("system", "reply", "items", "comprehensiveness", "hallucination", "ROUGE-L")
+    for column in (*columns, "failed", "s/item"):
+        table.add_column(column, justify="left" if column in ("system", "reply") else "right")
+    for row in rows:
+        m = row.manifest
+        if m is None:
+            table.add_row(escape(row.system), "", f"not run ({escape(row.note)})")
+            continue
+        values = [m.summary.get(k) for k in ("comprehensiveness", "hallucination", "rouge_l")]
+        table.add_row(
+            escape(row.system),
+            row.reply or "",
+            str(m.items),
+            *("n/a" if v is None else fmt(v.mean, "") for v in values),
+            str(m.failed),
+            "" if row.seconds_per_item is None else f"{row.seconds_per_item:.2f}",
+        )
+    return table
+
+
+def _write(out: Path, text: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(out)
