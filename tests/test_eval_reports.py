@@ -176,7 +176,8 @@ def test_markdown_report_says_what_ran_how_far_the_judge_agrees_and_what_went_wo
     md = md_path.read_text("utf-8")
 
     assert "smollm2-135m-instruct (small demo model: fluent, often wrong)" in md
-    assert "reply_mode=lead, k=5" in md and "| Failed items | 1 |" in md
+    assert "reply_mode: lead; k: 5" in md and "| Failed items | 1 |" in md
+    assert "Calibrate it with" not in md  # calibrated: recalibrating would change nothing
     assert "| Repeats | 1 |" in md and "| Dataset | kqa (sha256 `aaaaaaaaaaaa`) |" in md
     assert (
         "Judge offline-nli v1 agrees with the physicians' majority on 85% of 399 statements "

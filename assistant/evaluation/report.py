@@ -127,14 +127,14 @@ def build_report(manifest: RunManifest, items: Sequence[ItemResult]) -> ReportDa
     return ReportData(
         manifest=manifest,
         model=model_line(manifest.model),
-        settings=", ".join(f"{k}={v}" for k, v in manifest.settings.items()) or "defaults",
+        settings="; ".join(_flatten(manifest.settings)) or "defaults",
         judge=judge_statement(manifest),
         rows=tuple(MetricRow(m, _summary(manifest, items, means, m)) for m in METRICS),
         columns=columns,
         items=tuple(means.values()),
         worst=_worst(items, means),
         failed=tuple(r for r in items if r.error is not None),
-        retrieval_columns=tuple(retrieval_columns),
+        retrieval_columns=tuple(RETRIEVAL_LABELS.get(c, c) for c in retrieval_columns),
         retrieval_rows=tuple(
             tuple(_cell(row.get(c)) for c in retrieval_columns) for row in manifest.retrieval
         ),
@@ -172,7 +172,8 @@ def judge_statement(manifest: RunManifest) -> Judge:
     if agreement.calibrated_at is not None:
         sentence += f" Calibrated {agreement.calibrated_at:%Y-%m-%d}."
     warnings = []
-    if agreement.judge != manifest.judge:
+    mismatched = agreement.judge != manifest.judge
+    if mismatched:
         warnings.append(
             f"That calibration is of judge {agreement.judge}, not of this run's judge "
             f"{manifest.judge}: calibrate this judge before trusting its numbers."
@@ -186,7 +187,7 @@ def judge_statement(manifest: RunManifest) -> Judge:
         calibrated=True,
         sentence=sentence,
         warnings=tuple(warnings),
-        command=command if warnings else None,
+        command=command if mismatched else None,  # recalibrating helps only then
     )
 
 
@@ -318,9 +319,32 @@ def _worst(items: Sequence[ItemResult], means: dict[str, ItemMeans]) -> tuple[Wo
     return tuple(lists)
 
 
+RETRIEVAL_LABELS = {
+    "held_out": "held out",
+    "recall_at_5": "recall@5",
+    "recall_at_10": "recall@10",
+    "mrr_at_10": "MRR@10",
+    "hit_at_10": "hit@10",
+    "ms_per_query": "ms/query",
+}
+
+
+def _flatten(settings: dict[str, object], prefix: str = "") -> list[str]:
+    """``{"retrieval": {"rrf_k": 60}}`` → ``["retrieval.rrf_k: 60"]``."""
+    lines: list[str] = []
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            lines += _flatten(value, f"{prefix}{key}.")
+        else:
+            lines.append(f"{prefix}{key}: {value}")
+    return lines
+
+
 def _cell(value: float | str | None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1:
+        return f"{value:.0f}"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
