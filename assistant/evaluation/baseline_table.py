@@ -50,6 +50,10 @@ class SystemRun:
     note: str = ""  # e.g. "first 40 items only (--llm-limit 40)", or why it was not run
 
     @property
+    def items(self) -> int:
+        return self.manifest.items if self.manifest is not None else 0
+
+    @property
     def reply(self) -> str | None:
         if self.manifest is None:
             return None
@@ -309,7 +313,12 @@ def _ranking(ran: Sequence[SystemRun], name: str) -> list[str]:
         if s.manifest is not None and s.reply is not None and name in s.manifest.summary:
             groups.setdefault(s.reply, []).append((s, s.manifest.summary[name]))
     points = []
-    for mode, scored in groups.items():
+    for mode, group in groups.items():
+        # rank only systems measured on the same items; a subset (e.g. --llm-limit) is not
+        # comparable item for item with the rest
+        most = max(s.items for s, _ in group)
+        scored = [(s, v) for s, v in group if s.items == most]
+        subset = [(s, v) for s, v in group if s.items < most]
         if len(scored) < 2:
             continue
         scored.sort(key=lambda pair: pair[1].mean, reverse=metric.better == "higher")
@@ -328,6 +337,11 @@ def _ranking(ran: Sequence[SystemRun], name: str) -> list[str]:
             )
         else:
             text += f"The {best.system}'s interval lies clear of every other system's."
+        if subset:
+            text += (
+                f" Not ranked: {_and([s.system for s, _ in subset])} (run on fewer items: "
+                f"{_and([f'{fmt(v.mean, name)} on {v.n}' for _, v in subset])})."
+            )
         points.append(text)
     return points
 
