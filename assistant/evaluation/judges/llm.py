@@ -25,6 +25,7 @@ MESSAGE_TOKENS = 4
 COMPLETION_TOKENS = 2
 
 Question = Literal["entailment", "contradiction"]
+QUESTIONS: tuple[Question, ...] = ("entailment", "contradiction")
 _ONE_WORD = re.compile(r"^[\s\"'*`_.:!]*(yes|no)[\s\"'*`_.:!]*$", re.IGNORECASE)
 _DATA_TAG = re.compile(r"<\s*/?\s*(answer|statement)\b[^>]*>", re.IGNORECASE)
 
@@ -114,7 +115,7 @@ class LLMJudge:
         labels: list[Label] = []
         for pair in pairs:
             entailed, contradicted = (
-                self._verdict(replies[self._key(q, pair)]) for q in ("entailment", "contradiction")
+                self._verdict(replies[self._key(q, pair)]) for q in QUESTIONS
             )
             if entailed and contradicted:
                 self.stats.conflicting += 1
