@@ -114,9 +114,7 @@ class LLMJudge:
             replies.update(self._ask(todo))
         labels: list[Label] = []
         for pair in pairs:
-            entailed, contradicted = (
-                self._verdict(replies[self._key(q, pair)]) for q in QUESTIONS
-            )
+            entailed, contradicted = (self._verdict(replies[self._key(q, pair)]) for q in QUESTIONS)
             if entailed and contradicted:
                 self.stats.conflicting += 1
                 labels.append("neutral")
