@@ -110,7 +110,7 @@ def test_serve_prints_how_to_use_it_and_stops_cleanly(tmp_path: Path, stop_signa
         assert pid_alive(server_pid)
 
         serve.send_signal(stop_signal)
-        rest, _ = serve.communicate(timeout=30)
+        rest, _ = serve.communicate(timeout=60)  # terminate, then kill after 10 s
     finally:
         if serve.poll() is None:
             serve.kill()

@@ -243,6 +243,11 @@ def test_a_run_started_by_an_earlier_server_process_is_followed_and_stopped(
     sleeper = [sys.executable, "-c", "import time; time.sleep(60)", "--out", str(batch.folder)]
     ours, process = adopted(sleeper)
     try:
+        command_line = Path(f"/proc/{process.pid}/cmdline")
+        deadline = time.monotonic() + 30  # until the child has exec'd (slow on a busy machine)
+        while str(batch.folder).encode() not in command_line.read_bytes():
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.05)
         assert progress(ours).state == "running"
         assert stop(ours)
         assert process.wait(timeout=10) == -signal.SIGTERM
