@@ -44,6 +44,8 @@ def serve(
     config = settings()
     server = LocalModelServer(config, port=port)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl-C stops it even when started where SIGINT is ignored (a shell's background job)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with console.status("Starting llama.cpp's server with the local demo model…"):
             server.start()
@@ -73,6 +75,7 @@ def serve(
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 @app.command()
