@@ -161,9 +161,3 @@ def read_items(run_dir: Path) -> list[ItemResult]:
     path = run_dir / "items.jsonl"
     with path.open(encoding="utf-8") as lines:
         return [ItemResult.model_validate_json(line) for line in lines if line.strip()]
-
-
-def list_runs(home: Path) -> list[RunManifest]:
-    """Every finished run under ``home``, newest first."""
-    found = [read_manifest(d) for d in runs_dir(home).glob("*") if (d / "manifest.json").exists()]
-    return sorted(found, key=lambda m: m.created_at, reverse=True)
