@@ -1,4 +1,5 @@
-"""Sentence segmentation for medical prose, shared by chunking and the draft checks.
+"""Plain text: sentence segmentation for medical prose, shared by chunking and the draft
+checks, and ``shorten`` for one-line display.
 
 No library in the stack segments sentences offline (NLTK and spaCy need downloaded
 models; langchain's splitters cut on characters), so this is a small rule-based splitter:
@@ -82,3 +83,9 @@ def _append(spans: list[tuple[int, int]], base: int, line: str, start: int, end:
         return
     lead = len(piece) - len(piece.lstrip())
     spans.append((base + start + lead, base + start + lead + len(stripped)))
+
+
+def shorten(text: str | None, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

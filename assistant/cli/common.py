@@ -54,8 +54,3 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(
             f"{value!r} is not a date like 2022-03-24", param_hint=option
         ) from None
-
-
-def shorten(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

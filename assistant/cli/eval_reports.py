@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from assistant.cli.common import console, errors, settings, shorten
+from assistant.cli.common import console, errors, settings
 from assistant.evaluation.compare import (
     BETTER,
     Comparison,
@@ -30,6 +30,7 @@ from assistant.evaluation.compare import compare as compare_runs
 from assistant.evaluation.export import export_kqa
 from assistant.evaluation.report import write_report
 from assistant.evaluation.results import METRIC_NAMES, runs_dir
+from assistant.text import shorten
 
 BAD_INPUT = 2  # compare's exit code for input it cannot use (1 means the gate failed)
 

@@ -14,9 +14,9 @@ from assistant.cli.common import (
     open_archive,
     parse_date,
     settings,
-    shorten,
 )
 from assistant.retrieval import Filters, HybridRetriever, Mode, Source
+from assistant.text import shorten
 
 
 def search(

@@ -26,6 +26,7 @@ from assistant.evaluation.results import (
     RunManifest,
 )
 from assistant.evaluation.stats import paired_difference
+from assistant.text import shorten
 
 Verdict = Literal["better", "worse", "no clear change", "not measured"]
 _TOLERANCE = 1e-9  # a drop of exactly max_drop passes despite float rounding
@@ -287,11 +288,6 @@ def md_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: markup shown as text, no pipes, one line."""
     escaped = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
     return "<br>".join(line.strip() for line in escaped.splitlines())
-
-
-def shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _badness(metric: Metric, value: float) -> float:

@@ -32,7 +32,6 @@ from assistant.evaluation.compare import (
     item_means,
     load_run,
     md_cell,
-    shorten,
 )
 from assistant.evaluation.results import (
     METRICS,
@@ -44,6 +43,7 @@ from assistant.evaluation.results import (
 )
 from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.llm.client import LOCAL_MODEL
+from assistant.text import shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEMO_NOTE = "small demo model: fluent, often wrong"

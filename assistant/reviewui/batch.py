@@ -33,7 +33,7 @@ from assistant.config import Settings
 from assistant.llm.client import describe
 from assistant.review.errors import PermissionDenied
 from assistant.review.views import Role, UserView
-from assistant.reviewui.text import shorten
+from assistant.text import shorten
 
 SUFFIXES = (".csv", ".jsonl")
 MAX_BYTES = 5 * 1024 * 1024

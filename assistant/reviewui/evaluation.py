@@ -22,7 +22,6 @@ from assistant.evaluation.compare import (
     fmt,
     gate,
     interval,
-    shorten,
     signed,
 )
 from assistant.evaluation.report import (
@@ -33,6 +32,7 @@ from assistant.evaluation.report import (
     write_report,
 )
 from assistant.evaluation.results import METRICS, Agreement, RunManifest, read_manifest, runs_dir
+from assistant.text import shorten
 
 CREATE_COMMAND = "assistant eval run --dataset kqa"
 HEADLINE = ("comprehensiveness", "hallucination", "groundedness")

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from assistant.corpus import Asker
 from assistant.drafting import DraftRequest
 from assistant.review.views import QuestionView, QueueFilter, Status
-from assistant.reviewui.text import shorten
+from assistant.text import shorten
 
 STATUS_LABELS = {
     Status.PENDING: "Pending",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.checks import CheckReport, SentenceCheck
 from assistant.drafting import Draft
-from assistant.reviewui.text import shorten
+from assistant.text import shorten
 
 Position = tuple[int, int]
 

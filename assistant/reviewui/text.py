@@ -14,8 +14,3 @@ def md_escape(text: str) -> str:
     kept as line breaks."""
     escaped = _SPECIAL.sub(r"\\\1", text)
     return "  \n".join(escaped.splitlines()) if "\n" in escaped else escaped
-
-
-def shorten(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
