@@ -18,10 +18,11 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from assistant.evaluation.compare import (
@@ -43,6 +44,7 @@ from assistant.evaluation.results import (
 )
 from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.llm.client import LOCAL_MODEL
+from assistant.render.templating import template_environment
 from assistant.text import shorten
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -352,15 +354,9 @@ def _context(data: ReportData) -> dict[str, Any]:
     return {"r": data, "m": data.manifest, "spread": data.manifest.repeats > 1}
 
 
+@cache  # built and its templates compiled once, not on every render
 def _env(autoescape: bool) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(default=autoescape, default_for_string=autoescape),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(TEMPLATES, autoescape)
     env.filters.update(
         fmt=fmt,
         interval=interval,

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
 from assistant.drafting.models import Draft, DraftSentence
+from assistant.render.templating import template_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,15 +38,9 @@ def render_html(draft: Draft, approval: Approval | None = None) -> str:
     return _env(autoescape=True).get_template("page.html.j2").render(**_context(draft, approval))
 
 
+@cache  # built and its templates compiled once, not on every render
 def _env(autoescape: bool) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(default=autoescape, default_for_string=autoescape),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(TEMPLATES, autoescape)
     env.filters["cite"] = _cite
     return env
 
