@@ -8,6 +8,15 @@ from datetime import date
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from assistant.config import Settings
 from assistant.corpus import CorpusError
@@ -54,3 +63,16 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise typer.BadParameter(
             f"{value!r} is not a date like 2022-03-24", param_hint=option
         ) from None
+
+
+def progress_bar(eta: bool = False) -> Progress:
+    """The progress bar of the eval commands: description, bar, done of total, time (and ETA)."""
+    columns: list[ProgressColumn] = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
+    if eta:
+        columns.append(TimeRemainingColumn())
+    return Progress(*columns, console=console)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.cli.common import console, errors, handled, settings
+from assistant.cli.common import console, errors, handled, progress_bar, settings
 from assistant.evaluation import calibration as calib
 from assistant.evaluation.judges import LABELS, JudgeKind, open_judge
 
@@ -57,13 +56,7 @@ def calibrate(
                     f"{estimate.prompt_tokens:,} prompt and {estimate.completion_tokens:,} "
                     "completion tokens (estimated as characters / 4)."
                 )
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as progress:
+            with progress_bar() as progress:
                 task = progress.add_task(f"{kind} judge", total=len(rows))
                 result = calib.calibrate(the_judge, labels, limit, partial(progress.advance, task))
         stored = calib.store_calibration(config.home, result)

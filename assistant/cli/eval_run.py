@@ -8,17 +8,9 @@ from typing import cast, get_args
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from assistant.cli.common import console, errors, handled, open_archive, settings
+from assistant.cli.common import console, errors, handled, open_archive, progress_bar, settings
 from assistant.config import Settings
 from assistant.evaluation.baselines import SYSTEMS, open_system
 from assistant.evaluation.calibration import (
@@ -224,14 +216,7 @@ def run_with_progress(
     total = len(plan.items) * plan.repeats
     failed = 0
     item_seconds: list[float] = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with progress_bar(eta=True) as progress:
         task = progress.add_task(label, total=total)
 
         def advance(result: ItemResult) -> None:

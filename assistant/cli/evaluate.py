@@ -6,11 +6,10 @@ from functools import partial
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assistant.cli import eval_baselines, eval_calibrate, eval_reports, eval_run
-from assistant.cli.common import console, errors, open_archive, settings
+from assistant.cli.common import console, errors, open_archive, progress_bar, settings
 from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
 
 app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
@@ -39,13 +38,7 @@ def retrieval(
         raise typer.Exit(1)
     archive.keyword()  # build before timing
     rows = []
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
+    with progress_bar() as progress:
         for name, retriever in systems(archive).items():
             task = progress.add_task(name, total=len(items))
             rows.append(evaluate(name, retriever, items, partial(progress.advance, task)))
