@@ -23,6 +23,7 @@ from assistant.evaluation.compare import (
     fmt,
     gate,
     interval,
+    movement,
     signed,
     to_markdown,
 )
@@ -145,10 +146,7 @@ def _print(comparison: Comparison, metric: str, max_drop: float, passed: bool, s
             style="bold" if m.name == metric else "",
         )
     console.print(table)
-    worsening = comparison.change(metric).worsening
-    moved = worsening.mean if worsening else 0.0
-    what = "further from 1" if comparison.change(metric).metric.better == "closer_to_1" else "worse"
-    direction = f"{what} by {moved:.3f}" if moved > 0 else f"not worse (by {abs(moved):.3f})"
+    direction = movement(comparison, metric)
     verdict = "[green]PASS[/]" if passed else "[bold red]FAIL[/]"
     console.print(
         f"Gate on {metric}: {direction}, allowed {max_drop:g}: {verdict}", highlight=False

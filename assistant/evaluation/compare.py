@@ -210,6 +210,14 @@ def compare(a: Path, b: Path) -> Comparison:
     return Comparison(run_a, run_b, shared, changes, tuple(warnings), means_a, means_b)
 
 
+def movement(comparison: Comparison, metric: str) -> str:
+    """How ``metric`` moved, as the gate reports it: "worse by 0.041", "not worse (by 0.010)"."""
+    change = comparison.change(metric)
+    moved = change.worsening.mean if change.worsening else 0.0
+    what = "further from 1" if change.metric.better == "closer_to_1" else "worse"
+    return f"{what} by {moved:.3f}" if moved > 0 else f"not worse (by {abs(moved):.3f})"
+
+
 def gate(comparison: Comparison, metric: str, max_drop: float) -> bool:
     """True when B passes: ``metric`` moved in its worse direction by at most ``max_drop``
     (for a "closer to 1" metric, its distance from 1 grew by at most ``max_drop``)."""

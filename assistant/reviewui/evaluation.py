@@ -22,6 +22,7 @@ from assistant.evaluation.compare import (
     fmt,
     gate,
     interval,
+    movement,
     signed,
 )
 from assistant.evaluation.report import (
@@ -275,9 +276,7 @@ def gate_result(comparison: Comparison, metric: str, max_drop: float) -> GateRes
             "another metric.",
         )
     passed = gate(comparison, metric, max_drop)
-    moved = change.worsening.mean
-    what = "further from 1" if change.metric.better == "closer_to_1" else "worse"
-    direction = f"{what} by {moved:.3f}" if moved > 0 else f"not worse (by {abs(moved):.3f})"
+    direction = movement(comparison, metric)
     verdict = "PASS" if passed else "FAIL"
     return GateResult(
         metric,
