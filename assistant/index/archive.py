@@ -8,6 +8,7 @@ answers statistics, and hands the retrieval layer both sides of the index, consi
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections import Counter
@@ -24,6 +25,7 @@ from assistant.index.chroma import ChromaIndex, open_client
 from assistant.index.chunking import CHUNKER_VERSION, Chunk, Chunker
 from assistant.index.keyword import KeywordIndex
 from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
+from assistant.understanding.focus import FocusCatalogue
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
@@ -83,6 +85,7 @@ class Archive:
             f"|{settings.chunk_overlap_sentences}"
         )
         self._keyword: KeywordIndex | None = None
+        self._foci: tuple[int, FocusCatalogue] | None = None
         self._checked_at = 0.0
 
     @property
@@ -201,9 +204,43 @@ class Archive:
             yield from zip(ids, docs, metas, strict=True)
 
     def record(self, record_id: str) -> Record | None:
-        hits = self.vectors.fetch([f"{record_id}::0"])
-        hit = hits.get(f"{record_id}::0")
-        return record_from_metadata(hit.metadata) if hit else None
+        return self.records([record_id]).get(record_id)
+
+    def records(self, record_ids: Sequence[str]) -> dict[str, Record]:
+        """The full records of ``record_ids`` that the index holds (one fetch)."""
+        hits = self.vectors.fetch([f"{rid}::0" for rid in record_ids])
+        out: dict[str, Record] = {}
+        for rid in record_ids:
+            hit = hits.get(f"{rid}::0")
+            record = record_from_metadata(hit.metadata) if hit else None
+            if record is not None:
+                out[rid] = record
+        return out
+
+    def foci(self) -> FocusCatalogue:
+        """The archive's foci (MedQuAD focus, else the title) with their records by question
+        type; rebuilt when the collection's revision moves, saved beside the keyword index."""
+        revision = self.vectors.revision
+        if self._foci is not None and self._foci[0] == revision:
+            return self._foci[1]
+        path = self.keyword_dir / "foci.json"
+        rows: list[tuple[str, str | None, str | None]] | None = None
+        if path.exists():
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("revision") == revision:
+                rows = [(str(r[0]), r[1], r[2]) for r in saved["rows"]]
+        if rows is None:
+            rows = [
+                (rid, meta.get("focus") or meta.get("title"), meta.get("question_type"))
+                for rid, meta in self.vectors.first_chunks()
+            ]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"revision": revision, "rows": rows}), encoding="utf-8")
+            tmp.replace(path)
+        catalogue = FocusCatalogue.build(rows)
+        self._foci = (revision, catalogue)
+        return catalogue
 
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(

@@ -1,0 +1,176 @@
+"""Understanding a question before searching or drafting: its focus (condition, drug, test),
+what it asks, the patient's particulars, and the terms of the question and the doctor's
+reply that a patient needs explained."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.knowledge import lexicon
+from assistant.understanding.asks import ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
+from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
+from assistant.understanding.particulars import Particulars, particulars_of
+
+__all__ = [
+    "ASK_OF_TYPE",
+    "EVIDENCE_TYPES",
+    "Ask",
+    "Focus",
+    "FocusCatalogue",
+    "FocusRecord",
+    "Particulars",
+    "Understanding",
+    "asks_of",
+    "key_of",
+    "particulars_of",
+    "understand",
+]
+
+# "What does calcification mean?", "what is an echogenic lesion"
+_ASKED_TERM = re.compile(
+    r"\bwhat (?:does|do|is|are) (?:a |an |the )?([a-z][a-z' -]{2,40}?) (?:mean|stand for)\b|"
+    r"\bwhat (?:is|are) (?:a |an )?([a-z][a-z-]{3,30}(?: [a-z-]{3,30})?)\s*\?",
+    re.I,
+)
+_GENERIC_TERMS = frozenset(
+    ["it", "this", "that", "these", "they", "lump", "pain", "problem", "thing"]
+)
+
+
+class Understanding(BaseModel):
+    """What a question is about and asks; the plan and the answer check read it."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    focus: str | None = None
+    focus_names: tuple[str, ...] = ()
+    focus_records: tuple[str, ...] = ()  # archive answers on the focus
+    focus_types: tuple[str, ...] = ()  # their question types, aligned with focus_records
+    other_foci: tuple[str, ...] = ()
+    asks: tuple[Ask, ...] = ("definition",)
+    particulars: Particulars = Particulars()
+    terms: tuple[str, ...] = ()  # to explain, from the question and the reply
+
+    def records_for(self, ask: Ask) -> list[str]:
+        """The focus's records whose question type answers ``ask``, best type first."""
+        wanted = EVIDENCE_TYPES[ask]
+        pairs = zip(self.focus_records, self.focus_types, strict=True)
+        ranked = sorted(
+            ((wanted.index(t), rid) for rid, t in pairs if t in wanted), key=lambda x: x[0]
+        )
+        return [rid for _, rid in ranked]
+
+    @property
+    def search_query(self) -> str:
+        """A short query: the focus and what is asked (for retrieval and question matching)."""
+        words = {
+            "definition": "what is",
+            "side_effects": "side effects",
+            "diagnosis": "diagnosis tests",
+            "seriousness": "is it serious outlook",
+        }
+        asked = " ".join(words.get(a, a) for a in self.asks[:3])
+        return f"{self.focus} {asked}".strip() if self.focus else ""
+
+
+def understand(
+    question: str,
+    reply: str | None = None,
+    title: str | None = None,
+    catalogue: FocusCatalogue | None = None,
+    age_range: str | None = None,
+    sex: str | None = None,
+    exclude_ids: frozenset[str] = frozenset(),
+) -> Understanding:
+    """Reads the title first (an editor's topic), then the question, then the reply."""
+    catalogue = catalogue or FocusCatalogue()
+    foci: list[Focus] = []
+    for text in (title, question, reply):
+        if text:
+            foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
+    focus = foci[0] if foci else None
+    terms = _terms(question, reply, focus)
+    asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
+    return Understanding(
+        focus=focus.name if focus else None,
+        focus_names=tuple(sorted(focus.names)) if focus else (),
+        focus_records=tuple(r.record_id for r in focus.records) if focus else (),
+        focus_types=tuple(r.question_type or "" for r in focus.records) if focus else (),
+        other_foci=tuple(
+            dict.fromkeys(f.name for f in foci[1:] if f.name != (focus and focus.name))
+        )[:5],
+        asks=asks,
+        particulars=particulars_of(question, age_range, sex),
+        terms=terms,
+    )
+
+
+def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, ...]:
+    """Terms a patient may not know: the one the question asks about, then the medical names
+    in the reply and the question (the focus itself is explained by the whole draft)."""
+    focus_keys = {key_of(n) for n in focus.names} if focus else set()
+    terms: list[str] = []
+    for match in _ASKED_TERM.finditer(question):
+        term = (match.group(1) or match.group(2) or "").strip().lower()
+        if term and term not in _GENERIC_TERMS:
+            terms.append(term)
+    terms += _suffix_terms(reply or "")
+    for text in (reply or "", question):
+        for mention in lexicon().find(text):
+            if mention.kind != "abbreviation" and key_of(mention.surface) not in focus_keys:
+                terms.append(mention.surface.lower())
+    out: list[str] = []
+    for term in terms:
+        if key_of(term) not in {key_of(t) for t in out}:
+            out.append(term)
+    return tuple(out[:6])
+
+
+_MEDICAL_SUFFIX = re.compile(
+    r"^[a-z-]{3,}(osis|itis|genic|oma|omas|emia|ectomy|plasia|trophy|ification|opathy|"
+    r"traumatic|ectasia|algia)$"
+)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "and",
+        "or",
+        "with",
+        "which",
+        "may",
+        "might",
+        "be",
+        "is",
+        "are",
+        "this",
+        "that",
+    ]
+)
+_COMMON = frozenset(["diagnosis", "prognosis"])
+
+
+def _suffix_terms(text: str) -> list[str]:
+    """Medical-looking words of a reply with the word that makes them a term
+    ("echogenic lesions", "fat necrosis", "calcification")."""
+    words = re.findall(r"[A-Za-z][A-Za-z-]*", text)
+    out = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if not _MEDICAL_SUFFIX.match(lower) or lower in _COMMON:
+            continue
+        if lower.endswith(("genic", "traumatic")) and i + 1 < len(words):
+            out.append(f"{lower} {words[i + 1].lower()}")
+        elif i and words[i - 1].lower() not in _STOP and words[i - 1].islower():
+            out.append(f"{words[i - 1].lower()} {lower}")
+        else:
+            out.append(lower)
+    return out

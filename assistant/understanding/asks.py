@@ -1,0 +1,139 @@
+"""What a question asks: what it is, causes, symptoms, tests, treatment, medicines, side
+effects, outlook, prevention, "is this serious", inheritance, how common.
+
+Rules over the question's words (consumer questions are short, personal and varied; the
+rules read them better than a model trained on MedQuAD's templated questions, which are
+used to test them). Each ask names the MedQuAD ``question_type`` values whose answers are
+its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Ask = Literal[
+    "definition",
+    "causes",
+    "symptoms",
+    "diagnosis",
+    "treatment",
+    "medication",
+    "side_effects",
+    "outlook",
+    "prevention",
+    "seriousness",
+    "inheritance",
+    "frequency",
+]
+
+# the archive's question types that answer each ask, best first
+EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
+    "definition": ("information",),
+    "causes": ("causes", "susceptibility", "genetic changes", "information"),
+    "symptoms": ("symptoms", "information"),
+    "diagnosis": ("exams and tests", "information"),
+    "treatment": ("treatment", "considerations"),
+    "medication": ("treatment", "considerations"),
+    "side_effects": ("treatment", "considerations", "complications"),
+    "outlook": ("outlook", "stages", "complications"),
+    "prevention": ("prevention", "susceptibility"),
+    "seriousness": ("outlook", "complications", "symptoms"),
+    "inheritance": ("inheritance", "genetic changes"),
+    "frequency": ("frequency",),
+}
+
+# MedQuAD question type -> the ask it answers
+ASK_OF_TYPE: dict[str, Ask] = {
+    "information": "definition",
+    "causes": "causes",
+    "susceptibility": "causes",
+    "genetic changes": "inheritance",
+    "inheritance": "inheritance",
+    "symptoms": "symptoms",
+    "exams and tests": "diagnosis",
+    "treatment": "treatment",
+    "considerations": "treatment",
+    "outlook": "outlook",
+    "stages": "outlook",
+    "complications": "outlook",
+    "prevention": "prevention",
+    "frequency": "frequency",
+}
+
+_RULES: tuple[tuple[Ask, str], ...] = (
+    (
+        "side_effects",
+        r"side[- ]?(effects?|affects?)|adverse|reactions? to|make me (feel )?(sick|dizzy|tired)|"
+        r"safe (to|for|during|while)|(affect|harm|hurt) (the |my )?(baby|liver|kidneys?)|"
+        r"interact\w*|mix\w* (with|alcohol)|together with|while (taking|on)",
+    ),
+    (
+        "medication",
+        r"\b(dose|dosage|how much|how many (mg|pills|tablets)|mg\b|take (it|this|them)|"
+        r"should i take|can i take|could i take|tablets?|pills?|prescri\w*|antibiotics?|"
+        r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|drugs?)",
+    ),
+    (
+        "treatment",
+        r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|"
+        r"what (can|should|do) i do|(anything|something) (i|we) can (do|take|use)|can do for|"
+        r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
+        r"relie\w*|manag\w*|heal\w*|recommend\w*)",
+    ),
+    (
+        "causes",
+        r"\b(caus\w*|why (do|does|did|am|is|would|have)|reason\w*|trigger\w*|due to|"
+        r"how (do|did|does|can) (you|i|one|people) (get|catch)|contagious|spread|risk factors?|"
+        r"because of|come from|linked to|relation)",
+    ),
+    (
+        "symptoms",
+        r"\b(symptoms?|signs?|feel like|what does .{1,40} (look|feel) like|"
+        r"is it normal (to|for) .{0,30}(pain|hurt|ache|itch|bleed|swell)|how do i know if)",
+    ),
+    (
+        "diagnosis",
+        r"\b(tests?|test for|diagnos\w*|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
+        r"biopsy|detect|check (for|if)|screen\w*|urinalysis|results?)",
+    ),
+    (
+        "outlook",
+        r"\b(how long|last\w*|go away|heal|recover\w*|prognosis|outlook|life expectancy|"
+        r"permanent|come back|turn into|progress\w*|get worse|long[- ]term)",
+    ),
+    ("prevention", r"\b(prevent\w*|avoid\w*|reduce (the |my )?risk|stop .{0,20} from|vaccin\w*)"),
+    (
+        "seriousness",
+        r"\b(serious|worr\w*|concern\w*|dangerous|normal|should i be|cancer|emergency|"
+        r"harmful|benign|is it bad|bad idea|alarm\w*)",
+    ),
+    (
+        "inheritance",
+        r"\b(genetic\w*|inherit\w*|hereditary|runs? in (the |my )?famil\w*|passed down)",
+    ),
+    ("frequency", r"\b(how common|common is|how many people|prevalen\w*|how often|rare)\b"),
+    (
+        "definition",
+        r"\b(what does .{1,60} (mean|stand for)|meaning of|tell me (more )?about|"
+        r"know (much )?about|explain|difference between|differ\w*|same as)",
+    ),
+)
+_COMPILED = tuple((ask, re.compile(pattern, re.I)) for ask, pattern in _RULES)
+
+
+def asks_of(text: str) -> tuple[Ask, ...]:
+    """What ``text`` asks, in the order the question raises it; ``("definition",)`` when no
+    rule fires (a question naming only a topic asks what it is)."""
+    found: list[tuple[int, int, Ask]] = []
+    for priority, (ask, pattern) in enumerate(_COMPILED):
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), priority, ask))
+    if not found:
+        return ("definition",)  # "What is gout?", or a topic alone
+    asks = [ask for _, _, ask in sorted(found)]
+    # a medicine question is also a treatment question (its evidence is the treatment answers)
+    if "medication" in asks and "treatment" not in asks and "side_effects" not in asks:
+        asks.append("treatment")
+    return tuple(dict.fromkeys(asks))

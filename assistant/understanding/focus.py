@@ -1,0 +1,130 @@
+"""The focus of a question: the condition, drug, test or procedure it is about.
+
+Names come from the archive's own foci (MedQuAD ``focus``, a page's title) and from the
+medical lexicon (lay and medical names, brand and generic drugs, abbreviations), matched
+on stemmed word n-grams so "diabetics" finds "diabetes". A focus the archive holds answers
+for is preferred, then the longer name, then the one named earliest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import Stemmer
+
+from assistant.knowledge import lexicon
+
+_STEM = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"[^\W_]+")
+_MAX_WORDS = 8
+# archive foci that are ordinary words in a patient's question, never a focus on their own
+_NOT_A_FOCUS = frozenset(
+    [
+        "pain",
+        "the",
+        "it",
+        "is",
+        "can",
+        "may",
+        "will",
+        "back",
+        "head",
+        "skin",
+        "eye",
+        "eyes",
+        "ear",
+        "ears",
+        "heart",
+        "blood",
+        "cold",
+    ]
+)
+
+
+def key_of(name: str) -> str:
+    """A name's matching key: lower-case stemmed words."""
+    return " ".join(_STEM.stemWords(_TOKEN.findall(name.lower())))
+
+
+@dataclass(frozen=True)
+class FocusRecord:
+    record_id: str
+    question_type: str | None
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a question is about; ``records`` are the archive's answers on it."""
+
+    name: str
+    surface: str  # as written in the text
+    kind: str  # "archive", "disease" or "drug"
+    names: frozenset[str] = frozenset()
+    records: tuple[FocusRecord, ...] = ()
+
+
+@dataclass
+class FocusCatalogue:
+    """The archive's foci with the records that answer each, by question type."""
+
+    records: dict[str, list[FocusRecord]] = field(default_factory=lambda: defaultdict(list))
+    names: dict[str, str] = field(default_factory=dict)  # key -> display name
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str | None, str | None]]) -> FocusCatalogue:
+        """From (record id, focus or title, question type) rows."""
+        catalogue = cls()
+        for record_id, focus, question_type in rows:
+            key = key_of(focus or "")
+            if not key or key in _NOT_A_FOCUS:
+                continue
+            catalogue.names.setdefault(key, (focus or "").strip())
+            catalogue.records[key].append(FocusRecord(record_id, question_type))
+        return catalogue
+
+    def lookup(self, name: str) -> tuple[str, list[FocusRecord]] | None:
+        """The archive focus called ``name`` or any synonym of it."""
+        for candidate in (name, *sorted(lexicon().synonyms(name), key=len)):
+            key = key_of(candidate)
+            if key in self.records:
+                return self.names[key], self.records[key]
+        return None
+
+    def find(self, text: str, exclude: frozenset[str] = frozenset()) -> list[Focus]:
+        """Every focus named in ``text``, best first (see the module docstring)."""
+        spans = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        stems = _STEM.stemWords([s[2].lower() for s in spans])
+        found: dict[str, tuple[int, int, Focus]] = {}
+        for i in range(len(spans)):
+            for n in range(min(_MAX_WORDS, len(spans) - i), 0, -1):
+                key = " ".join(stems[i : i + n])
+                if key in self.records and key not in _NOT_A_FOCUS:
+                    surface = text[spans[i][0] : spans[i + n - 1][1]]
+                    focus = self._focus(self.names[key], surface, "archive", exclude)
+                    if focus is not None:
+                        found.setdefault(key, (i, n, focus))
+                    break
+        for mention in lexicon().find(text):
+            hit = self.lookup(mention.canonical) or self.lookup(mention.surface)
+            name = hit[0] if hit else mention.canonical
+            key = key_of(name)
+            if key in found:
+                continue
+            position = len(_TOKEN.findall(text[: mention.start]))
+            kind = "archive" if hit else mention.kind
+            focus = self._focus(name, mention.surface, kind, exclude)
+            if focus is not None:
+                found[key] = (position, len(_TOKEN.findall(mention.surface)), focus)
+        ranked = sorted(found.values(), key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
+        return [focus for _, _, focus in ranked]
+
+    def _focus(self, name: str, surface: str, kind: str, exclude: frozenset[str]) -> Focus | None:
+        key = key_of(name)
+        records = [r for r in self.records.get(key, []) if r.record_id not in exclude]
+        if kind == "archive" and not records:
+            return None
+        names = frozenset({name, surface, *lexicon().synonyms(name)})
+        return Focus(name, surface, kind, names, tuple(records))

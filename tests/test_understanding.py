@@ -1,0 +1,64 @@
+"""Understanding real K-QA and site questions: what is asked, the focus, the particulars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.understanding import FocusCatalogue, asks_of, understand
+
+PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Can't you recommend me an antibiotic for sinusitis?", "treatment"),
+        ("Are there any side affects from using Robaxin?", "side_effects"),
+        ("How do you get otitis externa?", "causes"),
+        ("How long do shin splints last", "outlook"),
+        ("would standard urinalysis detect kidney stones?", "diagnosis"),
+        ("Is there a genetic component to pcos?", "inheritance"),
+        ("Whats a cluster headache?", "definition"),
+        ("If the muscle aches continue without exercising, should I be concerned?", "seriousness"),
+        ("Anything I can do for the congestion?", "treatment"),
+    ],
+)
+def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
+    assert asks_of(question)[0] == expected
+
+
+def test_what_is_the_treatment_asks_treatment_not_definition() -> None:
+    assert asks_of("What is the treatment for gout?") == ("treatment",)
+
+
+def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Gout", "information"),
+            ("m:2", "Gout", "treatment"),
+            ("m:3", "Diabetes", "information"),
+            ("m:4", "Shingles", "treatment"),
+        ]
+    )
+    gout = understand("What is the treatment for gout?", catalogue=catalogue)
+    assert gout.focus == "Gout"
+    assert gout.records_for("treatment") == ["m:2"]
+    assert understand("Can diabetics eat sweets?", catalogue=catalogue).focus == "Diabetes"
+    # the lexicon maps the medical name to the archive's lay focus
+    assert understand("Is herpes zoster contagious?", catalogue=catalogue).focus == "Shingles"
+    assert understand("Tell me about Lexapro", catalogue=catalogue).focus == "escitalopram"
+
+
+def test_the_site_page_question_its_particulars_and_the_reply_terms() -> None:
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    question = " ".join(lines[3:8])
+    reply = " ".join(lines[10:12])
+    u = understand(question, reply, age_range="40~49", sex="female")
+    assert "0.2 cm" in u.particulars.sizes
+    assert u.particulars.age == "40~49" and u.particulars.sex == "female"
+    assert any("ultrasound" in d for d in u.particulars.done)
+    assert "definition" in u.asks
+    for term in ("calcification", "echogenic lesions", "fat necrosis"):
+        assert term in u.terms
