@@ -10,7 +10,7 @@ import pytest
 
 from assistant.corpus import Record, load
 from assistant.embeddings import MiniLMEmbedder
-from assistant.index.chunking import Chunk, Chunker
+from assistant.index.chunking import Chunk, Chunker, explanation_units
 from assistant.text import split_sentences
 
 REPO = Path(__file__).parents[1]
@@ -49,7 +49,8 @@ def _explanations(chunks: list[Chunk]) -> list[Chunk]:
 
 
 def _sentence_ranges(chunks: list[Chunk], sentences: list[str]) -> list[tuple[int, int]]:
-    """For each chunk, (a, b) such that its passage is exactly ``sentences[a:b]`` joined.
+    """For each chunk, (a, b) such that its passage is exactly ``sentences[a:b]`` joined
+    (by spaces, or by newlines around headings).
 
     Each passage is looked for from where the previous one ended minus one sentence (the
     overlap) onwards, so sentences repeated elsewhere in the text are not mistaken for it.
@@ -65,7 +66,7 @@ def _sentence_range(passage: str, sentences: list[str], first: int) -> tuple[int
     for a in range(first, len(sentences)):
         for b in range(a + 1, len(sentences) + 1):
             joined = " ".join(sentences[a:b])
-            if joined == passage:
+            if _normal(joined) == _normal(passage):
                 return a, b
             if len(joined) > len(passage):
                 break
@@ -128,7 +129,7 @@ def test_every_sentence_or_word_of_medquad_explanations_is_in_a_passage(
     for record in medquad:
         passages = [c.passage for c in _explanations(chunker.chunk(record))]
         assert passages and record.long_explanation
-        sentences = split_sentences(record.long_explanation)
+        sentences = explanation_units(record)
         for sentence, size in zip(sentences, count_tokens(sentences), strict=True):
             if any(sentence in p for p in passages):
                 continue
@@ -157,7 +158,7 @@ def test_medquad_explanation_chunks_overlap_by_one_sentence(
 ) -> None:
     checked = 0
     for record in medquad:
-        sentences = split_sentences(record.long_explanation or "")
+        sentences = explanation_units(record)
         # two sentences of at most 60 tokens always fit a chunk together, so overlap is assured
         if not sentences or max(count_tokens(sentences)) > 60:
             continue

@@ -102,6 +102,7 @@ class DraftChecker:
                     + " ".join(dict.fromkeys(f.escalation for f in red_flags)),
                 )
             )
+        flags.extend(_answer_flags(draft, results))
         measured = measure(" ".join(s.text for _, _, s in draft.sentences()))
         flags.extend(readability_flags(measured, self.grade_target, self.length_target))
         return CheckReport(
@@ -240,3 +241,48 @@ def strict_grounding(draft: Draft, report: CheckReport) -> Draft:
         if kept:
             sections.append(section.model_copy(update={"sentences": kept}))
     return draft.model_copy(update={"sections": sections})
+
+
+# asks whose answer a section of another kind also gives
+_ANSWERED_BY = {
+    "medication": ("medication", "treatment", "side_effects"),
+    "side_effects": ("side_effects", "medication", "treatment"),
+    "seriousness": ("seriousness", "outlook", "symptoms"),
+}
+
+
+def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> list[str]:
+    """What the question asks that no section answers with at least one supported sentence
+    from the reply or a source (a draft that says the archive lacks it still lacks it)."""
+    answered: set[str] = set()
+    for s, section in enumerate(draft.sections):
+        if section.ask is None:
+            continue
+        if any(
+            sentence.origin != "template" and results[(s, i)].supported
+            for i, sentence in enumerate(section.sentences)
+        ):
+            answered.add(section.ask)
+    missing = []
+    for ask in draft.asks:
+        if not answered.intersection(_ANSWERED_BY.get(ask, (ask,))):
+            missing.append(ask)
+    return missing
+
+
+def _answer_flags(draft: Draft, results: dict[tuple[int, int], Support]) -> list[Flag]:
+    if not draft.asks:
+        return []
+    missing = answers_missing(draft, results)
+    if not missing:
+        return []
+    # the doctor's reply may be the answer: the reviewer is told, not overruled
+    words = ", ".join(a.replace("_", " ") for a in missing)
+    return [
+        Flag(
+            kind="unanswered",
+            severity="warning",
+            message=f"the question asks about {words}, but no section of the draft answers "
+            "it with a supported sentence: add the answer or check the doctor's reply covers it",
+        )
+    ]

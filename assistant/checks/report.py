@@ -15,6 +15,7 @@ FlagKind = Literal[
     "readability",
     "length",
     "no_sources",
+    "unanswered",
 ]
 
 
@@ -66,6 +67,11 @@ class CheckReport(BaseModel):
     def supported_share(self) -> float:
         checked = [s for s in self.sentences if s.origin != "template"]
         return sum(s.supported for s in checked) / len(checked) if checked else 1.0
+
+    @property
+    def answers_question(self) -> bool:
+        """No part of what was asked is left without a supported answer (the answer check)."""
+        return not any(f.kind == "unanswered" for f in self.flags)
 
     @property
     def unsupported(self) -> list[SentenceCheck]:

@@ -162,6 +162,7 @@ def _flags(report: CheckReport) -> None:
     console.print(
         f"\n[bold]Checks[/] ({report.scorer}): {report.supported_share:.0%} of sentences "
         f"supported · {grade} · {report.words} words"
+        + ("" if report.answers_question else " · [yellow]does not answer the question[/]")
     )
     if not report.flags:
         console.print("[green]No flags.")

@@ -20,7 +20,9 @@ import Stemmer
 from assistant.checks.redflags import detect_red_flags
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.drafting.plan import Plan, make_plan, plan_sources
 from assistant.embeddings import MiniLMEmbedder
+from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import split_sentences
@@ -96,7 +98,9 @@ class GroundedComposer:
         max_candidates: int = 40,
         min_relevance: float = 0.5,
         mmr_lambda: float = 0.7,
+        archive: Archive | None = None,
     ) -> None:
+        self.archive = archive
         self.retriever = retriever
         self.embedder = embedder
         self.templates = templates or load_prompt("composer")
@@ -109,11 +113,19 @@ class GroundedComposer:
         started = time.perf_counter()
         pool = retrieve(self.retriever, request)
         retrieved = time.perf_counter()
-        chosen, sources = _cited_only(self._choose(request, pool[:SOURCES]), pool[:SOURCES])
-        topic = topic_of(request, pool[:SOURCES])
-        sections = self._sections(request, chosen, topic, len(sources))
+        plan = self._plan(request)
+        asks: tuple[str, ...] = plan.understanding.asks if plan else ()
+        if plan is not None and plan.sections:
+            assert self.archive is not None
+            sources = plan_sources(plan, self.archive.records(plan.record_ids))
+            topic = request.title or plan.understanding.focus
+            sections = self._planned_sections(request, plan, topic, len(sources))
+        else:
+            chosen, sources = _cited_only(self._choose(request, pool[:SOURCES]), pool[:SOURCES])
+            topic = topic_of(request, pool[:SOURCES])
+            sections = self._sections(request, chosen, topic, len(sources))
         done = time.perf_counter()
-        return assemble(
+        draft = assemble(
             request,
             pool,
             sources,
@@ -128,6 +140,68 @@ class GroundedComposer:
                 timings_ms=timings(started, retrieved, done),
             ),
         )
+        return draft.model_copy(update={"asks": asks})
+
+    def _plan(self, request: DraftRequest) -> Plan | None:
+        if self.archive is None:
+            return None
+        return make_plan(
+            self.archive,
+            request.question,
+            request.reply,
+            request.title,
+            request.asker.age_range,
+            request.asker.sex,
+            request.exclude_ids,
+        )
+
+    def _planned_sections(
+        self, request: DraftRequest, plan: Plan, topic: str | None, count: int
+    ) -> list[Section]:
+        """Opening (the patient's particulars, the reply), escalation, the answer first, the
+        page's other sections, what the archive does not cover, when to seek care, close."""
+        t = self.templates
+        number = {rid: n for n, rid in enumerate(plan.record_ids, start=1)}
+        fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
+        base = self._sections(request, [], topic, count)
+        opening = list(base[0].sentences)
+        said = _particulars(plan)
+        if said:
+            opening.insert(
+                1, _template(t.fill("opening_particulars", **{**fill, "particulars": said}))
+            )
+        out = [base[0].model_copy(update={"sentences": tuple(opening)})]
+        out += [s for s in base[1:] if s.kind == "escalation"]
+        seek: list[DraftSentence] = []
+        for planned in plan.sections:
+            sentences: list[DraftSentence] = []
+            for q in planned.quotes:
+                sentence = DraftSentence(
+                    text=q.text,
+                    citations=(number[q.record_id],),
+                    origin="source",
+                    source_id=q.record_id,
+                )
+                (seek if SEEK_CARE.search(q.text) else sentences).append(sentence)
+            if sentences:
+                out.append(
+                    Section(
+                        kind="explanation",
+                        heading=t.fill(_HEADING_KEY[planned.ask], **fill),
+                        sentences=tuple(sentences),
+                        ask=planned.ask,
+                    )
+                )
+        for section in base[1:]:
+            if section.kind == "seek_care":
+                out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
+            elif section.kind == "conclusion" and plan.missing:
+                what = ", ".join(_ASK_WORDS[a] for a in plan.missing)
+                note = _template(t.fill("missing", **{**fill, "missing": what}))
+                out.append(section.model_copy(update={"sentences": (note, *section.sentences)}))
+            elif section.kind == "conclusion":
+                out.append(section)
+        return out
 
     # choosing sentences
     def _choose(self, request: DraftRequest, sources: list[Source]) -> list[_Candidate]:
@@ -273,3 +347,38 @@ def _section_of(sentence: str) -> str:
 
 def _template(text: str) -> DraftSentence:
     return DraftSentence(text=text, origin="template")
+
+
+_HEADING_KEY = {
+    "definition": "heading_definition",
+    "causes": "heading_causes",
+    "symptoms": "heading_symptoms",
+    "diagnosis": "heading_diagnosis",
+    "treatment": "heading_treatment",
+    "medication": "heading_treatment",
+    "side_effects": "heading_side_effects",
+    "outlook": "heading_outlook",
+    "seriousness": "heading_outlook",
+    "prevention": "heading_prevention",
+    "inheritance": "heading_inheritance",
+    "frequency": "heading_frequency",
+}
+_ASK_WORDS = {
+    "definition": "what it is",
+    "causes": "its causes",
+    "symptoms": "its symptoms",
+    "diagnosis": "how it is tested",
+    "treatment": "its treatment",
+    "medication": "this medicine question",
+    "side_effects": "side effects",
+    "outlook": "the outlook",
+    "seriousness": "how serious it is",
+    "prevention": "prevention",
+    "inheritance": "inheritance",
+    "frequency": "how common it is",
+}
+
+
+def _particulars(plan: Plan) -> str:
+    p = plan.understanding.particulars
+    return "; ".join((*p.sizes, *p.durations))

@@ -26,7 +26,7 @@ def open_drafter(
     """The drafter; for the local demo model, its server runs only while this is open."""
     retriever = HybridRetriever(archive)
     if (kind or settings.drafter) == "composer":
-        yield GroundedComposer(retriever, archive.embedder)
+        yield GroundedComposer(retriever, archive.embedder, archive=archive)
         return
     base_url, server = ensure_llm(settings)
     try:

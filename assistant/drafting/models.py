@@ -73,6 +73,9 @@ class Section(BaseModel):
     kind: SectionKind
     heading: str | None = None
     sentences: tuple[DraftSentence, ...] = ()
+    ask: str | None = Field(
+        default=None, description="what the section answers (an understanding Ask), if known"
+    )
 
 
 class Usage(BaseModel):
@@ -115,6 +118,9 @@ class Draft(BaseModel):
     related_faq: list[RelatedFAQ] = Field(default_factory=list)
     provenance: Provenance
     disclaimer: str = ""
+    asks: tuple[str, ...] = Field(
+        default=(), description="what the question asks (understanding), for the answer check"
+    )
 
     def sentences(self) -> Iterator[tuple[int, int, DraftSentence]]:
         """(section index, sentence index, sentence) in reading order."""

@@ -177,6 +177,7 @@ class DraftMetrics:
             "comprehensiveness": comprehensiveness(statements),
             "hallucination": hallucination(statements),
             "groundedness": report.supported_share if checked else None,
+            "answers_question": float(report.answers_question),
             "citation_validity": citation_validity(draft),
             "rouge_l": self.rouge.score(reference, text)["rougeL"].fmeasure if text else 0.0,
             "cosine": self._cosine(text, reference) if text else 0.0,

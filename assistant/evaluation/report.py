@@ -56,7 +56,14 @@ WORST = 5
 PHYSICIAN_PAIRS = 399
 PHYSICIAN_PAIRWISE = (329, 343, 351)  # physicians 0-1, 1-2, 0-2 give the same label
 PHYSICIAN_ALL_THREE = 312
-_SHARES = {"comprehensiveness", "hallucination", "groundedness", "citation_validity", "rouge_l"}
+_SHARES = {
+    "comprehensiveness",
+    "hallucination",
+    "groundedness",
+    "answers_question",
+    "citation_validity",
+    "rouge_l",
+}
 
 
 @dataclass(frozen=True)

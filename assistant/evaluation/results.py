@@ -54,6 +54,13 @@ METRICS: tuple[Metric, ...] = (
         "share of draft sentences supported by their cited sources or the doctor's reply",
     ),
     Metric(
+        "answers_question",
+        "Answers the question",
+        "higher",
+        "share of drafts where every part of what was asked has a section with a supported "
+        "sentence (the answer check)",
+    ),
+    Metric(
         "citation_validity",
         "Citation validity",
         "higher",

@@ -4,6 +4,11 @@ Chunk 0 holds the patient's question and the doctor's reply (what a new question
 like); the long explanation follows in chunks of whole sentences, each overlapping the
 previous one by a sentence or two and headed by the record's title, so that a passage
 about "treatment" still says what it treats. Sizes are counted in the model's own tokens.
+
+Section headings glued into the next sentence by the HTML-to-text flattening ("Risk
+Factors These risk factors are …") are put back on lines of their own first
+(:func:`assistant.corpus.headings.split_headings`): a heading is then a piece of its own,
+kept on its own line in the chunk so retrieval still sees it, never part of a sentence.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
 from assistant.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP], counted once per chunk
-CHUNKER_VERSION = 2  # bump when chunking changes: stored records are then re-chunked
+CHUNKER_VERSION = 3  # bump when chunking changes: stored records are then re-chunked
 
 
 @dataclass(frozen=True)
@@ -55,15 +61,13 @@ class Chunker:
         budget = self.max_tokens - (title_tokens + 1 if prefix else 0)
         # every piece must fit the budget of the chunks it goes into, title line included
         head = self._fitted(_question_block(record), self.max_tokens - _SPECIAL_TOKENS)
-        body = self._fitted(
-            split_sentences(record.long_explanation or ""), budget - _SPECIAL_TOKENS
-        )
+        body = self._fitted(explanation_units(record), budget - _SPECIAL_TOKENS)
 
         chunks: list[Chunk] = []
         for group in _pack(head, self.max_tokens, overlap=0):
             chunks.append(Chunk(record.id, len(chunks), "question", "\n".join(group)))
         for group in _pack(body, budget, overlap=self.overlap):
-            text = prefix + " ".join(group)
+            text = prefix + _join(group)
             chunks.append(Chunk(record.id, len(chunks), "explanation", text, len(prefix)))
         return chunks
 
@@ -116,6 +120,23 @@ def _pack(pieces: list[tuple[str, int]], budget: int, overlap: int) -> list[list
     if current:
         groups.append([s for s, _ in current])
     return groups
+
+
+def explanation_units(record: Record) -> list[str]:
+    """The sentences and headings of the record's long explanation, in order, as chunked."""
+    text = record.long_explanation or ""
+    return split_sentences(split_headings(text, (record.title, record.focus)))
+
+
+def _join(pieces: list[str]) -> str:
+    """Sentences joined by spaces, each heading on a line of its own."""
+    out = ""
+    for k, piece in enumerate(pieces):
+        heading = is_heading(piece)
+        if k:
+            out += "\n" if heading or is_heading(pieces[k - 1]) else " "
+        out += piece
+    return out
 
 
 def _question_block(record: Record) -> list[str]:

@@ -67,8 +67,9 @@ def summarize(
         supported=Measure(
             "Supported sentences",
             f"{checks.supported_share:.0%}",
-            f"{unsupported} unsupported" if unsupported else "all supported",
-            unsupported == 0,
+            (f"{unsupported} unsupported" if unsupported else "all supported")
+            + ("" if checks.answers_question else " · does not answer the question"),
+            unsupported == 0 and checks.answers_question,
         ),
         red_flags=checks.red_flags,
         escalation_present=checks.escalation_present,

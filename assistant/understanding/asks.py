@@ -37,7 +37,7 @@ EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "medication": ("treatment", "considerations"),
     "side_effects": ("treatment", "considerations", "complications"),
     "outlook": ("outlook", "stages", "complications"),
-    "prevention": ("prevention", "susceptibility"),
+    "prevention": ("prevention",),
     "seriousness": ("outlook", "complications", "symptoms"),
     "inheritance": ("inheritance", "genetic changes"),
     "frequency": ("frequency",),
