@@ -169,6 +169,15 @@ _OPENERS = frozenset(
         "now",
         "here",
         "even",
+        "fortunately",
+        "unfortunately",
+        "importantly",
+        "additionally",
+        "finally",
+        "similarly",
+        "therefore",
+        "furthermore",
+        "moreover",
     ]
 )
 # openers that may start the sentence before a capitalized name ("When COPD is severe")
@@ -508,19 +517,27 @@ def _starts_afresh(heading: list[_Word], sentence: list[_Word], names: list[list
         and len(last) >= 3
         and last.isalpha()
         and last[1:].islower()
-        and any(
-            said[: len(name)] == name
-            and sentence[len(name) :][:1] != []
-            and (sentence[len(name)].text[:1].islower() or sentence[len(name)].text[:1] == "(")
-            for name in names
-        )
+        and any(_says_name(sentence, said, name) for name in names)
     )
+
+
+def _says_name(sentence: list[_Word], said: list[str], name: list[str]) -> bool:
+    """Whether the sentence opens with the record's name, or its first two words ("Paget's
+    disease is …" for "Paget's Disease of Bone"), and goes on in lowercase ("Gout is", not
+    "Down syndrome Foundation")."""
+    sizes = {len(name)} | ({2} if len(name) > 2 and name[1] not in _SMALL else set())
+    for size in sorted(sizes, reverse=True):
+        if said[:size] == name[:size] and len(sentence) > size:
+            following = sentence[size].text[:1]
+            return following.islower() or following == "("
+    return False
 
 
 def _cuts_a_name(heading: list[_Word], sentence: list[_Word], context: _Context) -> bool:
     """Whether the cut would split a name: the record's title across it, or the two words
     around it used together elsewhere in the text ("Lymphoblastic Leukemia")."""
-    if context.used_together(heading[-1].bare, sentence[0].bare):
+    left, right = heading[-1].bare, sentence[0].bare
+    if left != right and context.used_together(left, right):
         return True
     joined = [w.bare for w in heading + sentence]
     cut = len(heading)

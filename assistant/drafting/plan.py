@@ -42,6 +42,7 @@ _BOILERPLATE = re.compile(
     r"nih:|national institute|for more information|see the|research|scientists|studies)\b",
     re.I,
 )
+_LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
 RUN = {"answer": 5, "other": 3}
 
 
@@ -126,7 +127,7 @@ def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
     text = split_headings(record.long_explanation or "", [record.title, record.focus])
     run: list[str] = []
     for raw in split_sentences(text):
-        sentence = raw.lstrip("-•* ").strip()
+        sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
             continue
         ok = (

@@ -86,8 +86,14 @@ def understand(
 ) -> Understanding:
     """Reads the title first (an editor's topic), then the question, then the reply."""
     catalogue = catalogue or FocusCatalogue()
+    particulars = particulars_of(question, age_range, sex)
+    # the focus is what the patient asks about: not a test already done ("I went for an
+    # ultrasound"), nor the reply's own terms (they are explained as terms)
+    asked = question
+    for done in particulars.done:
+        asked = asked.replace(done, " ")
     foci: list[Focus] = []
-    for text in (title, question, reply):
+    for text in (title, asked):
         if text:
             foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
     focus = foci[0] if foci else None
@@ -102,7 +108,7 @@ def understand(
             dict.fromkeys(f.name for f in foci[1:] if f.name != (focus and focus.name))
         )[:5],
         asks=asks,
-        particulars=particulars_of(question, age_range, sex),
+        particulars=particulars,
         terms=terms,
     )
 
