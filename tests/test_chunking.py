@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus import Record, load
+from assistant.corpus.headings import is_heading
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index.chunking import Chunk, Chunker, explanation_units
 from assistant.text import split_sentences
@@ -263,3 +264,44 @@ def test_a_long_sentence_under_a_long_title_still_fits(
     assert all(c.text.startswith(title + "\n") for c in explanations)
     assert max(count_tokens([c.text for c in explanations])) <= 200
     assert _normal(" ".join(c.passage for c in explanations)) == _normal(sentence)
+
+
+# NIHSeniorHealth, "What causes Gout ?" (shortened): glued headings and each item said twice
+_GOUT_CAUSES = (
+    "A Buildup of Uric Acid Most people with gout have too much uric acid in their blood, a "
+    "condition called hyperuricemia. Uric acid is a substance that results from the breakdown "
+    "of purines which are a part of all human tissue and found in many foods. Risk Factors "
+    "These risk factors are associated with gout. - Genetics. Many people with gout have a "
+    "family history of the disease. Genetics. Many people with gout have a family history of "
+    "the disease. - Weight. Being overweight increases the risk of developing gout because "
+    "there is more tissue available for turnover or breakdown. Weight. Being overweight "
+    "increases the risk of developing gout because there is more tissue available for "
+    "turnover or breakdown."
+)
+
+
+@pytest.mark.parametrize("max_tokens", [200, 48])
+def test_a_glued_heading_is_a_line_of_its_chunk_not_part_of_a_sentence(
+    count_tokens: Counter, max_tokens: int
+) -> None:
+    record = Record(
+        id="medquad:gout",
+        title="Gout",
+        focus="Gout",
+        question="What causes Gout ?",
+        long_explanation=_GOUT_CAUSES,
+    )
+    chunks = _explanations(Chunker(count_tokens, max_tokens=max_tokens).chunk(record))
+    assert max(count_tokens([c.text for c in chunks])) <= max_tokens
+    lines = [line for c in chunks for line in c.passage.split("\n")]
+    sentences = [s for c in chunks for s in split_sentences(c.passage)]
+    for heading in ("A Buildup of Uric Acid", "Risk Factors"):
+        assert heading in lines and heading in sentences  # kept, as a unit of its own
+        assert not any(s.startswith(heading) and s != heading for s in sentences)
+    assert "These risk factors are associated with gout." in sentences
+    # the only heading units are the two headings (small chunks may repeat one as overlap)
+    assert {s for s in sentences if is_heading(s)} == {"A Buildup of Uric Acid", "Risk Factors"}
+    for chunk in chunks:
+        assert chunk.text == f"Gout\n{chunk.passage}"
+        # the repeated copy of each item is gone
+        assert chunk.passage.count("Many people with gout have a family history") <= 1

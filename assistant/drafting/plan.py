@@ -32,7 +32,7 @@ PAGE_ORDER: tuple[Ask, ...] = (
 # a sentence that leans on the one before it
 _LEANS = re.compile(
     r"^(these|this|such|those|they|it|its|he|she|here|other|another|also|however|but|"
-    r"in addition|for example|for this reason|as a result|examples?)\b|\bsuch\b",
+    r"now|in addition|for example|for this reason|as a result|examples?)\b|\bsuch\b",
     re.I,
 )
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)

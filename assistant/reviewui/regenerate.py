@@ -48,7 +48,11 @@ def follow_instruction(
     if preset == "shorter":
         fewer = max(MIN_SENTENCES, drafter.max_sentences // 2)
         shorter = GroundedComposer(
-            drafter.retriever, drafter.embedder, drafter.templates, max_sentences=fewer
+            drafter.retriever,
+            drafter.embedder,
+            drafter.templates,
+            max_sentences=fewer,
+            archive=drafter.archive,
         )
         draft, checks = services.finish(shorter.draft(request))
         return Regenerated(draft, checks, f"The composer picked at most {fewer} source sentences.")
