@@ -83,6 +83,7 @@ def item(
         "comprehensiveness": comprehensiveness,
         "hallucination": hallucination,
         "groundedness": 0.9,
+        "answers_question": 1.0,
         "citation_validity": 1.0,
         "rouge_l": 0.21,
         "cosine": 0.74,
