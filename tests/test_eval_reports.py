@@ -221,7 +221,7 @@ def test_markdown_report_says_what_ran_how_far_the_judge_agrees_and_what_went_wo
     items_table = md.split("## Items")[1].strip().splitlines()
     assert len(items_table) == 2 + 5
     widths = {len(re.findall(r"(?<!\\)\|", line)) for line in items_table}
-    assert widths == {2 + 1 + 8}, items_table
+    assert widths == {2 + 1 + 9}, items_table
     assert "Zyrtec and Benadryl \\| together?" in md
 
 
