@@ -170,9 +170,9 @@ def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:
                 doctor=record.doctor,
                 specialty=record.specialty,
                 dataset=record.dataset,
-                question_type=getattr(record, "question_type", None),
-                focus=getattr(record, "focus", None),
-                source_url=getattr(record, "source_url", None),
+                question_type=record.question_type,
+                focus=record.focus,
+                source_url=record.source_url,
                 license=record.license,
             )
         )
