@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     llm_threads: int = Field(
         default=1, ge=1, description="CPU threads of the local model (1 is steadiest on 2 cores)"
     )
+    llm_parallel: int = Field(
+        default=4, ge=1, le=64, description="requests the local model serves at once (slots)"
+    )
     strict_grounding: bool = Field(default=False, description="drop unsupported sentences")
 
     # the review store (SQLAlchemy URL); unset: SQLite under home

@@ -9,8 +9,8 @@
     explainer-article drafter sends (temperature 0, same max_tokens; half before and half after
     the batches), then the batch of the same N rows at concurrency 1, 2 and 4, each as a ratio
     to that raw rate; beside each batch, the raw requests sent as many at a time, which shows
-    what the server itself does with concurrent requests (llama-cpp-python's answers one at a
-    time).
+    what the server itself does with concurrent requests (llama.cpp's server has
+    ``ASSISTANT_LLM_PARALLEL`` slots, batched continuously).
 
 Crash and resume is verified by ``python -m bench.bench_batch_crash``.
 Uses an existing index (``--home``, default: the benchmarks' full-corpus index
@@ -323,9 +323,9 @@ def llm(args: argparse.Namespace, console: Console) -> None:
     llm_table(console, single, raws, batches)
     if server is not None:
         console.print(
-            "llama-cpp-python's server runs one model behind a lock and answers one request at a "
-            "time: concurrency can overlap only the batch's own work (retrieval, checks, "
-            "writing) with generation (the raw rows with k > 1 show it)."
+            f"llama.cpp's server decodes up to {settings.llm_parallel} requests at once "
+            "(ASSISTANT_LLM_PARALLEL slots, continuous batching): the raw rows with k > 1 show "
+            "what the server itself gains from concurrency, the batch rows what the batch gains."
         )
 
 

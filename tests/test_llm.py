@@ -106,11 +106,12 @@ def test_stream_yields_chunks_that_add_up_and_end_with_usage(
         whole = whole + c
     assert whole.content == text
     assert whole.response_metadata.get("finish_reason") in {"stop", "length"}
-    # llama-cpp-python 0.3.36's server ignores `stream_options.include_usage` (which
-    # stream_usage=True sends): its streams carry no usage. When this fails after an upgrade,
-    # assert the usage on the last chunk here. Usage parsing of streams that do carry it:
-    # test_llm_failures.py::test_stream_usage_is_requested_and_read.
-    assert all(c.usage_metadata is None for c in chunks)
+    # llama.cpp's server honours `stream_options.include_usage` (which stream_usage=True
+    # sends): the stream's usage arrives once, after the text
+    with_usage = [i for i, c in enumerate(chunks) if c.usage_metadata is not None]
+    assert len(with_usage) == 1 and not "".join(str(c.content) for c in chunks[with_usage[0] :])
+    usage = whole.usage_metadata
+    assert usage is not None and usage["input_tokens"] > 0 and usage["output_tokens"] > 0
 
 
 def test_raw_openai_client_against_the_same_server(llm_server: str) -> None:
@@ -134,7 +135,10 @@ def test_raw_openai_client_against_the_same_server(llm_server: str) -> None:
     events = list(stream)
     text = "".join(e.choices[0].delta.content or "" for e in events if e.choices)
     assert text.strip()
-    assert events[-1].choices[0].finish_reason in {"stop", "length"}
+    # as OpenAI does: the finish reason on the last choice, then one usage event without choices
+    *answer, usage = events
+    assert answer[-1].choices[0].finish_reason in {"stop", "length"}
+    assert not usage.choices and usage.usage is not None and usage.usage.completion_tokens > 0
     client.close()
 
 
@@ -284,7 +288,7 @@ def test_server_that_exits_while_starting_shows_its_log(
 def test_missing_llama_cpp_says_how_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(local, "SERVER_MODULES", ("llama_cpp", "no_such_module_xyz"))
+    monkeypatch.setattr(local, "SERVER_MODULES", ("xllamacpp", "no_such_module_xyz"))
     with pytest.raises(LocalModelUnavailable, match=r"no_such_module_xyz.*pip install"):
         LocalModelServer(settings_for(tmp_path)).start()
     assert not (tmp_path / "llm").exists()

