@@ -43,7 +43,7 @@ def main() -> None:
             "The benchmark index is missing: run `python -m bench.bench_ingest` first."
         )
     retriever = HybridRetriever(archive)
-    composer = GroundedComposer(retriever, archive.embedder)
+    composer = GroundedComposer(retriever, archive.embedder, archive=archive)
     checker = DraftChecker(OfflineSupportScorer(archive.embedder))
     requests = [DraftRequest(question=q) for q in queries(args.n + 10, seed=11)]
     for request in requests[:10]:  # warm-up

@@ -11,9 +11,10 @@ import pytest
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
+from assistant.drafting.arrange import fits
 from assistant.drafting.composer import GroundedComposer
 from assistant.drafting.models import DraftRequest
-from assistant.drafting.plan import make_plan
+from assistant.drafting.plan import make_plan, standalone
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.retrieval import HybridRetriever
@@ -78,3 +79,44 @@ def test_the_answer_check_flags_a_draft_that_does_not_answer(
     report = DraftChecker(OfflineSupportScorer(embedder)).check(cut)
     assert not report.answers_question
     assert any(f.kind == "unanswered" and "treatment" in f.message for f in report.flags)
+
+
+def test_general_answers_only_give_sentences_that_fit_the_heading(topics_archive: Archive) -> None:
+    plan = make_plan(topics_archive, "Gout", title="Gout")
+    records = topics_archive.records(plan.record_ids)
+    for section in plan.sections:
+        for quote in section.quotes:
+            if section.ask != "definition" and records[quote.record_id].question_type == (
+                "information"
+            ):
+                assert fits(quote.text, section.ask), (section.ask, quote.text)
+
+
+def test_a_patient_question_gets_a_coherent_page_of_sourced_sections(
+    topics_archive: Archive, embedder: MiniLMEmbedder
+) -> None:
+    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    draft = composer.draft(
+        DraftRequest(question="My big toe is red and swollen. Can I take ibuprofen for gout?")
+    )
+    report = DraftChecker(OfflineSupportScorer(embedder)).check(draft)
+    assert report.answers_question and report.unsupported == []
+    quoted = [s for _, _, s in draft.sentences() if s.origin == "source"]
+    assert quoted
+    # a sentence that leans on its predecessor comes right after it, from the same answer
+    for section in draft.sections:
+        previous = None
+        for sentence in section.sentences:
+            if sentence.origin == "source" and not standalone(sentence.text):
+                assert previous is not None and previous.source_id == sentence.source_id, (
+                    sentence.text
+                )
+            previous = sentence
+    # every citation points at a listed source, numbered by first use
+    numbers = [n for s in quoted for n in s.citations]
+    assert sorted(set(numbers)) == list(range(1, len(draft.sources) + 1))
+    assert list(dict.fromkeys(numbers)) == sorted(set(numbers))
+    for s in quoted:
+        source = draft.sources[s.citations[0] - 1]
+        assert source.record_id == s.source_id
+        assert any(s.text in p.text for p in source.passages) or s.text in (source.reply or "")

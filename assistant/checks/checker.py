@@ -18,6 +18,7 @@ from assistant.checks.report import CheckReport, Flag, FlagKind, SentenceCheck
 from assistant.checks.support import Evidence, Support, SupportScorer
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.retrieval import Source
+from assistant.understanding import ANSWERED_BY
 
 DISCLAIMER = (
     "This explanation was drafted with software from doctors' past answers and approved by a "
@@ -243,14 +244,6 @@ def strict_grounding(draft: Draft, report: CheckReport) -> Draft:
     return draft.model_copy(update={"sections": sections})
 
 
-# asks whose answer a section of another kind also gives
-_ANSWERED_BY = {
-    "medication": ("medication", "treatment", "side_effects"),
-    "side_effects": ("side_effects", "medication", "treatment"),
-    "seriousness": ("seriousness", "outlook", "symptoms"),
-}
-
-
 def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> list[str]:
     """What the question asks that no section answers with at least one supported sentence
     from the reply or a source (a draft that says the archive lacks it still lacks it)."""
@@ -265,7 +258,7 @@ def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> li
             answered.add(section.ask)
     missing = []
     for ask in draft.asks:
-        if not answered.intersection(_ANSWERED_BY.get(ask, (ask,))):
+        if not answered.intersection(ANSWERED_BY.get(ask, (ask,))):
             missing.append(ask)
     return missing
 

@@ -18,37 +18,26 @@ import numpy as np
 import Stemmer
 
 from assistant.checks.redflags import detect_red_flags
+from assistant.drafting.arrange import (
+    SEEK_CARE,
+    TOPICS,
+    ask_of,
+    numbered,
+    on_focus,
+    quoted,
+    section_of,
+)
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
-from assistant.drafting.plan import Plan, make_plan, plan_sources
+from assistant.drafting.plan import PAGE_ORDER, Plan, make_plan, plan_sources, standalone
+from assistant.drafting.terms import TermQuote, explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import split_sentences
+from assistant.understanding import ANSWERED_BY, key_of
 
-# Sections of the explanation, in page order, and the cues that put a sentence in one.
-TOPICS: dict[str, re.Pattern[str]] = {
-    "causes": re.compile(
-        r"\b(caus\w*|due to|result\w* (of|from)|risk factors?|trigger\w*)\b", re.I
-    ),
-    "symptoms": re.compile(r"\b(symptoms?|signs?|pain(ful)?|swell\w*|itch\w*|fever)\b", re.I),
-    "diagnosis": re.compile(
-        r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
-    ),
-    "treatment": re.compile(
-        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*)\b", re.I
-    ),
-    "outlook": re.compile(
-        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*)\b", re.I
-    ),
-}
-SEEK_CARE = re.compile(
-    r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
-    r"call (911|your|a)|emergency|contact your|talk (to|with) your (doctor|health)|"
-    r"get medical|consult\w* (a|your))\b",
-    re.I,
-)
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
     r"\b(this summary|pdq|see the following|click|read more|these resources|this section|"
@@ -99,8 +88,10 @@ class GroundedComposer:
         min_relevance: float = 0.5,
         mmr_lambda: float = 0.7,
         archive: Archive | None = None,
+        pick_from: int = SOURCES + 2,
     ) -> None:
         self.archive = archive
+        self.pick_from = pick_from
         self.retriever = retriever
         self.embedder = embedder
         self.templates = templates or load_prompt("composer")
@@ -115,14 +106,36 @@ class GroundedComposer:
         retrieved = time.perf_counter()
         plan = self._plan(request)
         asks: tuple[str, ...] = plan.understanding.asks if plan else ()
-        if plan is not None and plan.sections:
+        top = pool[: self.pick_from]
+        chosen = self._choose(request, top)
+        if plan is not None and (plan.sections or chosen):
             assert self.archive is not None
-            sources = plan_sources(plan, self.archive.records(plan.record_ids))
-            topic = request.title or plan.understanding.focus
-            sections = self._planned_sections(request, plan, topic, len(sources))
+            planned = plan_sources(plan, self.archive.records(plan.record_ids))
+            quoted = {q.text for s in plan.sections for q in s.quotes}
+            terms, unexplained = explain_terms(
+                plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
+            )
+            picked = [
+                c for c in chosen if c.text not in quoted and c.text not in {t.text for t in terms}
+            ]
+            picked = [c for c in picked if standalone(c.text)]
+            # a sentence from an answer on another condition never enters a section about
+            # this one: it goes under "similar questions", and an article leaves it out
+            keys = {key_of(n) for n in plan.understanding.focus_names}
+            other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
+            picked = [c for c in picked if c not in other]
+            if request.title:
+                other = []
+            topic = request.title or plan.understanding.focus or topic_of(request, top)
+            sections = self._planned_sections(
+                request, plan, topic, picked, other, terms, unexplained
+            )
+            sections, sources = numbered(
+                sections, [*planned, *top, *(t.source for t in terms)]
+            )
         else:
-            chosen, sources = _cited_only(self._choose(request, pool[:SOURCES]), pool[:SOURCES])
-            topic = topic_of(request, pool[:SOURCES])
+            chosen, sources = _cited_only(chosen, top)
+            topic = topic_of(request, top)
             sections = self._sections(request, chosen, topic, len(sources))
         done = time.perf_counter()
         draft = assemble(
@@ -156,12 +169,23 @@ class GroundedComposer:
         )
 
     def _planned_sections(
-        self, request: DraftRequest, plan: Plan, topic: str | None, count: int
+        self,
+        request: DraftRequest,
+        plan: Plan,
+        topic: str | None,
+        picked: Sequence[_Candidate],
+        other: Sequence[_Candidate],
+        terms: Sequence[TermQuote],
+        unexplained: Sequence[str],
     ) -> list[Section]:
-        """Opening (the patient's particulars, the reply), escalation, the answer first, the
-        page's other sections, what the archive does not cover, when to seek care, close."""
+        """Opening (the patient's particulars, the reply), escalation, the terms explained,
+        the answer first (sentences picked for this question, then the focus's own answer),
+        the page's other sections, when to seek care, what the archive does not cover, close.
+
+        Sentences carry their record in ``source_id``; :func:`_numbered` numbers them."""
         t = self.templates
-        number = {rid: n for n, rid in enumerate(plan.record_ids, start=1)}
+        cited = {c.record_id for c in (*picked, *other)} | {q.record_id for q in terms}
+        count = len(cited | set(plan.record_ids))
         fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
         base = self._sections(request, [], topic, count)
         opening = list(base[0].sentences)
@@ -172,35 +196,77 @@ class GroundedComposer:
             )
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
         out += [s for s in base[1:] if s.kind == "escalation"]
-        seek: list[DraftSentence] = []
-        for planned in plan.sections:
-            sentences: list[DraftSentence] = []
-            for q in planned.quotes:
-                sentence = DraftSentence(
-                    text=q.text,
-                    citations=(number[q.record_id],),
-                    origin="source",
-                    source_id=q.record_id,
+        if terms:
+            key = "heading_terms_reply" if request.reply else "heading_terms"
+            out.append(
+                Section(
+                    kind="explanation",
+                    heading=t.fill(key, **fill),
+                    sentences=tuple(quoted(q.text, q.record_id) for q in terms),
                 )
-                (seek if SEEK_CARE.search(q.text) else sentences).append(sentence)
-            if sentences:
+            )
+        asks = plan.understanding.asks
+        focus_names = plan.understanding.focus_names
+        seek: list[DraftSentence] = []
+        by_ask: dict[str, list[DraftSentence]] = {}
+        more: list[DraftSentence] = [quoted(c.text, c.record_id) for c in other]
+        for c in picked:
+            sentence = quoted(c.text, c.record_id)
+            if SEEK_CARE.search(c.text):
+                seek.append(sentence)
+                continue
+            ask = ask_of(c.text, asks, focus_names) or ask_of(c.text, _BY_CUE, focus_names)
+            (by_ask.setdefault(ask, []) if ask else more).append(sentence)
+        planned = {p.ask: p for p in plan.sections}
+        answered: set[str] = set()
+        for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
+            sentences = list(by_ask.pop(ask, []))
+            if ask in planned:
+                for q in planned[ask].quotes:
+                    (seek if SEEK_CARE.search(q.text) else sentences).append(
+                        quoted(q.text, q.record_id)
+                    )
+            if not sentences:
+                continue
+            answered.add(ask)
+            out.append(
+                Section(
+                    kind="explanation",
+                    heading=t.fill(_HEADING_KEY[ask], **fill),
+                    sentences=tuple(sentences),
+                    ask=ask,
+                )
+            )
+            if ask == asks[-1] and more:  # the rest of what was picked, after the answer
                 out.append(
                     Section(
                         kind="explanation",
-                        heading=t.fill(_HEADING_KEY[planned.ask], **fill),
-                        sentences=tuple(sentences),
-                        ask=planned.ask,
+                        heading=t.fill("heading_more", **fill),
+                        sentences=tuple(more),
                     )
                 )
+                more = []
+        if more:
+            out.append(
+                Section(
+                    kind="explanation",
+                    heading=t.fill("heading_more", **fill),
+                    sentences=tuple(more),
+                )
+            )
+        missing = [a for a in asks if not answered.intersection(ANSWERED_BY.get(a, (a,)))]
         for section in base[1:]:
             if section.kind == "seek_care":
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
-            elif section.kind == "conclusion" and plan.missing:
-                what = ", ".join(_ASK_WORDS[a] for a in plan.missing)
-                note = _template(t.fill("missing", **{**fill, "missing": what}))
-                out.append(section.model_copy(update={"sentences": (note, *section.sentences)}))
             elif section.kind == "conclusion":
-                out.append(section)
+                notes = []
+                if missing:
+                    what = ", ".join(_ASK_WORDS[a] for a in missing)
+                    notes.append(_template(t.fill("missing", **{**fill, "missing": what})))
+                if unexplained:
+                    words = ", ".join(f'"{w}"' for w in unexplained)
+                    notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
+                out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return out
 
     # choosing sentences
@@ -287,7 +353,7 @@ class GroundedComposer:
             sentence = DraftSentence(
                 text=c.text, citations=(c.source,), origin="source", source_id=c.record_id
             )
-            groups[_section_of(c.text)].append(sentence)
+            groups[section_of(c.text)].append(sentence)
         for name in ("about", *TOPICS):
             if groups[name]:
                 heading = t.fill(f"heading_{name}", **fill)
@@ -336,13 +402,9 @@ def _words(text: str) -> set[str]:
     return {w for w in _STEM.stemWords(re.findall(r"[a-z]{3,}", text.lower())) if w not in _STOP}
 
 
-def _section_of(sentence: str) -> str:
-    if SEEK_CARE.search(sentence):
-        return "seek_care"
-    for name, pattern in TOPICS.items():
-        if pattern.search(sentence):
-            return name
-    return "about"
+# a picked sentence that answers nothing asked goes to the first page section it talks about;
+# naming the focus alone makes it "what it is" only when it talks about nothing else
+_BY_CUE = (*(a for a in PAGE_ORDER if a != "definition"), "definition")
 
 
 def _template(text: str) -> DraftSentence:

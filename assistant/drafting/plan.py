@@ -9,11 +9,13 @@ section's evidence comes only from records whose focus is the question's focus.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
+from assistant.drafting.arrange import fits
 from assistant.index import Archive
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
@@ -28,12 +30,6 @@ PAGE_ORDER: tuple[Ask, ...] = (
     "treatment",
     "outlook",
     "prevention",
-)
-# a sentence that leans on the one before it
-_LEANS = re.compile(
-    r"^(these|this|such|those|they|it|its|he|she|here|other|another|also|however|but|"
-    r"now|in addition|for example|for this reason|as a result|examples?)\b|\bsuch\b",
-    re.I,
 )
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)
 _BOILERPLATE = re.compile(
@@ -95,37 +91,41 @@ def make_plan(
     words = 0
     for ask in (*u.asks, *(a for a in PAGE_ORDER if a not in u.asks)):
         answering = ask in u.asks
-        quotes = _run(records, u.records_for(ask), used, RUN["answer" if answering else "other"])
+        size = RUN["answer" if answering else "other"]
+        quotes = _run(records, u.records_for(ask), used, size, ask)
         if quotes is None:
             if answering:
                 missing.append(ask)
             continue
-        size = sum(len(q.text.split()) for q in quotes)
-        if not answering and words + size > max_words:
+        length = sum(len(q.text.split()) for q in quotes)
+        if not answering and words + length > max_words:
             continue
         used.update(q.text for q in quotes)
-        words += size
+        words += length
         sections.append(PlannedSection(ask=ask, answers_question=answering, quotes=quotes))
     return Plan(understanding=u, sections=tuple(sections), missing=tuple(missing))
 
 
 def _run(
-    records: dict[str, Record], ranked_ids: list[str], used: set[str], size: int
+    records: dict[str, Record], ranked_ids: list[str], used: set[str], size: int, ask: Ask
 ) -> tuple[Quote, ...] | None:
-    """The opening run of consecutive usable sentences of the best-fitting answer."""
+    """The opening run of consecutive usable sentences of the best-fitting answer; from a
+    general answer (question type "information") on another ask, only the sentences that
+    talk about that ask, so that no sentence sits under a heading it does not fit."""
     for record_id in ranked_ids:
         record = records.get(record_id)
         if record is None or not record.long_explanation:
             continue
-        run = _opening_run(record, used, size)
+        general = record.question_type == "information" and ask != "definition"
+        run = _on_cue(record, used, size, ask) if general else _opening_run(record, used, size)
         if run:
             return tuple(Quote(text=t, record_id=record_id) for t in run)
     return None
 
 
-def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
+def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
+    """The record's sentences, cleaned; None for one that cannot be quoted."""
     text = split_headings(record.long_explanation or "", [record.title, record.focus])
-    run: list[str] = []
     for raw in split_sentences(text):
         sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
@@ -138,7 +138,13 @@ def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
             and not _LIST_INTRO.search(sentence.rstrip("."))
             and " - " not in sentence
         )
-        if not ok or (not run and _LEANS.search(sentence)):
+        yield sentence if ok else None
+
+
+def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
+    run: list[str] = []
+    for sentence in _quotable(record, used):
+        if sentence is None or (not run and not standalone(sentence)):
             if run:
                 break  # the run ends where the text stops being quotable
             continue
@@ -146,6 +152,35 @@ def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
         if len(run) >= size:
             break
     return run
+
+
+def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
+    found = [s for s in _quotable(record, used) if s is not None and standalone(s) and fits(s, ask)]
+    return found[:size]
+
+
+_OPENS_ON_PREDECESSOR = re.compile(
+    r"^(these|this|such|those|they|them|it|its|he|she|his|her|here|there|other|another|also|"
+    r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"
+    r"additionally|for example|for instance|for this reason|as a result|as such|examples?|"
+    r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
+    r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
+    r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
+    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also)\b",
+    re.I,
+)
+
+
+def standalone(sentence: str) -> bool:
+    """Whether a sentence can be quoted on its own: it does not open on its predecessor
+    ("These include …", "Such medicines …", "In addition, …") nor introduce a list."""
+    return not (
+        _OPENS_ON_PREDECESSOR.search(sentence)
+        or re.search(r"\bsuch\b(?! as)|\b(the following|listed below|as above)\b", sentence, re.I)
+        or _LIST_INTRO.search(sentence.rstrip(". "))
+        or _BOILERPLATE.search(sentence)
+        or " - " in sentence  # a list the source glued into one line
+    )
 
 
 def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:
@@ -179,4 +214,13 @@ def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:
     return sources
 
 
-__all__ = ["EVIDENCE_TYPES", "Plan", "PlannedSection", "Quote", "make_plan", "plan_sources"]
+__all__ = [
+    "EVIDENCE_TYPES",
+    "PAGE_ORDER",
+    "Plan",
+    "PlannedSection",
+    "Quote",
+    "make_plan",
+    "plan_sources",
+    "standalone",
+]

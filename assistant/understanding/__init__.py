@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 
+import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import lexicon
-from assistant.understanding.asks import ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
+from assistant.understanding.asks import ANSWERED_BY, ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
 from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
 from assistant.understanding.particulars import Particulars, particulars_of
 
 __all__ = [
+    "ANSWERED_BY",
     "ASK_OF_TYPE",
     "EVIDENCE_TYPES",
     "Ask",
@@ -123,10 +125,16 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
         if term and term not in _GENERIC_TERMS:
             terms.append(term)
     terms += _suffix_terms(reply or "")
-    for text in (reply or "", question):
+    for text, hard in ((reply or "", 2), (question, 3)):
         for mention in lexicon().find(text):
-            if mention.kind != "abbreviation" and key_of(mention.surface) not in focus_keys:
-                terms.append(mention.surface.lower())
+            surface = mention.surface.lower()
+            # a plain word needs no explaining ("pain", "swelling" in a question)
+            if (
+                mention.kind != "abbreviation"
+                and key_of(surface) not in focus_keys
+                and any(textstat.is_difficult_word(w, hard) for w in surface.split())
+            ):
+                terms.append(surface)
     out: list[str] = []
     for term in terms:
         if key_of(term) not in {key_of(t) for t in out}:

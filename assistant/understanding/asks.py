@@ -43,6 +43,14 @@ EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "frequency": ("frequency",),
 }
 
+# asks that a section of another kind also answers
+ANSWERED_BY: dict[str, tuple[str, ...]] = {
+    "medication": ("medication", "treatment", "side_effects"),
+    "treatment": ("treatment", "medication"),
+    "side_effects": ("side_effects", "medication", "treatment"),
+    "seriousness": ("seriousness", "outlook", "symptoms"),
+}
+
 # MedQuAD question type -> the ask it answers
 ASK_OF_TYPE: dict[str, Ask] = {
     "information": "definition",

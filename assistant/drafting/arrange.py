@@ -1,0 +1,141 @@
+"""Where a quoted sentence goes on the page, and how quoted records become numbered sources.
+
+The cues say what a sentence talks about (causes, symptoms, tests, treatment, outlook, when to
+seek care, and the other things a question asks); :func:`numbered` cites records by first use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.drafting.models import DraftSentence, Section
+from assistant.retrieval import Passage, Source
+from assistant.understanding import key_of
+
+# Sections of the explanation, in page order, and the cues that put a sentence in one.
+TOPICS: dict[str, re.Pattern[str]] = {
+    "causes": re.compile(
+        r"\b(caus\w*|due to|result\w* (of|from)|risk factors?|trigger\w*)\b", re.I
+    ),
+    "symptoms": re.compile(
+        r"\b(symptoms?|signs?|pain(ful)?(?! (relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|fever)\b",
+        re.I,
+    ),
+    "diagnosis": re.compile(
+        r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
+    ),
+    "treatment": re.compile(
+        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*)\b", re.I
+    ),
+    "outlook": re.compile(
+        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*)\b", re.I
+    ),
+}
+SEEK_CARE = re.compile(
+    r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
+    r"call (911|your|a)|emergency|contact your|talk (to|with) your (doctor|health)|"
+    r"get medical|consult\w* (a|your))\b",
+    re.I,
+)
+
+# what a picked sentence must say to answer an ask (beyond the page topics above)
+_ASK_CUES: dict[str, re.Pattern[str]] = {
+    **TOPICS,
+    "medication": TOPICS["treatment"],
+    "side_effects": re.compile(
+        r"\b(side effects?|adverse|reactions?|interact\w*|safe(ly|ty)?|risks?|warning|"
+        r"overdose|dose|dosage)\b",
+        re.I,
+    ),
+    "seriousness": re.compile(
+        r"\b(serious|life-threatening|dangerous|harmless|benign|complications?|"
+        r"prognosis|outlook|cancer\w*|malignant)\b",
+        re.I,
+    ),
+    "prevention": re.compile(
+        r"\b(prevent\w*|avoid\w*|reduce (the |your )?risk|vaccin\w*|protect\w*)\b", re.I
+    ),
+    "inheritance": re.compile(r"\b(inherit\w*|genetic|genes?|famil(y|ies)|hereditary)\b", re.I),
+    "frequency": re.compile(
+        r"\b(common|rare|affects? (about|approximately|an estimated)|percent|%|\d+ (in|out of) "
+        r"\d+)\b",
+        re.I,
+    ),
+}
+
+
+def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:
+    """The first of ``asks`` that ``text`` answers ("definition": it names the focus)."""
+    for ask in asks:
+        if ask == "definition":
+            if any(n and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in focus_names):
+                return ask
+        elif ask in _ASK_CUES and _ASK_CUES[ask].search(text):
+            return ask
+    return None
+
+
+def on_focus(source: Source, focus_keys: set[str]) -> bool:
+    """Whether a source is about the question's focus (a source with no focus may be)."""
+    return not source.focus or key_of(source.focus) in focus_keys
+
+
+def quoted(text: str, record_id: str) -> DraftSentence:
+    return DraftSentence(text=text, origin="source", source_id=record_id)
+
+
+def numbered(
+    sections: list[Section], candidates: Sequence[Source]
+) -> tuple[list[Section], list[Source]]:
+    """Numbers the records that sentences quote by first use, and gives each cited record one
+    source holding every passage the draft quotes from it (``candidates`` may repeat one)."""
+    passages: dict[str, list[Passage]] = {}
+    first: dict[str, Source] = {}
+    for source in candidates:
+        first.setdefault(source.record_id, source)
+        have = passages.setdefault(source.record_id, [])
+        have += [p for p in source.passages if p.text not in {h.text for h in have}]
+    number: dict[str, int] = {}
+    out = []
+    for section in sections:
+        sentences = []
+        for sentence in section.sentences:
+            rid = sentence.source_id
+            if sentence.origin == "source" and rid is not None:
+                n = number.setdefault(rid, len(number) + 1)
+                sentence = sentence.model_copy(update={"citations": (n,)})
+            sentences.append(sentence)
+        out.append(section.model_copy(update={"sentences": tuple(sentences)}))
+    sources = [
+        first[rid].model_copy(update={"rank": n, "passages": tuple(passages[rid])})
+        for rid, n in number.items()
+    ]
+    return out, sources
+
+
+def section_of(sentence: str) -> str:
+    if SEEK_CARE.search(sentence):
+        return "seek_care"
+    for name, pattern in TOPICS.items():
+        if pattern.search(sentence):
+            return name
+    return "about"
+
+
+# which topic a sentence is mainly about, when its words touch several
+_PRECEDENCE = ("treatment", "diagnosis", "prevention", "causes", "outlook", "symptoms")
+# the topic whose sentences answer an ask
+_TOPIC_OF_ASK = {"medication": "treatment", "side_effects": "treatment", "seriousness": "outlook"}
+
+
+def fits(sentence: str, ask: str) -> bool:
+    """Whether a sentence of a general answer belongs under ``ask``'s heading: it talks
+    about the ask, and not mainly about another topic ("pain relievers" is treatment)."""
+    if ask_of(sentence, (ask,), ()) != ask or SEEK_CARE.search(sentence):
+        return False
+    wanted = _TOPIC_OF_ASK.get(ask, ask)
+    for topic in _PRECEDENCE:
+        if _ASK_CUES[topic].search(sentence):
+            return topic == wanted or wanted not in _PRECEDENCE
+    return True

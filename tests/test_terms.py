@@ -1,0 +1,80 @@
+"""Explaining the terms of a reply: which archive sentences say what a term is, and which
+sentences can be quoted on their own (real sentences from MedQuAD answers and the site page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.drafting.plan import standalone
+from assistant.drafting.terms import defines
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        ("Fat necrosis is a benign condition in which fatty tissue is damaged.", "fat necrosis"),
+        (
+            "A lipoma is a slow-growing, fatty lump that is most often situated between "
+            "your skin and the underlying muscle layer.",
+            "lipoma",
+        ),
+        ("Gout is a form of arthritis that causes sudden attacks of pain.", "gout"),
+        ("Calcinosis cutis, or calcium deposits in the skin, is rare.", "calcinosis cutis"),
+        ("Sometimes calcium builds up in tissue, a process called calcification.", "calcification"),
+        (
+            "Echogenic lesions are areas that reflect more sound waves than the tissue "
+            "around them.",
+            "echogenic lesions",
+        ),
+    ],
+)
+def test_sentences_that_say_what_a_term_is(sentence: str, term: str) -> None:
+    assert defines(sentence, term)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        # mentions the term without saying what it is
+        (
+            "In the early stage when fat necrosis predominates, many physicians tend not to treat.",
+            "fat necrosis",
+        ),
+        (
+            "If no other primary cause for brain calcification is detected, testing should be "
+            "considered.",
+            "calcification",
+        ),
+        ("Doctors treat gout with medicines.", "gout"),
+    ],
+)
+def test_mentions_are_not_definitions(sentence: str, term: str) -> None:
+    assert not defines(sentence, term)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Examples of such medicines include aspirin and ibuprofen.",
+        "These include pain, swelling and redness.",
+        "Here are other medical problems that contribute to anemia:",
+        "In addition, your doctor may order a blood test.",
+        "This condition is usually harmless.",
+        "It can affect any joint.",
+        "The following symptoms may occur.",
+    ],
+)
+def test_sentences_that_lean_on_their_predecessor_are_not_quoted_alone(sentence: str) -> None:
+    assert not standalone(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Gout is a form of arthritis that causes sudden attacks of pain.",
+        "Medicines such as colchicine can relieve a gout attack.",
+        "A doctor can remove a lipoma with a small cut in the skin.",
+    ],
+)
+def test_self_contained_sentences_are_quoted(sentence: str) -> None:
+    assert standalone(sentence)
