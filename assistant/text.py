@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import textstat  # type: ignore[import-untyped]
+
 _ABBREVIATION_WORDS = """
 dr mr mrs ms prof st vs etc approx fig e.g i.e al jr sr dept inc ltd co mt vol ref u.s u.k
 jan feb mar apr jun jul aug sept oct nov dec
@@ -89,3 +91,8 @@ def shorten(text: str | None, width: int) -> str:
     """``text`` on one line, cut to ``width`` characters with an ellipsis."""
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def reading_grade(text: str) -> float:
+    """The Flesch-Kincaid grade of ``text`` (textstat)."""
+    return float(textstat.flesch_kincaid_grade(text))

@@ -78,3 +78,18 @@ def test_sentences_that_lean_on_their_predecessor_are_not_quoted_alone(sentence:
 )
 def test_self_contained_sentences_are_quoted(sentence: str) -> None:
     assert standalone(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Where Gout Usually Occurs Sometime during the course of the disease, gout may affect "
+        "other joints.",
+        "Sudden, Intense Joint Pain Gout is a form of arthritis.",
+        "Certain medical conditions History of cervical, vaginal, or vulvar cancer Cervical "
+        "cancer is related to HPV infection.",
+        "You are more likely to get gout if you - Are a man - Drink alcohol.",
+    ],
+)
+def test_headings_and_lists_glued_into_a_sentence_are_not_quoted(sentence: str) -> None:
+    assert not standalone(sentence)

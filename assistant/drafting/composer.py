@@ -35,7 +35,7 @@ from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
-from assistant.text import split_sentences
+from assistant.text import reading_grade, split_sentences
 from assistant.understanding import ANSWERED_BY, key_of
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
@@ -108,7 +108,7 @@ class GroundedComposer:
         asks: tuple[str, ...] = plan.understanding.asks if plan else ()
         top = pool[: self.pick_from]
         chosen = self._choose(request, top)
-        if plan is not None and (plan.sections or chosen):
+        if plan is not None:
             assert self.archive is not None
             planned = plan_sources(plan, self.archive.records(plan.record_ids))
             quoted = {q.text for s in plan.sections for q in s.quotes}
@@ -126,13 +126,15 @@ class GroundedComposer:
             picked = [c for c in picked if c not in other]
             if request.title:
                 other = []
-            topic = request.title or plan.understanding.focus or topic_of(request, top)
+            # a focus the archive has no answers on (a name from the dictionaries) is not
+            # announced: "I asked if it was a lipoma, but he said it was not"
+            u = plan.understanding
+            focus = u.focus if u.focus_records else None
+            topic = request.title or focus or topic_of(request, top)
             sections = self._planned_sections(
                 request, plan, topic, picked, other, terms, unexplained
             )
-            sections, sources = numbered(
-                sections, [*planned, *top, *(t.source for t in terms)]
-            )
+            sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
         else:
             chosen, sources = _cited_only(chosen, top)
             topic = topic_of(request, top)
@@ -254,7 +256,12 @@ class GroundedComposer:
                     sentences=tuple(more),
                 )
             )
-        missing = [a for a in asks if not answered.intersection(ANSWERED_BY.get(a, (a,)))]
+        missing: list[str] = []
+        for a in asks:  # "this medicine question", not also "its treatment"
+            if not answered.intersection(ANSWERED_BY.get(a, (a,))) and not any(
+                a in ANSWERED_BY.get(m, ()) for m in missing
+            ):
+                missing.append(a)
         for section in base[1:]:
             if section.kind == "seek_care":
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
@@ -277,8 +284,11 @@ class GroundedComposer:
         query = [request.question] + ([request.reply] if request.reply else [])
         vectors = self.embedder.embed([c.text for c in candidates] + query)
         cand, targets = vectors[: len(candidates)], vectors[len(candidates) :]
-        relevance = (cand @ targets.T).mean(axis=1)
+        # close to the question, or to the doctor's reply the draft explains
+        relevance = (cand @ targets.T).max(axis=1)
         keep = [i for i in np.argsort(-relevance) if relevance[i] >= self.min_relevance]
+        # of two equally relevant sentences, the plainer one (reading grade above 8 costs)
+        hard = {i: max(0.0, reading_grade(candidates[i].text) - 8.0) for i in keep}
         picked: list[int] = []
         for _ in range(min(self.max_sentences, len(keep))):
             best, best_value = -1, -np.inf
@@ -288,7 +298,11 @@ class GroundedComposer:
                 redundancy = float(np.max(cand[picked] @ cand[i])) if picked else 0.0
                 if redundancy > 0.9:
                     continue  # a near-repeat of a chosen sentence
-                value = self.mmr_lambda * relevance[i] - (1 - self.mmr_lambda) * redundancy
+                value = (
+                    self.mmr_lambda * relevance[i]
+                    - (1 - self.mmr_lambda) * redundancy
+                    - PLAINNESS * hard[i]
+                )
                 if value > best_value:
                     best, best_value = i, value
             if best < 0:
@@ -401,6 +415,8 @@ def _usable(sentence: str) -> bool:
 def _words(text: str) -> set[str]:
     return {w for w in _STEM.stemWords(re.findall(r"[a-z]{3,}", text.lower())) if w not in _STOP}
 
+
+PLAINNESS = 0.01  # relevance given up per reading grade above 8
 
 # a picked sentence that answers nothing asked goes to the first page section it talks about;
 # naming the focus alone makes it "what it is" only when it talks about nothing else

@@ -137,6 +137,7 @@ def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
             and sentence not in used
             and not _LIST_INTRO.search(sentence.rstrip("."))
             and " - " not in sentence
+            and not _GLUED_HEADING.search(sentence)
         )
         yield sentence if ok else None
 
@@ -180,7 +181,14 @@ def standalone(sentence: str) -> bool:
         or _LIST_INTRO.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
+        or _GLUED_HEADING.search(sentence) is not None
     )
+
+
+# "Certain medical conditions History of cervical cancer …": a heading glued into the text
+_GLUED_HEADING = re.compile(
+    r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]"
+)
 
 
 def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:

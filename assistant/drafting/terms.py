@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 import Stemmer
-import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.retrieval import Filters, Retriever, Source
-from assistant.text import split_sentences
+from assistant.text import reading_grade, split_sentences
 
 _STEM = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -79,7 +78,7 @@ def defines(sentence: str, term: str) -> bool:
 
 def _plainness(sentence: str) -> float:
     """Lower is plainer: the reading grade, then length."""
-    return float(textstat.flesch_kincaid_grade(sentence)) + len(sentence.split()) / 20
+    return reading_grade(sentence) + len(sentence.split()) / 20
 
 
 def explain_terms(
