@@ -62,3 +62,18 @@ def test_the_site_page_question_its_particulars_and_the_reply_terms() -> None:
     assert "definition" in u.asks
     for term in ("calcification", "echogenic lesions", "fat necrosis"):
         assert term in u.terms
+
+
+def test_a_focus_inside_a_longer_condition_is_not_the_focus() -> None:
+    catalogue = FocusCatalogue.build(
+        [("m:iron", "Iron", "information"), ("m:shingles", "Shingles", "information")]
+    )
+    # the archive has answers on iron, none on the anemia: the topic is still the anemia
+    anemia = understand(
+        "Iron deficiency anemia", title="Iron deficiency anemia", catalogue=catalogue
+    )
+    assert anemia.focus is not None and "anemia" in anemia.focus.lower()
+    assert anemia.focus_records == ()
+    # a vaccine question is still about the disease the archive answers on
+    vaccine = understand("Shingles vaccine", title="Shingles vaccine", catalogue=catalogue)
+    assert vaccine.focus == "Shingles" and vaccine.focus_records == ("m:shingles",)

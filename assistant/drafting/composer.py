@@ -29,7 +29,14 @@ from assistant.drafting.arrange import (
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
-from assistant.drafting.plan import PAGE_ORDER, Plan, make_plan, plan_sources, standalone
+from assistant.drafting.plan import (
+    PAGE_ORDER,
+    Plan,
+    make_plan,
+    plan_sources,
+    standalone,
+    strip_label,
+)
 from assistant.drafting.terms import TermQuote, explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
@@ -222,12 +229,19 @@ class GroundedComposer:
         planned = {p.ask: p for p in plan.sections}
         answered: set[str] = set()
         for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
-            sentences = list(by_ask.pop(ask, []))
+            picked_here = by_ask.pop(ask, [])
+            planned_here: list[DraftSentence] = []
             if ask in planned:
                 for q in planned[ask].quotes:
-                    (seek if SEEK_CARE.search(q.text) else sentences).append(
+                    (seek if SEEK_CARE.search(q.text) else planned_here).append(
                         quoted(q.text, q.record_id)
                     )
+            # the focus's own answer opens a topic section (an article's, and "what it is");
+            # for a patient's question, the sentences picked for it answer first
+            if request.title or ask == "definition":
+                sentences = [*planned_here, *picked_here]
+            else:
+                sentences = [*picked_here, *planned_here]
             if not sentences:
                 continue
             answered.add(ask)
@@ -324,7 +338,7 @@ class GroundedComposer:
             ]
             for text in texts:
                 for raw in split_sentences(text):
-                    sentence = _LIST_MARK.sub("", raw)
+                    sentence = strip_label(_LIST_MARK.sub("", raw))
                     if sentence.lower() in seen or not _usable(sentence):
                         continue
                     seen.add(sentence.lower())

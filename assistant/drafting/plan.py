@@ -35,7 +35,8 @@ _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re
 _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
-    r"nih:|national institute|for more information|see the|research|scientists|studies)\b",
+    r"nih:|national institute|for more information|see the|research|scientists|studies|"
+    r"see [A-Z]\w+|watch the|video)\b",
     re.I,
 )
 _LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
@@ -172,6 +173,11 @@ _OPENS_ON_PREDECESSOR = re.compile(
 )
 
 
+def strip_label(sentence: str) -> str:
+    """A sentence without the "Summary :" label some source pages put before it."""
+    return _LABEL.sub("", sentence)
+
+
 def standalone(sentence: str) -> bool:
     """Whether a sentence can be quoted on its own: it does not open on its predecessor
     ("These include …", "Such medicines …", "In addition, …") nor introduce a list."""
@@ -187,7 +193,9 @@ def standalone(sentence: str) -> bool:
 
 # "Certain medical conditions History of cervical cancer …": a heading glued into the text
 _GLUED_HEADING = re.compile(
-    r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]"
+    r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]|"
+    r"(?<![.:;!?\"(])\s(In|The|A|An|Of|For|To|With|If|When|What|How|Why|Your|You|This|These|"
+    r"There)\s(?=\S)"
 )
 
 

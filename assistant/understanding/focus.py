@@ -118,7 +118,16 @@ class FocusCatalogue:
             focus = self._focus(name, mention.surface, kind, exclude)
             if focus is not None:
                 found[key] = (position, len(_TOKEN.findall(mention.surface)), focus)
-        ranked = sorted(found.values(), key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
+        # a focus named inside a longer condition is not the focus: "iron" in "iron deficiency
+        # anemia", even when the archive has answers on iron and none on the anemia (but a
+        # "shingles vaccine" question is still about shingles)
+        spans = [(i, i + n) for i, n, f in found.values() if f.kind != "drug"]
+        kept = [
+            (i, n, f)
+            for i, n, f in found.values()
+            if not any(a <= i and i + n <= b and b - a > n for a, b in spans)
+        ]
+        ranked = sorted(kept, key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
         return [focus for _, _, focus in ranked]
 
     def _focus(self, name: str, surface: str, kind: str, exclude: frozenset[str]) -> Focus | None:
