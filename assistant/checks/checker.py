@@ -20,10 +20,11 @@ from assistant.drafting.models import Draft, DraftSentence
 from assistant.retrieval import Source
 from assistant.understanding import ANSWERED_BY
 
+# true of a draft and of a published page alike: it never says that this text was approved
 DISCLAIMER = (
-    "This explanation was drafted with software from doctors' past answers and approved by a "
-    "physician before publication. It is general information, not a diagnosis: ask your own "
-    "doctor about your care."
+    "This explanation was drafted with software from doctors' past answers; a physician "
+    "reviews every page before it is published. It is general information, not a diagnosis: "
+    "ask your own doctor about your care."
 )
 STANDARD_WORDING = "standard wording"
 EMERGENCY_ADVICE = "emergency advice: checked by the red-flag rules, not against sources"
