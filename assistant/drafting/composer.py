@@ -114,11 +114,11 @@ class GroundedComposer:
         plan = self._plan(request)
         asks: tuple[str, ...] = plan.understanding.asks if plan else ()
         top = pool[: self.pick_from]
-        chosen = self._choose(request, top)
         if plan is not None:
             assert self.archive is not None
             planned = plan_sources(plan, self.archive.records(plan.record_ids))
             quoted = {q.text for s in plan.sections for q in s.quotes}
+            chosen = self._choose(request, top, sorted(quoted))
             terms, unexplained = explain_terms(
                 plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
             )
@@ -143,7 +143,7 @@ class GroundedComposer:
             )
             sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
         else:
-            chosen, sources = _cited_only(chosen, top)
+            chosen, sources = _cited_only(self._choose(request, top), top)
             topic = topic_of(request, top)
             sections = self._sections(request, chosen, topic, len(sources))
         done = time.perf_counter()
@@ -283,7 +283,8 @@ class GroundedComposer:
                 notes = []
                 if missing:
                     what = ", ".join(_ASK_WORDS[a] for a in missing)
-                    notes.append(_template(t.fill("missing", **{**fill, "missing": what})))
+                    key = "missing" if topic else "missing_no_topic"
+                    notes.append(_template(t.fill(key, **{**fill, "missing": what})))
                 if unexplained:
                     words = ", ".join(f'"{w}"' for w in unexplained)
                     notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
@@ -291,13 +292,19 @@ class GroundedComposer:
         return out
 
     # choosing sentences
-    def _choose(self, request: DraftRequest, sources: list[Source]) -> list[_Candidate]:
+    def _choose(
+        self, request: DraftRequest, sources: list[Source], quoted: Sequence[str] = ()
+    ) -> list[_Candidate]:
+        """The most relevant, least redundant candidates; ``quoted`` sentences are already
+        on the page, so their near-repeats are not picked."""
         candidates = self._candidates(request, sources)
         if not candidates:
             return []
         query = [request.question] + ([request.reply] if request.reply else [])
-        vectors = self.embedder.embed([c.text for c in candidates] + query)
-        cand, targets = vectors[: len(candidates)], vectors[len(candidates) :]
+        vectors = self.embedder.embed([c.text for c in candidates] + query + list(quoted))
+        n, q = len(candidates), len(query)
+        cand, targets, prior = vectors[:n], vectors[n : n + q], vectors[n + q :]
+        said = (cand @ prior.T).max(axis=1) if len(quoted) else np.zeros(n)
         # close to the question, or to the doctor's reply the draft explains
         relevance = (cand @ targets.T).max(axis=1)
         keep = [i for i in np.argsort(-relevance) if relevance[i] >= self.min_relevance]
@@ -309,7 +316,9 @@ class GroundedComposer:
             for i in keep:
                 if i in picked:
                     continue
-                redundancy = float(np.max(cand[picked] @ cand[i])) if picked else 0.0
+                redundancy = max(
+                    float(np.max(cand[picked] @ cand[i])) if picked else 0.0, float(said[i])
+                )
                 if redundancy > 0.9:
                     continue  # a near-repeat of a chosen sentence
                 value = (

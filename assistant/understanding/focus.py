@@ -121,11 +121,11 @@ class FocusCatalogue:
         # a focus named inside a longer condition is not the focus: "iron" in "iron deficiency
         # anemia", even when the archive has answers on iron and none on the anemia (but a
         # "shingles vaccine" question is still about shingles)
-        spans = [(i, i + n) for i, n, f in found.values() if f.kind != "drug"]
+        conditions = [(i, i + n) for i, n, f in found.values() if f.kind != "drug"]
         kept = [
             (i, n, f)
             for i, n, f in found.values()
-            if not any(a <= i and i + n <= b and b - a > n for a, b in spans)
+            if not any(a <= i and i + n <= b and b - a > n for a, b in conditions)
         ]
         ranked = sorted(kept, key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
         return [focus for _, _, focus in ranked]
