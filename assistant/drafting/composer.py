@@ -125,7 +125,6 @@ class GroundedComposer:
             picked = [
                 c for c in chosen if c.text not in quoted and c.text not in {t.text for t in terms}
             ]
-            picked = [c for c in picked if standalone(c.text)]
             # a sentence from an answer on another condition never enters a section about
             # this one: it goes under "similar questions", and an article leaves it out
             keys = {key_of(n) for n in plan.understanding.focus_names}
@@ -346,9 +345,20 @@ class GroundedComposer:
                 *(p.text for p in source.passages if p.kind == "explanation"),
             ]
             for text in texts:
+                previous = None
                 for raw in split_sentences(text):
                     sentence = strip_label(_LIST_MARK.sub("", raw))
-                    if sentence.lower() in seen or not _usable(sentence):
+                    if not _usable(sentence):
+                        previous = None
+                        continue
+                    if standalone(sentence):
+                        previous = sentence
+                    elif previous is not None and len(f"{previous} {sentence}".split()) <= 60:
+                        # it leans on its predecessor: it comes with it, or not at all
+                        sentence, previous = f"{previous} {sentence}", None
+                    else:
+                        continue
+                    if sentence.lower() in seen:
                         continue
                     seen.add(sentence.lower())
                     words = _words(sentence)

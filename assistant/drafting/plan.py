@@ -187,6 +187,7 @@ def standalone(sentence: str) -> bool:
         or _LIST_INTRO.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
+        or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
     )
 
