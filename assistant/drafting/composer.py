@@ -42,7 +42,7 @@ from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
-from assistant.text import reading_grade, split_sentences
+from assistant.text import reading_grade, sentence_spans, split_sentences
 from assistant.understanding import ANSWERED_BY, key_of
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
@@ -345,20 +345,25 @@ class GroundedComposer:
                 *(p.text for p in source.passages if p.kind == "explanation"),
             ]
             for text in texts:
-                previous = None
-                for raw in split_sentences(text):
+                previous: tuple[str, int] | None = None  # a usable sentence and its end
+                for start, end in sentence_spans(text):
+                    raw = text[start:end]
                     sentence = strip_label(_LIST_MARK.sub("", raw))
-                    if not _usable(sentence):
+                    if not _usable(sentence) or sentence.lower() in seen:
                         previous = None
                         continue
                     if standalone(sentence):
-                        previous = sentence
-                    elif previous is not None and len(f"{previous} {sentence}".split()) <= 60:
-                        # it leans on its predecessor: it comes with it, or not at all
-                        sentence, previous = f"{previous} {sentence}", None
+                        previous = (sentence, end)
+                    elif (
+                        previous is not None
+                        and sentence == raw
+                        and text[previous[1] : start] == " "
+                        and len(previous[0].split()) + len(sentence.split()) <= 60
+                    ):
+                        # it leans on its predecessor: it comes with it (verbatim), or not at all
+                        sentence, previous = f"{previous[0]} {sentence}", None
                     else:
-                        continue
-                    if sentence.lower() in seen:
+                        previous = None
                         continue
                     seen.add(sentence.lower())
                     words = _words(sentence)
