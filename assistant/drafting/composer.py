@@ -296,7 +296,9 @@ class GroundedComposer:
     ) -> list[_Candidate]:
         """The most relevant, least redundant candidates; ``quoted`` sentences are already
         on the page, so their near-repeats are not picked."""
-        candidates = self._candidates(request, sources)
+        candidates = [
+            c for c in self._candidates(request, sources) if not any(q in c.text for q in quoted)
+        ]
         if not candidates:
             return []
         query = [request.question] + ([request.reply] if request.reply else [])
@@ -356,6 +358,7 @@ class GroundedComposer:
                         previous = (sentence, end)
                     elif (
                         previous is not None
+                        and standalone(sentence, after_predecessor=True)
                         and sentence == raw
                         and text[previous[1] : start] == " "
                         and len(previous[0].split()) + len(sentence.split()) <= 60

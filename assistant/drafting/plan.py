@@ -36,7 +36,7 @@ _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
     r"nih:|national institute|for more information|see the|research|scientists|studies|"
-    r"see [A-Z]\w+|watch the|video)\b",
+    r"(?-i:see [A-Z]\w+)|watch the|video)\b",
     re.I,
 )
 _LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
@@ -178,12 +178,16 @@ def strip_label(sentence: str) -> str:
     return _LABEL.sub("", sentence)
 
 
-def standalone(sentence: str) -> bool:
+def standalone(sentence: str, after_predecessor: bool = False) -> bool:
     """Whether a sentence can be quoted on its own: it does not open on its predecessor
-    ("These include …", "Such medicines …", "In addition, …") nor introduce a list."""
+    ("These include …", "Such medicines …", "In addition, …") nor introduce a list.
+    ``after_predecessor``: quoted right after the sentence it leans on, only the rest counts."""
+    leans = not after_predecessor and (
+        _OPENS_ON_PREDECESSOR.search(sentence) or re.search(r"\bsuch\b(?! as)", sentence, re.I)
+    )
     return not (
-        _OPENS_ON_PREDECESSOR.search(sentence)
-        or re.search(r"\bsuch\b(?! as)|\b(the following|listed below|as above)\b", sentence, re.I)
+        leans
+        or re.search(r"^here\b|\b(the following|listed below|as above)\b", sentence, re.I)
         or _LIST_INTRO.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
