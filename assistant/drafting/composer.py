@@ -122,8 +122,19 @@ class GroundedComposer:
             terms, unexplained = explain_terms(
                 plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
             )
+            # a term's explanation is quoted once, under the terms, with the sentence that
+            # continues it when one was picked
+            for c in chosen:
+                terms = [
+                    t.model_copy(update={"text": c.text, "source": top[c.source - 1]})
+                    if t.text in c.text and t.text != c.text
+                    else t
+                    for t in terms
+                ]
             picked = [
-                c for c in chosen if c.text not in quoted and c.text not in {t.text for t in terms}
+                c
+                for c in chosen
+                if c.text not in quoted and not any(t.text in c.text for t in terms)
             ]
             # a sentence from an answer on another condition never enters a section about
             # this one: it goes under "similar questions", and an article leaves it out
