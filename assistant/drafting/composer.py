@@ -317,8 +317,8 @@ class GroundedComposer:
         n, q = len(candidates), len(query)
         cand, targets, prior = vectors[:n], vectors[n : n + q], vectors[n + q :]
         said = (cand @ prior.T).max(axis=1) if len(quoted) else np.zeros(n)
-        # close to the question, or to the doctor's reply the draft explains
-        relevance = (cand @ targets.T).max(axis=1)
+        # close to the question and to the doctor's reply the draft explains
+        relevance = (cand @ targets.T).mean(axis=1)
         keep = [i for i in np.argsort(-relevance) if relevance[i] >= self.min_relevance]
         # of two equally relevant sentences, the plainer one (reading grade above 8 costs)
         hard = {i: max(0.0, reading_grade(candidates[i].text) - 8.0) for i in keep}
