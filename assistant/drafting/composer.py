@@ -201,7 +201,7 @@ class GroundedComposer:
         the answer first (sentences picked for this question, then the focus's own answer),
         the page's other sections, when to seek care, what the archive does not cover, close.
 
-        Sentences carry their record in ``source_id``; :func:`_numbered` numbers them."""
+        Sentences carry their record in ``source_id``; :func:`numbered` numbers them."""
         t = self.templates
         cited = {c.record_id for c in (*picked, *other)} | {q.record_id for q in terms}
         count = len(cited | set(plan.record_ids))
@@ -238,6 +238,7 @@ class GroundedComposer:
             (by_ask.setdefault(ask, []) if ask else more).append(sentence)
         planned = {p.ask: p for p in plan.sections}
         answered: set[str] = set()
+        more_at: int | None = None
         for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
             picked_here = by_ask.pop(ask, [])
             planned_here: list[DraftSentence] = []
@@ -263,22 +264,16 @@ class GroundedComposer:
                     ask=ask,
                 )
             )
-            if ask == asks[-1] and more:  # the rest of what was picked, after the answer
-                out.append(
-                    Section(
-                        kind="explanation",
-                        heading=t.fill("heading_more", **fill),
-                        sentences=tuple(more),
-                    )
-                )
-                more = []
+            if ask == asks[-1]:
+                more_at = len(out)  # the rest of what was picked goes after the answer
         if more:
-            out.append(
+            out.insert(
+                len(out) if more_at is None else more_at,
                 Section(
                     kind="explanation",
                     heading=t.fill("heading_more", **fill),
                     sentences=tuple(more),
-                )
+                ),
             )
         missing: list[str] = []
         for a in asks:  # "this medicine question", not also "its treatment"
