@@ -9,6 +9,7 @@ from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.llm import LLMDrafter
+from assistant.drafting.plan import plan_for
 from assistant.index import Archive
 from assistant.llm import chat_model, describe
 from assistant.retrieval import HybridRetriever
@@ -35,11 +36,17 @@ def drafter(
         llm_server,
         info.note,
         attempts=3,
+        archive=archive,
     )
 
 
 def test_draft_has_structure_usage_and_a_demo_label(drafter: LLMDrafter, embedder: object) -> None:
-    draft = drafter.draft(DraftRequest(question="What are the symptoms of glaucoma?"))
+    request = DraftRequest(question="What are the symptoms of glaucoma?")
+    draft = drafter.draft(request)
+    # the model was given the plan: the focus's own answers are the first sources
+    plan = plan_for(drafter.archive, request)
+    assert plan is not None and plan.understanding.focus == "Glaucoma" and plan.record_ids
+    assert [s.record_id for s in draft.sources[: len(plan.record_ids)]] == plan.record_ids
     assert draft.sections and any(s.sentences for s in draft.sections)
     assert all(s.origin == "model" for _, _, s in draft.sentences())
     p = draft.provenance

@@ -13,10 +13,12 @@ from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import fits
 from assistant.drafting.composer import GroundedComposer
+from assistant.drafting.llm import LLMDrafter
 from assistant.drafting.models import DraftRequest
-from assistant.drafting.plan import make_plan, standalone
+from assistant.drafting.plan import make_plan, plan_for, plan_sources, standalone
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
+from assistant.prompts import load_prompt
 from assistant.retrieval import HybridRetriever
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -120,3 +122,25 @@ def test_a_patient_question_gets_a_coherent_page_of_sourced_sections(
         source = draft.sources[s.citations[0] - 1]
         assert source.record_id == s.source_id
         assert any(s.text in p.text for p in source.passages) or s.text in (source.reply or "")
+
+
+def test_the_llm_prompt_carries_the_plan_numbered_as_its_sources(topics_archive: Archive) -> None:
+    request = DraftRequest(question="What is the treatment for gout? My toe hurts.")
+    plan = plan_for(topics_archive, request)
+    assert plan is not None
+    sources = plan_sources(plan, topics_archive.records(plan.record_ids))
+    prompt = load_prompt("draft_answer")
+    messages = prompt.messages(**LLMDrafter.variables(prompt, request, sources, plan))
+    text = str(messages[-1].content)
+    lines = text[text.index("PLAN") :].splitlines()
+    assert lines[1:4] == [
+        "Topic: Gout",
+        "Asked: treatment",
+        "1. treatment (answers the question: write it first)",
+    ]
+    first = plan.sections[0].quotes[0]
+    assert f'[1] "{first.text}"' in lines[4]
+    assert sources[0].record_id == first.record_id
+    # without an archive there is no plan, and the prompt says so
+    bare = prompt.messages(**LLMDrafter.variables(prompt, request, sources))
+    assert "(no plan: use the sources that fit the question)" in str(bare[-1].content)

@@ -17,6 +17,7 @@ from assistant.config import Settings
 from assistant.drafting import Drafter, DraftRequest
 from assistant.drafting.factory import DrafterKind, open_drafter
 from assistant.drafting.llm import LLMDrafter, as_data
+from assistant.drafting.plan import Plan
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Source
@@ -57,12 +58,15 @@ class ExplainerDrafter(LLMDrafter):
             model_note=base.model_note,
             attempts=base.attempts,
             guard=base.guard,
+            archive=base.archive,
         )
         self.answer = self.expand = load_prompt("explainer_article")
 
     @staticmethod
-    def variables(prompt: Prompt, request: DraftRequest, sources: list[Source]) -> dict[str, str]:
-        values = LLMDrafter.variables(prompt, request, sources)
+    def variables(
+        prompt: Prompt, request: DraftRequest, sources: list[Source], plan: Plan | None = None
+    ) -> dict[str, str]:
+        values = LLMDrafter.variables(prompt, request, sources, plan)
         article = request if isinstance(request, ArticleRequest) else None
         audience = article.audience if article else "patient"
         words = article.target_length if article else None

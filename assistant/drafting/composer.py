@@ -32,7 +32,8 @@ from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Proven
 from assistant.drafting.plan import (
     PAGE_ORDER,
     Plan,
-    make_plan,
+    as_read,
+    plan_for,
     plan_sources,
     standalone,
     strip_label,
@@ -109,16 +110,17 @@ class GroundedComposer:
 
     def draft(self, request: DraftRequest) -> Draft:
         started = time.perf_counter()
-        pool = retrieve(self.retriever, request)
+        plan = plan_for(self.archive, request)
+        asked = as_read(request, plan)  # searched and matched as read ("hemmroids")
+        pool = retrieve(self.retriever, asked)
         retrieved = time.perf_counter()
-        plan = self._plan(request)
         asks: tuple[str, ...] = plan.understanding.asks if plan else ()
         top = pool[: self.pick_from]
         if plan is not None:
             assert self.archive is not None
             planned = plan_sources(plan, self.archive.records(plan.record_ids))
             quoted = {q.text for s in plan.sections for q in s.quotes}
-            chosen = self._choose(request, top, sorted(quoted))
+            chosen = self._choose(asked, top, sorted(quoted))
             terms, unexplained = explain_terms(
                 plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
             )
@@ -143,6 +145,12 @@ class GroundedComposer:
             picked = [c for c in picked if c not in other]
             if request.title:
                 other = []
+            # at most MAX_WORDS in all: the most relevant picked sentences fill what the
+            # reply, the plan, the terms and the connecting lines leave
+            budget = MAX_WORDS - FRAME_WORDS - _count(request.reply or "")
+            budget -= sum(_count(q) for q in quoted) + sum(_count(t.text) for t in terms)
+            kept = _within([c for c in chosen if c in picked or c in other], budget)
+            picked, other = [c for c in picked if c in kept], [c for c in other if c in kept]
             # a focus the archive has no answers on (a name from the dictionaries) is not
             # announced: "I asked if it was a lipoma, but he said it was not"
             u = plan.understanding
@@ -174,19 +182,6 @@ class GroundedComposer:
         )
         return draft.model_copy(update={"asks": asks})
 
-    def _plan(self, request: DraftRequest) -> Plan | None:
-        if self.archive is None:
-            return None
-        return make_plan(
-            self.archive,
-            request.question,
-            request.reply,
-            request.title,
-            request.asker.age_range,
-            request.asker.sex,
-            request.exclude_ids,
-        )
-
     def _planned_sections(
         self,
         request: DraftRequest,
@@ -213,6 +208,9 @@ class GroundedComposer:
             opening.insert(
                 1, _template(t.fill("opening_particulars", **{**fill, "particulars": said}))
             )
+        read = "; ".join(f'"{c.written}" as "{c.read_as}"' for c in plan.understanding.corrections)
+        if read:
+            opening.insert(1, _template(t.fill("opening_spelling", **{**fill, "read": read})))
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
         out += [s for s in base[1:] if s.kind == "escalation"]
         if terms:
@@ -312,9 +310,17 @@ class GroundedComposer:
         n, q = len(candidates), len(query)
         cand, targets, prior = vectors[:n], vectors[n : n + q], vectors[n + q :]
         said = (cand @ prior.T).max(axis=1) if len(quoted) else np.zeros(n)
-        # close to the question and to the doctor's reply the draft explains
+        # close to the question and to the doctor's reply the draft explains; a little less
+        # close will do for a sentence that names several of their words
         relevance = (cand @ targets.T).mean(axis=1)
-        keep = [i for i in np.argsort(-relevance) if relevance[i] >= self.min_relevance]
+        wanted = _words(" ".join(query))
+        shared = [len(_words(c.text) & wanted) for c in candidates]
+        keep = [
+            i
+            for i in np.argsort(-relevance)
+            if relevance[i] >= self.min_relevance
+            or (relevance[i] >= self.min_relevance - NEAR and shared[i] >= SHARED)
+        ]
         # of two equally relevant sentences, the plainer one (reading grade above 8 costs)
         hard = {i: max(0.0, reading_grade(candidates[i].text) - 8.0) for i in keep}
         picked: list[int] = []
@@ -369,7 +375,9 @@ class GroundedComposer:
                         and text[previous[1] : start] == " "
                         and len(previous[0].split()) + len(sentence.split()) <= 60
                     ):
-                        # it leans on its predecessor: it comes with it (verbatim), or not at all
+                        # it leans on its predecessor: it comes with it (verbatim), or not at
+                        # all; the pair replaces the predecessor alone, so neither repeats
+                        out = [o for o in out if o[2].text != previous[0] or o[2].source != n]
                         sentence, previous = f"{previous[0]} {sentence}", None
                     else:
                         previous = None
@@ -459,11 +467,28 @@ def _usable(sentence: str) -> bool:
     )
 
 
+def _count(text: str) -> int:
+    return len(text.split())
+
+
+def _within(chosen: Sequence[_Candidate], budget: int) -> set[_Candidate]:
+    """The candidates, best first, that fit in ``budget`` words."""
+    kept: set[_Candidate] = set()
+    for c in chosen:
+        if _count(c.text) <= budget:
+            kept.add(c)
+            budget -= _count(c.text)
+    return kept
+
+
 def _words(text: str) -> set[str]:
     return {w for w in _STEM.stemWords(re.findall(r"[a-z]{3,}", text.lower())) if w not in _STOP}
 
 
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
+NEAR, SHARED = 0.08, 2  # how much less relevance, for how many of the request's words
+MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
+FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
 
 # a picked sentence that answers nothing asked goes to the first page section it talks about;
 # naming the focus alone makes it "what it is" only when it talks about nothing else

@@ -39,6 +39,7 @@ def open_drafter(
             model_note=info.note,
             attempts=settings.llm_max_retries + 1,
             guard=partial(explain_errors, settings, base_url),
+            archive=archive,
         )
     finally:
         if server is not None:

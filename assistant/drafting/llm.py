@@ -1,6 +1,7 @@
-"""The LLM drafter: the prompt files rendered with the question, the doctor's reply and the
-numbered sources, sent to any OpenAI-compatible chat model through langchain, streamed back,
-and parsed into cited sections.
+"""The LLM drafter: the prompt files rendered with the question, the doctor's reply, the
+numbered sources and, with an archive, the evidence plan (sections in page order, the quotes
+each should use, the terms to explain, what no source covers), sent to any OpenAI-compatible
+chat model through langchain, streamed back, and parsed into cited sections.
 
 Patient text and sources enter the prompt as delimited data, with angle brackets neutralised
 so that no text inside can close a delimiter or open a fake system tag.
@@ -19,6 +20,8 @@ from assistant.corpus.record import Asker
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Usage
 from assistant.drafting.parsing import MalformedOutput, parse_markdown
+from assistant.drafting.plan import Plan, as_read, plan_for, plan_sources
+from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 
@@ -41,9 +44,12 @@ class LLMDrafter:
         model_note: str | None = None,
         attempts: int = 2,
         guard: Callable[[], AbstractContextManager[None]] = nullcontext,
+        archive: Archive | None = None,
     ) -> None:
         """``guard`` wraps each call to the model, e.g. to turn endpoint failures into
-        :class:`assistant.llm.LLMUnavailable` (see ``assistant.drafting.factory``)."""
+        :class:`assistant.llm.LLMUnavailable` (see ``assistant.drafting.factory``);
+        ``archive``: the plan's evidence comes from it (without one, retrieval alone)."""
+        self.archive = archive
         self.chat = chat
         self.retriever = retriever
         self.model = model
@@ -64,11 +70,12 @@ class LLMDrafter:
 
     def _run(self, request: DraftRequest, streaming: bool) -> Iterator[str | Draft]:
         started = time.perf_counter()
-        pool = retrieve(self.retriever, request)
-        sources = pool[:SOURCES]
+        plan = plan_for(self.archive, request)
+        pool = retrieve(self.retriever, as_read(request, plan))
+        sources = self._sources(plan, pool)
         retrieved = time.perf_counter()
         prompt = self.expand if request.reply else self.answer
-        messages = prompt.messages(**self.variables(prompt, request, sources))
+        messages = prompt.messages(**self.variables(prompt, request, sources, plan))
         usage = Usage()
         for attempt in range(1, self.attempts + 1):
             reply: AIMessageChunk | None = None
@@ -117,9 +124,21 @@ class LLMDrafter:
             ),
         )
 
+    def _sources(self, plan: Plan | None, pool: list[Source]) -> list[Source]:
+        """The plan's records first (numbered as the plan cites them), then the retrieved."""
+        if plan is None or not plan.record_ids:
+            return pool[:SOURCES]
+        assert self.archive is not None
+        planned = plan_sources(plan, self.archive.records(plan.record_ids))
+        rest = [s for s in pool if s.record_id not in set(plan.record_ids)]
+        return [*planned, *rest[: max(0, SOURCES - len(planned))]]
+
     @staticmethod
-    def variables(prompt: Prompt, request: DraftRequest, sources: list[Source]) -> dict[str, str]:
+    def variables(
+        prompt: Prompt, request: DraftRequest, sources: list[Source], plan: Plan | None = None
+    ) -> dict[str, str]:
         values = {
+            "plan": format_plan(plan, sources),
             "question": as_data(request.question),
             "reply": as_data(request.reply or ""),
             "asker": asker_line(request.asker),
@@ -157,6 +176,44 @@ def format_sources(sources: list[Source]) -> str:
             f"<source>\n{as_data(text)}\n</source>"
         )
     return "\n\n".join(blocks)
+
+
+_ASK_NAMES = {
+    "definition": "what it is",
+    "causes": "causes",
+    "symptoms": "symptoms",
+    "diagnosis": "how it is tested",
+    "treatment": "treatment",
+    "medication": "the medicine asked about",
+    "side_effects": "side effects",
+    "outlook": "outlook",
+    "seriousness": "how serious it is",
+    "prevention": "prevention",
+    "inheritance": "inheritance",
+    "frequency": "how common it is",
+}
+
+
+def format_plan(plan: Plan | None, sources: list[Source]) -> str:
+    """The plan as the prompt gives it: the sections in page order, each with the numbered
+    quotes it should use, the terms to explain and what no source covers."""
+    if plan is None:
+        return "(no plan: use the sources that fit the question)"
+    u = plan.understanding
+    number = {s.record_id: n for n, s in enumerate(sources, start=1)}
+    lines = [f"Topic: {as_data(u.focus)}" if u.focus else "Topic: not found in the archive"]
+    lines.append("Asked: " + ", ".join(_ASK_NAMES[a] for a in u.asks))
+    for i, section in enumerate(plan.sections, start=1):
+        role = " (answers the question: write it first)" if section.answers_question else ""
+        lines.append(f"{i}. {_ASK_NAMES[section.ask]}{role}")
+        lines += [f'   [{number[q.record_id]}] "{as_data(q.text)}"' for q in section.quotes]
+    if u.terms:
+        terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)
+        lines.append(f"Terms to explain in plain words, from the sources only: {terms}")
+    if plan.missing:
+        missing = ", ".join(_ASK_NAMES[a] for a in plan.missing)
+        lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")
+    return "\n".join(lines)
 
 
 def _last(items: Iterator[str | Draft]) -> Draft:

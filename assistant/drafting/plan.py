@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
 from assistant.drafting.arrange import fits
+from assistant.drafting.models import DraftRequest
 from assistant.index import Archive
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
@@ -82,7 +83,9 @@ def make_plan(
     exclude_ids: frozenset[str] = frozenset(),
     max_words: int = 480,
 ) -> Plan:
-    u = understand(question, reply, title, archive.foci(), age_range, sex, exclude_ids)
+    u = understand(
+        question, reply, title, archive.foci(), age_range, sex, exclude_ids, archive.speller()
+    )
     if not u.focus_records:
         return Plan(understanding=u, missing=u.asks)
     records = archive.records(list(u.focus_records))
@@ -105,6 +108,28 @@ def make_plan(
         words += length
         sections.append(PlannedSection(ask=ask, answers_question=answering, quotes=quotes))
     return Plan(understanding=u, sections=tuple(sections), missing=tuple(missing))
+
+
+def plan_for(archive: Archive | None, request: DraftRequest) -> Plan | None:
+    """The request's plan; None without an archive to plan from."""
+    if archive is None:
+        return None
+    return make_plan(
+        archive,
+        request.question,
+        request.reply,
+        request.title,
+        request.asker.age_range,
+        request.asker.sex,
+        request.exclude_ids,
+    )
+
+
+def as_read(request: DraftRequest, plan: Plan | None) -> DraftRequest:
+    """The request with its question as read (misspelt names corrected), for searching."""
+    if plan is None or not plan.understanding.corrections:
+        return request
+    return request.model_copy(update={"question": plan.understanding.question})
 
 
 def _run(
@@ -241,7 +266,9 @@ __all__ = [
     "Plan",
     "PlannedSection",
     "Quote",
+    "as_read",
     "make_plan",
+    "plan_for",
     "plan_sources",
     "standalone",
 ]

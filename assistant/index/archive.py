@@ -25,7 +25,9 @@ from assistant.index.chroma import ChromaIndex, open_client
 from assistant.index.chunking import CHUNKER_VERSION, Chunk, Chunker
 from assistant.index.keyword import KeywordIndex
 from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
+from assistant.knowledge import lexicon
 from assistant.understanding.focus import FocusCatalogue
+from assistant.understanding.spelling import Speller
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
@@ -86,6 +88,7 @@ class Archive:
         )
         self._keyword: KeywordIndex | None = None
         self._foci: tuple[int, FocusCatalogue] | None = None
+        self._speller: tuple[int, Speller] | None = None
         self._checked_at = 0.0
 
     @property
@@ -241,6 +244,16 @@ class Archive:
         catalogue = FocusCatalogue.build(rows)
         self._foci = (revision, catalogue)
         return catalogue
+
+    def speller(self) -> Speller:
+        """Reads patients' misspelt medical names as the archive's foci and the dictionaries'
+        names, where no archived text uses the word as written."""
+        keyword = self.keyword()
+        if self._speller is not None and self._speller[0] == keyword.revision:
+            return self._speller[1]
+        speller = Speller([*self.foci().names.values(), *lexicon().names()], keyword.knows)
+        self._speller = (keyword.revision, speller)
+        return speller
 
     def stats(self) -> ArchiveStats:
         stats = ArchiveStats(

@@ -83,6 +83,10 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    def knows(self, word: str) -> bool:
+        """Whether some indexed text uses ``word`` (compared stemmed, as searched)."""
+        return _STEMMER.stemWord(word.lower()) in self.bm25.vocab_dict
+
     def search(
         self, query: str, n: int, where: KeywordFilter | None = None
     ) -> list[tuple[str, float]]:

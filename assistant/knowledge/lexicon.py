@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,6 +114,11 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self._concepts)
+
+    def names(self) -> Iterator[str]:
+        """Every name of every disease and drug."""
+        for concept in self._concepts:
+            yield from concept.names
 
     # ------------------------------------------------------------------ look-ups
 

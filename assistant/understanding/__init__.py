@@ -13,16 +13,19 @@ from assistant.knowledge import lexicon
 from assistant.understanding.asks import ANSWERED_BY, ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
 from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
 from assistant.understanding.particulars import Particulars, particulars_of
+from assistant.understanding.spelling import Correction, Speller
 
 __all__ = [
     "ANSWERED_BY",
     "ASK_OF_TYPE",
     "EVIDENCE_TYPES",
     "Ask",
+    "Correction",
     "Focus",
     "FocusCatalogue",
     "FocusRecord",
     "Particulars",
+    "Speller",
     "Understanding",
     "asks_of",
     "key_of",
@@ -54,6 +57,8 @@ class Understanding(BaseModel):
     asks: tuple[Ask, ...] = ("definition",)
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
+    question: str = ""  # as read: misspelt medical names corrected (what is searched)
+    corrections: tuple[Correction, ...] = ()
 
     def records_for(self, ask: Ask) -> list[str]:
         """The focus's records whose question type answers ``ask``, best type first."""
@@ -85,9 +90,14 @@ def understand(
     age_range: str | None = None,
     sex: str | None = None,
     exclude_ids: frozenset[str] = frozenset(),
+    speller: Speller | None = None,
 ) -> Understanding:
-    """Reads the title first (an editor's topic), then the question, then the reply."""
+    """Reads the title first (an editor's topic), then the question, then the reply; the
+    ``speller`` reads misspelt medical names in the question first."""
     catalogue = catalogue or FocusCatalogue()
+    corrections: tuple[Correction, ...] = ()
+    if speller is not None:
+        question, corrections = speller.correct(question)
     particulars = particulars_of(question, age_range, sex)
     # the focus is what the patient asks about: not a test already done ("I went for an
     # ultrasound"), nor the reply's own terms (they are explained as terms)
@@ -112,6 +122,8 @@ def understand(
         asks=asks,
         particulars=particulars,
         terms=terms,
+        question=question,
+        corrections=corrections,
     )
 
 
