@@ -41,11 +41,11 @@ def drafter(
 
 
 def test_draft_has_structure_usage_and_a_demo_label(drafter: LLMDrafter, embedder: object) -> None:
-    request = DraftRequest(question="What are the symptoms of glaucoma?")
+    request = DraftRequest(question="What are the symptoms of hemorrhoids?")
     draft = drafter.draft(request)
     # the model was given the plan: the focus's own answers are the first sources
     plan = plan_for(drafter.archive, request)
-    assert plan is not None and plan.understanding.focus == "Glaucoma" and plan.record_ids
+    assert plan is not None and plan.understanding.focus == "Hemorrhoids" and plan.record_ids
     assert [s.record_id for s in draft.sources[: len(plan.record_ids)]] == plan.record_ids
     assert draft.sections and any(s.sentences for s in draft.sections)
     assert all(s.origin == "model" for _, _, s in draft.sentences())

@@ -13,6 +13,7 @@ from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.checks.redflags import detect_red_flags
 from assistant.corpus import Record
 from assistant.drafting import Draft, DraftRequest
+from assistant.drafting.common import LISTED_MIN, listable
 from assistant.drafting.composer import GroundedComposer
 from assistant.drafting.llm import DraftingError, LLMDrafter, as_data
 from assistant.drafting.models import MAX_QUESTION_CHARS
@@ -212,3 +213,25 @@ def test_injected_text_stays_inside_the_data(archive: Archive, attack: str) -> N
     question_block = user.split("<patient_question>")[1].split("</patient_question>")[0]
     assert as_data(attack) in question_block
     assert "<system>" not in user
+
+
+def test_similar_and_related_lists_skip_the_question_itself_and_put_its_focus_first(
+    archive: Archive, page_record: Record
+) -> None:
+    composer = GroundedComposer(HybridRetriever(archive), archive.embedder, archive=archive)
+    own = composer.draft(DraftRequest(question=page_record.question, reply=page_record.reply))
+    assert page_record.id in {s.record_id for s in own.sources}  # archived, so it may be cited
+    assert page_record.id not in {q.record_id for q in own.similar_qa}  # but never listed
+    piles = composer.draft(DraftRequest(question="Do hemorrhoids go away on their own?"))
+    assert piles.similar_qa and piles.similar_qa[0].title == "Hemorrhoids"
+    # a record off the focus that the search found only faintly is not listed
+    request = DraftRequest(question="Do hemorrhoids go away on their own?")
+    pool = HybridRetriever(archive).search(request.question, 14)
+    kept = listable(request, pool, ("Hemorrhoids",))
+    faint = [
+        s.record_id
+        for s in pool
+        if s.focus != "Hemorrhoids" and max(p.dense or 0.0 for p in s.passages) < LISTED_MIN
+    ]
+    assert faint and not set(faint) & {s.record_id for s in kept}
+    assert kept[0].focus == "Hemorrhoids"

@@ -81,16 +81,20 @@ def test_empty_input_gives_an_empty_matrix(embedder: MiniLMEmbedder) -> None:
 
 
 def test_embed_one_is_the_row_of_embed(embedder: MiniLMEmbedder) -> None:
+    embedder.forget()
     vector = embedder.embed_one(TEXTS[3])
     assert vector.shape == (384,)
+    embedder.forget()
     np.testing.assert_allclose(vector, embedder.embed(TEXTS)[3], atol=1e-5)
 
 
 def test_results_do_not_depend_on_input_order(embedder: MiniLMEmbedder) -> None:
+    embedder.forget()
     expected = embedder.embed(TEXTS)
     order = list(range(len(TEXTS)))
     random.Random(7).shuffle(order)
     assert order != sorted(order)
+    embedder.forget()
     shuffled = embedder.embed([TEXTS[i] for i in order])
     assert _cosines(shuffled, expected[order]).min() > 0.9999
 
@@ -99,13 +103,37 @@ def test_results_do_not_depend_on_batch_size(
     embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # one batch of 32: short texts padded to the longest one, so the mask must hide the padding
+    embedder.forget()
     together = embedder.embed(TEXTS)
+    embedder.forget()
     monkeypatch.setattr(embedder, "batch_size", 1)
     alone = embedder.embed(TEXTS)
+    embedder.forget()
     monkeypatch.setattr(embedder, "batch_size", 3)
     in_threes = embedder.embed(TEXTS)
     assert _cosines(together, alone).min() > 0.9999
     assert _cosines(in_threes, alone).min() > 0.9999
+
+
+def test_recent_vectors_are_reused_exactly_and_the_cache_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    small = MiniLMEmbedder(cache_size=3)
+    calls: list[list[str]] = []
+    compute = small._embed
+
+    def counted(texts: list[str]) -> NDArray[np.float32]:
+        calls.append(texts)
+        return compute(texts)
+
+    monkeypatch.setattr(small, "_embed", counted)
+    first = small.embed(TEXTS[:3])
+    again = small.embed([TEXTS[2], TEXTS[0], TEXTS[2]])  # all cached, a repeat included
+    assert calls == [TEXTS[:3]]
+    assert np.array_equal(again, first[[2, 0, 2]])
+    small.embed([TEXTS[3]])  # a fourth text pushes out the least recently used (1)
+    small.embed([TEXTS[0], TEXTS[1], TEXTS[2]])
+    assert calls[-1] == [TEXTS[1]]
 
 
 def test_vectors_match_a_raw_onnxruntime_reference(embedder: MiniLMEmbedder) -> None:

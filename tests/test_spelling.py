@@ -7,6 +7,7 @@ import pytest
 
 from assistant.knowledge import lexicon
 from assistant.understanding import FocusCatalogue, Speller, understand
+from assistant.understanding.spelling import english
 
 # words some archived answer uses as written (the keyword index's vocabulary in the product)
 ARCHIVE_WORDS = frozenset(["bananas", "congestion", "contagious", "relaxant", "swallowing"])
@@ -14,7 +15,10 @@ ARCHIVE_WORDS = frozenset(["bananas", "congestion", "contagious", "relaxant", "s
 
 @pytest.fixture(scope="module")
 def speller() -> Speller:
-    return Speller(["Hemorrhoids", "Gout", *lexicon().names()], ARCHIVE_WORDS.__contains__)
+    return Speller(
+        ["Hemorrhoids", "Gout", *lexicon().names()],
+        lambda word: english(word) or word in ARCHIVE_WORDS,
+    )
 
 
 @pytest.mark.parametrize(
@@ -24,7 +28,9 @@ def speller() -> Speller:
         ("chylamdia", "chlamydia"),
         ("ghonerrea", "gonorrhea"),
         ("benedryl", "benadryl"),
-        ("Clindamyam", "clindamycin"),
+        ("Allopurinal", "allopurinol"),
+        ("Amoxcicilin", "amoxicillin"),
+        ("menigitis", "meningitis"),
     ],
 )
 def test_real_kqa_misspellings_are_read_as_known_names(
@@ -34,7 +40,20 @@ def test_real_kqa_misspellings_are_read_as_known_names(
 
 
 @pytest.mark.parametrize(
-    "word", ["bananas", "congestion", "hemorrhoids", "Tylenol", "socks", "yesterday"]
+    "word",
+    # English words (Alright, ambient, Dramamine), archive words, names as spelt, short words,
+    # and names near a name of something else ("Augmentin" is not "Argentine")
+    [
+        "Alright",
+        "ambient",
+        "Dramamine",
+        "congestion",
+        "hemorrhoids",
+        "Tylenol",
+        "socks",
+        "Augmentin",
+        "abreva",
+    ],
 )
 def test_known_short_and_unmatched_words_are_left_as_written(speller: Speller, word: str) -> None:
     assert speller.read(word) is None

@@ -89,6 +89,8 @@ def test_self_contained_sentences_are_quoted(sentence: str) -> None:
         "Certain medical conditions History of cervical, vaginal, or vulvar cancer Cervical "
         "cancer is related to HPV infection.",
         "You are more likely to get gout if you - Are a man - Drink alcohol.",
+        "Eat Well People with diabetes don't need to buy or prepare special foods.",
+        "Learn more about how diabetes can affect your mouth and teeth.",
     ],
 )
 def test_headings_and_lists_glued_into_a_sentence_are_not_quoted(sentence: str) -> None:

@@ -3,15 +3,19 @@ Similar Q&A and Related FAQ lists from them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from assistant.corpus.record import RelatedFAQ, SimilarQA
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
+from assistant.understanding import key_of
 
 SOURCES = 6  # cited sources per draft
 SIMILAR = 4  # "Similar Q&A" entries, as on the site
 RELATED = 10  # "Related FAQ" topics, as on the site
 _POOL = 14  # retrieved once, for all three lists
+LISTED_MIN = 0.4  # a record found less close than this is not listed as similar or related
 
 
 def retrieve(retriever: Retriever, request: DraftRequest) -> list[Source]:
@@ -26,8 +30,11 @@ def assemble(
     sources: list[Source],
     sections: list[Section],
     provenance: Provenance,
+    focus_names: Collection[str] = (),
 ) -> Draft:
-    """The draft around its sections: title, sources, Similar Q&A and Related FAQ."""
+    """The draft around its sections: title, sources, Similar Q&A and Related FAQ (from the
+    pool's relevant records, those on the question's focus first; never the question itself)."""
+    pool = listable(request, pool, focus_names)
     similar = similar_qa(pool)
     return Draft(
         request=request,
@@ -43,6 +50,27 @@ def assemble(
 def timings(started: float, retrieved: float, done: float) -> dict[str, float]:
     """Milliseconds spent retrieving and drafting, from ``time.perf_counter`` marks."""
     return {"retrieval": 1000 * (retrieved - started), "drafting": 1000 * (done - retrieved)}
+
+
+def listable(
+    request: DraftRequest, pool: list[Source], focus_names: Collection[str] = ()
+) -> list[Source]:
+    """The pool's records worth listing beside the draft: not the patient's own question (an
+    archived copy of it), not one off the focus that the search found only faintly (dense
+    similarity below ``LISTED_MIN``), and those on the question's focus first."""
+    asked = _flat(request.question)
+    keys = {key_of(n) for n in focus_names}
+
+    def on_focus(s: Source) -> bool:
+        return bool(keys and s.focus and key_of(s.focus) in keys)
+
+    kept = [
+        s
+        for s in pool
+        if _flat(s.question) != asked
+        and (on_focus(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
+    ]
+    return sorted(kept, key=lambda s: not on_focus(s))
 
 
 def similar_qa(pool: list[Source]) -> list[SimilarQA]:
@@ -90,6 +118,10 @@ def draft_title(request: DraftRequest, topic: str | None) -> str:
         return f"Understanding {topic}"
     first = (split_sentences(request.question) or [request.question])[0]
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "..."
+
+
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
 
 
 def _snippet(text: str | None, width: int) -> str | None:

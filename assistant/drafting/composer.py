@@ -51,7 +51,8 @@ BOILERPLATE = re.compile(
     r"\b(this summary|pdq|see the following|click|read more|these resources|this section|"
     r"listed below|the links? below|more information|clinicaltrials\.gov|genereviews|"
     r"the following (organizations|resources)|human phenotype ontology|approximate number of "
-    r"patients|watch the|video|this app|the app)\b|^(hello|hi|dear|thank)",
+    r"patients|watch the|video|this app|the app|learn more|find out more)\b|"
+    r"^(hello|hi|dear|thank)",
     re.I,
 )
 
@@ -179,6 +180,7 @@ class GroundedComposer:
                 source_ids=tuple(s.record_id for s in sources),
                 timings_ms=timings(started, retrieved, done),
             ),
+            plan.understanding.focus_names if plan else (),
         )
         return draft.model_copy(update={"asks": asks})
 

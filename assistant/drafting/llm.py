@@ -122,6 +122,7 @@ class LLMDrafter:
                 timings_ms=timings(started, retrieved, done),
                 usage=usage,
             ),
+            plan.understanding.focus_names if plan else (),
         )
 
     def _sources(self, plan: Plan | None, pool: list[Source]) -> list[Source]:

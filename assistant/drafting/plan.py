@@ -37,7 +37,7 @@ _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
     r"nih:|national institute|for more information|see the|research|scientists|studies|"
-    r"(?-i:see [A-Z]\w+)|watch the|video)\b",
+    r"(?-i:see [A-Z]\w+)|watch the|video|learn more|find out more)\b",
     re.I,
 )
 _LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
@@ -221,9 +221,11 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
     )
 
 
-# "Certain medical conditions History of cervical cancer …": a heading glued into the text
+# "Certain medical conditions History of cervical cancer …", "Eat Well People with diabetes
+# …": a heading glued into the text
 _GLUED_HEADING = re.compile(
     r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]|"
+    r"^([A-Z][a-z]+ ){2,}(?!I\b)[A-Z][a-z]* [a-z]|"
     r"(?<![.:;!?\"(])\s(In|The|A|An|Of|For|To|With|If|When|What|How|Why|Your|You|This|These|"
     r"There)\s(?=\S)"
 )

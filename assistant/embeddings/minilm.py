@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,7 +34,9 @@ class MiniLMEmbedder:
 
     Texts are tokenized once, sorted by length and run in batches padded only to the
     longest text of their batch, which is about twice as fast as padding every text to
-    the model's 256-token window.
+    the model's 256-token window. The vectors of the last ``cache_size`` texts are kept: a
+    draft's sentences are embedded to choose them and again to check them, and the same
+    archive sentences come back for related questions.
     """
 
     dimension = 384
@@ -45,8 +49,12 @@ class MiniLMEmbedder:
         tokenizer_dir: Path = TOKENIZER_DIR,
         batch_size: int = 32,
         threads: int = 0,
+        cache_size: int = 20_000,
     ) -> None:
         self.batch_size = batch_size
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
         self.tokenizer = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self._counter = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
@@ -70,9 +78,34 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Unit vectors, one row per text, in the order given."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        if not texts:
+        with self._lock:
+            for i, text in enumerate(texts):
+                if (hit := self._cache.get(text)) is not None:
+                    self._cache.move_to_end(text)
+                    out[i] = hit
+        new = list(dict.fromkeys(t for i, t in enumerate(texts) if not out[i].any()))
+        if not new:
             return out
-        encodings = self.tokenizer.encode_batch(list(texts))
+        vectors = self._embed(new)
+        with self._lock:
+            for text, vector in zip(new, vectors, strict=True):
+                self._cache[text] = vector
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        row = {text: n for n, text in enumerate(new)}
+        for i, text in enumerate(texts):
+            if text in row:
+                out[i] = vectors[row[text]]
+        return out
+
+    def forget(self) -> None:
+        """Empties the cache of recent vectors."""
+        with self._lock:
+            self._cache.clear()
+
+    def _embed(self, texts: list[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), self.batch_size):
             rows = order[start : start + self.batch_size]

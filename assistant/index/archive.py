@@ -27,7 +27,7 @@ from assistant.index.keyword import KeywordIndex
 from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
 from assistant.knowledge import lexicon
 from assistant.understanding.focus import FocusCatalogue
-from assistant.understanding.spelling import Speller
+from assistant.understanding.spelling import Speller, english
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
@@ -251,7 +251,8 @@ class Archive:
         keyword = self.keyword()
         if self._speller is not None and self._speller[0] == keyword.revision:
             return self._speller[1]
-        speller = Speller([*self.foci().names.values(), *lexicon().names()], keyword.knows)
+        names = [*self.foci().names.values(), *lexicon().names()]
+        speller = Speller(names, lambda word: english(word) or keyword.knows(word))
         self._speller = (keyword.revision, speller)
         return speller
 
