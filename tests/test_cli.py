@@ -154,3 +154,19 @@ def test_server_mode_via_settings(tmp_path: Path, chroma_server: str) -> None:
     assert json.loads(found.stdout)[0]["doctor"] == "Ke Fangxu"
     stats = run(tmp_path, "stats", extra_env=env)
     assert f"chroma server {chroma_server}" in stats.stdout
+
+
+def test_only_ingests_the_records_whose_id_matches(tmp_path: Path) -> None:
+    other = json.dumps({"id": "b:1", "question": "Why is my knee swollen?", "reply": "Ice it."})
+    path = _jsonl(tmp_path / "replies.jsonl", GOOD, GOOD2, other)
+    taken = run(tmp_path, "ingest", str(path), "--only", "a:*")
+    assert taken.returncode == 0, taken.stderr
+    assert "2 records: 2 new or changed" in taken.stdout
+    found = json.loads(run(tmp_path, "search", "knee", "--json").stdout)
+    assert {s["record_id"] for s in found} <= {"a:1", "a:2"}
+
+    none = run(tmp_path, "ingest", str(path), "--only", "[/]x*")
+    assert none.returncode == 1
+    assert "No record id matches '[/]x*'" in none.stderr and "'a:1'" in none.stderr
+    refused = run(tmp_path, "ingest", str(path), "--prune", "--only", "a:*")
+    assert refused.returncode != 0 and "--prune" in refused.stderr

@@ -144,3 +144,16 @@ def test_the_llm_prompt_carries_the_plan_numbered_as_its_sources(topics_archive:
     # without an archive there is no plan, and the prompt says so
     bare = prompt.messages(**LLMDrafter.variables(prompt, request, sources))
     assert "(no plan: use the sources that fit the question)" in str(bare[-1].content)
+
+
+def test_the_opening_gives_a_medical_topic_its_plain_name(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    records = [r for r in load(DATA / "medquad.jsonl.gz").records if r.focus == "Sinusitis"]
+    archive = Archive(Settings(home=tmp_path, collection="sinusitis"), embedder=embedder)
+    archive.ingest(records)
+    composer = GroundedComposer(HybridRetriever(archive), embedder, archive=archive)
+    draft = composer.draft(DraftRequest(question="How long does sinusitis last?"))
+    opening = draft.sections[0].sentences[0]
+    assert opening.text == "Your question is about Sinusitis (sinus infections)."
+    assert opening.origin == "template"

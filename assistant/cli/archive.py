@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import random
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -36,11 +38,17 @@ def ingest(
     limit: int | None = typer.Option(None, min=0, help="Take only the first N records."),
     sample: int | None = typer.Option(None, min=1, help="Take a random N records (--seed)."),
     seed: int = typer.Option(13, help="Seed for --sample."),
+    only: list[str] = typer.Option(
+        [],
+        "--only",
+        help="Take only records whose id matches this pattern (repeatable; * and ? wildcards), "
+        "e.g. --only 'medquad:4_*' for MedlinePlus health topics.",
+    ),
 ) -> None:
     """Import archive files into the index (incremental: unchanged records are skipped)."""
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
-    if prune and (limit is not None or sample is not None):
+    if prune and (limit is not None or sample is not None or only):
         raise typer.BadParameter(
             "--prune with a subset would delete the rest of the archive", param_hint="--prune"
         )
@@ -52,6 +60,15 @@ def ingest(
         errors.print(f"[bold red]--strict: {len(loaded.issues)} bad item(s); nothing was written.")
         raise typer.Exit(1)
     records = loaded.records
+    if only:
+        records = [r for r in records if any(fnmatch.fnmatchcase(r.id, p) for p in only)]
+        if not records and loaded.records:
+            patterns = escape(" or ".join(map(repr, only)))
+            errors.print(
+                f"[bold red]No record id matches {patterns}[/]; ids look like "
+                f"{escape(repr(loaded.records[0].id))}"
+            )
+            raise typer.Exit(1)
     if sample is not None and sample < len(records):
         records = random.Random(seed).sample(records, sample)
     if not records:

@@ -1,5 +1,10 @@
 """``assistant demo``: demo accounts and a few real patient questions drafted in the queue.
 
+The questions are K-QA patient questions on common conditions (what the demo index, the
+consumer-health parts of MedQuAD, covers), each with a physician's short reply: the first
+sentence of K-QA's published physician answer, credited as such, since expanding a
+physician's reply is the product's main job.
+
 Idempotent: accounts are created once (their random passwords are kept, readable only by
 this user, in ``ASSISTANT_HOME/demo-accounts.txt`` and printed each time), and questions
 already in the queue are not drafted again.
@@ -22,6 +27,7 @@ from assistant.drafting import DraftRequest
 from assistant.drafting.factory import open_drafter
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, Role, UserView
+from assistant.text import split_sentences
 
 _ALPHABET = string.ascii_letters + string.digits  # easy to type, never starts with "-"
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -42,12 +48,11 @@ def demo(
         editor = next(u for u in store.users() if u.name == "ed.demo")
         archive = open_archive(config)
         waiting = {q.question for q in store.queue(QueueFilter())}
-        todo = [q for q in _kqa_questions(questions) if q not in waiting]
+        todo = [r for r in _kqa_requests(questions) if r.question not in waiting]
         checker = DraftChecker(OfflineSupportScorer(archive.embedder))
         with open_drafter(config, archive, "composer") as drafter:
-            for text in todo:
-                with console.status(f"Drafting: {text[:60]}…"):
-                    request = DraftRequest(question=text)
+            for request in todo:
+                with console.status(f"Drafting: {request.question[:60]}…"):
                     draft = drafter.draft(request)
                     created = store.create_question(request, by=editor, origin="demo")
                     store.add_machine_version(created.id, draft, checker.check(draft), by=editor)
@@ -58,6 +63,7 @@ def demo(
         table.add_row(name, password, role)
     console.print(table)
     console.print(f"{len(todo)} question(s) drafted; the queue holds {len(waiting) + len(todo)}.")
+    console.print(f"Their replies are signed {REPLIER!r}: {REPLY_NOTE}.")
 
 
 def _accounts(store: ReviewStore, path: Path) -> list[tuple[str, str, str]]:
@@ -78,11 +84,29 @@ def _accounts(store: ReviewStore, path: Path) -> list[tuple[str, str, str]]:
     ]
 
 
-def _kqa_questions(count: int) -> list[str]:
-    """The first ``count`` self-contained physician-answered K-QA questions."""
-    out: list[str] = []
-    for line in (DATA / "kqa_answered.jsonl").read_text(encoding="utf-8").splitlines():
-        question = str(json.loads(line)["question"]).strip()
-        if len(question) >= 40 and len(out) < count:
-            out.append(question)
-    return out
+# K-QA questions on common conditions, in the order the queue shows them
+COMMON = (78, 25, 135, 67, 200, 79, 11, 35, 170, 199)
+REPLIER = "K-QA physician"
+REPLY_NOTE = "the first sentence of the physician answer published with K-QA (MIT licence)"
+
+
+def _kqa_requests(count: int) -> list[DraftRequest]:
+    """``count`` K-QA questions with their physician's first sentence as the reply: those on
+    common conditions first, then other self-contained ones."""
+    rows = [
+        json.loads(line)
+        for line in (DATA / "kqa_answered.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    others = [n for n, r in enumerate(rows) if len(str(r["question"]).strip()) >= 40]
+    order = [*COMMON, *(n for n in others if n not in COMMON)]
+    requests = []
+    for n in order[:count]:
+        first = split_sentences(str(rows[n]["long_explanation"]))
+        requests.append(
+            DraftRequest(
+                question=str(rows[n]["question"]).strip(),
+                reply=first[0] if first else None,
+                doctor=REPLIER if first else None,
+            )
+        )
+    return requests

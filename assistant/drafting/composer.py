@@ -41,6 +41,7 @@ from assistant.drafting.plan import (
 from assistant.drafting.terms import TermQuote, explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
+from assistant.knowledge import lexicon
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
@@ -205,6 +206,10 @@ class GroundedComposer:
         fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
         base = self._sections(request, [], topic, count)
         opening = list(base[0].sentences)
+        if topic and not request.title and lexicon().plain_name(topic):
+            # "Your question is about myocardial infarction (heart attack)."
+            named = t.fill("opening", **{**fill, "topic": lexicon().with_plain_name(topic)})
+            opening[0] = _template(named)
         said = _particulars(plan)
         if said:
             opening.insert(
