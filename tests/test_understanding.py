@@ -77,3 +77,18 @@ def test_a_focus_inside_a_longer_condition_is_not_the_focus() -> None:
     # a vaccine question is still about the disease the archive answers on
     vaccine = understand("Shingles vaccine", title="Shingles vaccine", catalogue=catalogue)
     assert vaccine.focus == "Shingles" and vaccine.focus_records == ("m:shingles",)
+
+
+def test_terms_the_reply_explains_in_place_or_that_are_plain_are_not_listed() -> None:
+    reply = (
+        "Seasonal influenza (flu) is an acute respiratory infection caused by influenza viruses "
+        "and is characterized by signs and symptoms such as fever, severe malaise (feeling "
+        "unwell), sore throat and a runny nose."
+    )
+    terms = understand("How long does this years flu usually last?", reply).terms
+    assert not {"influenza", "infection", "signs and symptoms", "malaise", "runny nose"} & set(
+        terms
+    )
+    # a medical name is still listed, the lay one is not
+    heart = understand("I had a heart attack.", "Your myocardial infarction was small.").terms
+    assert heart == ("myocardial infarction",)

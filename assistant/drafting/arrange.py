@@ -15,8 +15,11 @@ from assistant.understanding import key_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
+    # "Colds rarely cause a fever" tells a symptom, not a cause
     "causes": re.compile(
-        r"\b(caus\w*|due to|result\w* (of|from)|risk factors?|trigger\w*)\b", re.I
+        r"\b(caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
+        r"itch\w*|swelling|cough))|due to|result\w* (of|from)|risk factors?|trigger\w*)\b",
+        re.I,
     ),
     "symptoms": re.compile(
         r"\b(symptoms?|signs?|pain(ful)?(?! (relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|fever)\b",

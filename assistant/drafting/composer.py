@@ -271,6 +271,7 @@ class GroundedComposer:
             )
             if ask == asks[-1]:
                 more_at = len(out)  # the rest of what was picked goes after the answer
+        more = more[:MORE]  # a short aside, not a second page
         if more:
             out.insert(
                 len(out) if more_at is None else more_at,
@@ -494,6 +495,7 @@ def _words(text: str) -> set[str]:
 
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, for how many of the request's words
+MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
 

@@ -187,7 +187,8 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
 
 
 _OPENS_ON_PREDECESSOR = re.compile(
-    r"^(these|this|such|those|they|them|it|its|he|she|his|her|here|there|other|another|also|"
+    r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|there|other|"
+    r"another|also|"
     r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"
     r"additionally|for example|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"

@@ -13,7 +13,7 @@ from assistant.knowledge import lexicon
 from assistant.understanding.asks import ANSWERED_BY, ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
 from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
 from assistant.understanding.particulars import Particulars, particulars_of
-from assistant.understanding.spelling import Correction, Speller
+from assistant.understanding.spelling import Correction, Speller, english
 
 __all__ = [
     "ANSWERED_BY",
@@ -140,18 +140,34 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
     for text, hard in ((reply or "", 2), (question, 3)):
         for mention in lexicon().find(text):
             surface = mention.surface.lower()
-            # a plain word needs no explaining ("pain", "swelling" in a question)
+            # a plain word needs no explaining ("pain", "swelling" in a question), nor the lay
+            # name of a medical one ("runny nose" for rhinorrhea)
+            lay = key_of(mention.canonical) != key_of(surface) and all(
+                english(w) for w in surface.split()
+            )
             if (
                 mention.kind != "abbreviation"
+                and not lay
                 and key_of(surface) not in focus_keys
                 and any(textstat.is_difficult_word(w, hard) for w in surface.split())
             ):
                 terms.append(surface)
     out: list[str] = []
     for term in terms:
-        if key_of(term) not in {key_of(t) for t in out}:
+        if (
+            key_of(term) not in {key_of(t) for t in out}
+            and term not in _PLAIN_TERMS
+            and not _explained_in_place(term, f"{question}\n{reply or ''}")
+        ):
             out.append(term)
     return tuple(out[:6])
+
+
+def _explained_in_place(term: str, text: str) -> bool:
+    """Whether the text says what the term means right where it uses it: "seasonal influenza
+    (flu)", "malaise (feeling unwell)", "the flu (influenza)"."""
+    t = re.escape(term)
+    return re.search(rf"\b{t}\s*\(|\(\s*{t}\s*\)", text, re.I) is not None
 
 
 _MEDICAL_SUFFIX = re.compile(
@@ -182,6 +198,26 @@ _STOP = frozenset(
     ]
 )
 _COMMON = frozenset(["diagnosis", "prognosis"])
+# medical words every patient knows, never listed as terms to explain
+_PLAIN_TERMS = frozenset(
+    [
+        "infection",
+        "infections",
+        "signs and symptoms",
+        "symptoms",
+        "symptom",
+        "virus",
+        "viruses",
+        "bacteria",
+        "disease",
+        "diseases",
+        "fever",
+        "pain",
+        "cancer",
+        "flu",
+        "cold",
+    ]
+)
 
 
 def _suffix_terms(text: str) -> list[str]:
