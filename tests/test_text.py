@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 from pathlib import Path
 
@@ -198,3 +199,24 @@ def test_chinese_does_not_crash_and_keeps_every_character() -> None:
         "我的小腿有一个肿块。",
         "这是什么\uff1f医生说是良性的。",
     ]
+
+
+@pytest.mark.timeout(60)  # the old patterns took minutes here: fail, do not hang the suite
+@pytest.mark.parametrize(
+    "unit",
+    [".", " !", "1. ", "a.", " ", "?.", ".)", "x. A"],
+)
+def test_splitting_grows_linearly_on_hostile_input(unit: str) -> None:
+    """Runs of end marks, spaces and list numbers that made the old patterns backtrack for
+    minutes: ten times the input costs about ten times the work (quadratic would be 100)."""
+
+    def cost(n: int) -> float:
+        text = "Why" + unit * n + " A"
+        start = time.process_time()
+        for _ in range(3):
+            split_sentences(text)
+        return time.process_time() - start
+
+    cost(1_000)  # warm-up
+    small, large = cost(10_000), cost(100_000)
+    assert large < 30 * max(small, 1e-3)
