@@ -157,3 +157,35 @@ def test_the_opening_gives_a_medical_topic_its_plain_name(
     opening = draft.sections[0].sentences[0]
     assert opening.text == "Your question is about Sinusitis (sinus infections)."
     assert opening.origin == "template"
+
+
+def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    answer = (
+        "Shingles is a painful rash caused by the chickenpox virus. If you suspect you have "
+        "shingles, see your healthcare provider within 72 hours of the first sign of the rash. "
+        "But to be effective, antiviral pills must be started as soon as possible. Pain "
+        "medicines and cool compresses can ease the pain while the rash heals."
+    )
+    record = Record(
+        id="t:1",
+        dataset="MedQuAD",
+        question="What are the treatments for Shingles?",
+        long_explanation=answer,
+        focus="Shingles",
+        question_type="treatment",
+    )
+    archive = Archive(Settings(home=tmp_path, collection="seek"), embedder=embedder)
+    archive.ingest([record])
+    composer = GroundedComposer(HybridRetriever(archive), embedder, archive=archive)
+    draft = composer.draft(DraftRequest(question="How is shingles treated?"))
+    seek = next(s for s in draft.sections if s.kind == "seek_care")
+    texts = [s.text for s in seek.sentences]
+    moved = texts.index(
+        "If you suspect you have shingles, see your healthcare provider within 72 hours of the "
+        "first sign of the rash."
+    )
+    assert texts[moved + 1].startswith("But to be effective")
+    others = [s.text for s in draft.sections if s.kind != "seek_care" for s in s.sentences]
+    assert not any(t.startswith("But to be effective") for t in others)

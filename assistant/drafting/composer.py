@@ -248,10 +248,10 @@ class GroundedComposer:
             picked_here = by_ask.pop(ask, [])
             planned_here: list[DraftSentence] = []
             if ask in planned:
-                for q in planned[ask].quotes:
-                    (seek if SEEK_CARE.search(q.text) else planned_here).append(
-                        quoted(q.text, q.record_id)
-                    )
+                moved = False  # a sentence that leans on one moved to "when to seek care"
+                for q in planned[ask].quotes:  # goes with it
+                    moved = bool(SEEK_CARE.search(q.text)) or (moved and not standalone(q.text))
+                    (seek if moved else planned_here).append(quoted(q.text, q.record_id))
             # the focus's own answer opens a topic section (an article's, and "what it is");
             # for a patient's question, the sentences picked for it answer first
             if request.title or ask == "definition":
