@@ -34,6 +34,6 @@ def test_demo_seeds_accounts_and_queue_idempotently(tmp_path: Path) -> None:
     assert len(queue) == 2 and all(q.latest_version == 1 for q in queue)
     # common-condition questions, each with its physician's first sentence as the reply
     shingles = next(q for q in queue if "shingles more than once" in q.question)
-    assert shingles.reply and shingles.doctor == "K-QA physician"
+    assert shingles.reply and shingles.reply.startswith("Shingles is a viral infection")
     assert all(q.reply for q in queue)
     assert "first sentence of the physician answer published with K-QA" in first.stdout

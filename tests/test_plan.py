@@ -19,6 +19,7 @@ from assistant.drafting.plan import make_plan, plan_for, plan_sources, standalon
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import load_prompt
+from assistant.render import render_markdown
 from assistant.retrieval import HybridRetriever
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -189,3 +190,21 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
     assert texts[moved + 1].startswith("But to be effective")
     others = [s.text for s in draft.sections if s.kind != "seek_care" for s in s.sentences]
     assert not any(t.startswith("But to be effective") for t in others)
+
+
+def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniLMEmbedder) -> None:
+    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    request = DraftRequest(
+        question="What should patients know about Gout?", title="Gout", article=True
+    )
+    draft = composer.draft(request)
+    opening = [s.text for s in draft.sections[0].sentences]
+    assert opening == [
+        "Here is what to know about Gout, from answers that doctors gave to patients' questions."
+    ]
+    page = render_markdown(draft)
+    assert "What should patients know" not in page and "Anonymous" not in page
+    assert "your question" not in page.lower()
+    # a patient's question keeps its question, asker line and "your question" wording
+    asked = render_markdown(composer.draft(DraftRequest(question="What is gout?")))
+    assert "What is gout?" in asked and "Anonymous." in asked

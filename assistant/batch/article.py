@@ -39,6 +39,7 @@ def request_for(row: BatchRow) -> ArticleRequest:
     return ArticleRequest(
         question=question,
         title=row.topic if not row.question else None,
+        article=not row.question,
         reply=row.reply,
         specialty=row.specialty,
         audience="caregiver" if row.audience == "caregiver" else "patient",

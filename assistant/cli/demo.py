@@ -2,7 +2,7 @@
 
 The questions are K-QA patient questions on common conditions (what the demo index, the
 consumer-health parts of MedQuAD, covers), each with a physician's short reply: the first
-sentence of K-QA's published physician answer, credited as such, since expanding a
+sentence of K-QA's published physician answer (the command says so), since expanding a
 physician's reply is the product's main job.
 
 Idempotent: accounts are created once (their random passwords are kept, readable only by
@@ -63,7 +63,7 @@ def demo(
         table.add_row(name, password, role)
     console.print(table)
     console.print(f"{len(todo)} question(s) drafted; the queue holds {len(waiting) + len(todo)}.")
-    console.print(f"Their replies are signed {REPLIER!r}: {REPLY_NOTE}.")
+    console.print(f"The questions are real K-QA patient questions; {REPLY_NOTE}.")
 
 
 def _accounts(store: ReviewStore, path: Path) -> list[tuple[str, str, str]]:
@@ -86,8 +86,10 @@ def _accounts(store: ReviewStore, path: Path) -> list[tuple[str, str, str]]:
 
 # K-QA questions on common conditions, in the order the queue shows them
 COMMON = (78, 25, 135, 67, 200, 79, 11, 35, 170, 199)
-REPLIER = "K-QA physician"
-REPLY_NOTE = "the first sentence of the physician answer published with K-QA (MIT licence)"
+REPLY_NOTE = (
+    "each reply is the first sentence of the physician answer published with K-QA (MIT "
+    "licence), standing in for the physician's short reply"
+)
 
 
 def _kqa_requests(count: int) -> list[DraftRequest]:
@@ -106,7 +108,6 @@ def _kqa_requests(count: int) -> list[DraftRequest]:
             DraftRequest(
                 question=str(rows[n]["question"]).strip(),
                 reply=first[0] if first else None,
-                doctor=REPLIER if first else None,
             )
         )
     return requests

@@ -402,13 +402,16 @@ class GroundedComposer:
     ) -> list[Section]:
         t = self.templates
         fill = {"topic": topic or "your health question", "count": count}
-        opening = [_template(t.fill("opening" if topic else "opening_no_topic", **fill))]
+        if request.article:  # an editor's article on a topic: no "your question"
+            opening = [_template(t.fill("opening_article", **fill))]
+        else:
+            opening = [_template(t.fill("opening" if topic else "opening_no_topic", **fill))]
         if request.reply:
             opening.append(_template(t.fill("opening_reply", **fill)))
             opening += [
                 DraftSentence(text=s, origin="reply") for s in split_sentences(request.reply)
             ]
-        else:
+        elif not request.article:
             opening.append(_template(t.fill("opening_no_reply", **fill)))
         sections = [Section(kind="opening", sentences=tuple(opening))]
 

@@ -36,6 +36,7 @@ class DraftRequest(BaseModel):
     specialty: str | None = None
     reply_date: date | None = None
     title: str | None = None
+    article: bool = False  # an editor's explainer article on ``title``, not a patient's question
     instruction: str | None = Field(
         default=None, max_length=500, description="e.g. 'simpler' or 'shorter' on regenerate"
     )
