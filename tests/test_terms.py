@@ -3,10 +3,17 @@ sentences can be quoted on their own (real sentences from MedQuAD answers and th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant.config import Settings
+from assistant.corpus import Record
 from assistant.drafting.plan import standalone
-from assistant.drafting.terms import defines
+from assistant.drafting.terms import defines, explain_terms
+from assistant.embeddings import MiniLMEmbedder
+from assistant.index import Archive
+from assistant.retrieval import HybridRetriever
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,19 @@ def test_self_contained_sentences_are_quoted(sentence: str) -> None:
 )
 def test_headings_and_lists_glued_into_a_sentence_are_not_quoted(sentence: str) -> None:
     assert not standalone(sentence)
+
+
+def test_a_term_is_explained_by_a_sentence_that_stands_alone(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    answer = (
+        "Some patients get sick again after stopping treatment. This is called reactivation "
+        "(recurrence) and may occur within one year. Reactivation is the return of an "
+        "infection after it was under control."
+    )
+    archive = Archive(Settings(home=tmp_path, collection="terms"), embedder=embedder)
+    archive.ingest([Record(id="t:1", question="What is reactivation?", long_explanation=answer)])
+    found, missing = explain_terms(["reactivation"], HybridRetriever(archive))
+    assert missing == [] and [q.text for q in found] == [
+        "Reactivation is the return of an infection after it was under control."
+    ]

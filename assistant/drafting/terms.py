@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 import Stemmer
 from pydantic import BaseModel, ConfigDict
 
+from assistant.drafting.plan import standalone
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import reading_grade, split_sentences
 
@@ -106,6 +107,7 @@ def explain_terms(
                         and sentence.endswith(".")
                         and sentence not in used
                         and defines(sentence, term)
+                        and standalone(sentence)  # not "This is called reactivation."
                     ):
                         candidates.append((_plainness(sentence), sentence, source.rank))
         if candidates:
