@@ -122,7 +122,8 @@ class GroundedComposer:
             assert self.archive is not None
             planned = plan_sources(plan, self.archive.records(plan.record_ids))
             quoted = {q.text for s in plan.sections for q in s.quotes}
-            chosen = self._choose(asked, top, sorted(quoted))
+            keys = {key_of(n) for n in plan.understanding.focus_names}
+            chosen = self._choose(asked, top, sorted(quoted), keys)
             terms, unexplained = explain_terms(
                 plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
             )
@@ -142,7 +143,6 @@ class GroundedComposer:
             ]
             # a sentence from an answer on another condition never enters a section about
             # this one: it goes under "similar questions", and an article leaves it out
-            keys = {key_of(n) for n in plan.understanding.focus_names}
             other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
             picked = [c for c in picked if c not in other]
             if request.title:
@@ -304,10 +304,16 @@ class GroundedComposer:
 
     # choosing sentences
     def _choose(
-        self, request: DraftRequest, sources: list[Source], quoted: Sequence[str] = ()
+        self,
+        request: DraftRequest,
+        sources: list[Source],
+        quoted: Sequence[str] = (),
+        focus_keys: set[str] | None = None,
     ) -> list[_Candidate]:
         """The most relevant, least redundant candidates; ``quoted`` sentences are already
-        on the page, so their near-repeats are not picked."""
+        on the page, so their near-repeats are not picked. A sentence from an answer on the
+        question's focus (``focus_keys``) may be a little less close if it names several of
+        the request's words; any other must be close."""
         candidates = [
             c for c in self._candidates(request, sources) if not any(q in c.text for q in quoted)
         ]
@@ -319,15 +325,21 @@ class GroundedComposer:
         cand, targets, prior = vectors[:n], vectors[n : n + q], vectors[n + q :]
         said = (cand @ prior.T).max(axis=1) if len(quoted) else np.zeros(n)
         # close to the question and to the doctor's reply the draft explains; a little less
-        # close will do for a sentence that names several of their words
+        # close will do for a sentence on the focus that names several of their words (not
+        # for one on any other condition: "high-grade cancer" beside a benign calcified lump)
         relevance = (cand @ targets.T).mean(axis=1)
         wanted = _words(" ".join(query))
-        shared = [len(_words(c.text) & wanted) for c in candidates]
+        keys = focus_keys or set()
+
+        def near(c: _Candidate) -> bool:
+            focus = sources[c.source - 1].focus
+            return bool(focus and key_of(focus) in keys) and len(_words(c.text) & wanted) >= SHARED
+
         keep = [
             i
             for i in np.argsort(-relevance)
             if relevance[i] >= self.min_relevance
-            or (relevance[i] >= self.min_relevance - NEAR and shared[i] >= SHARED)
+            or (relevance[i] >= self.min_relevance - NEAR and near(candidates[i]))
         ]
         # of two equally relevant sentences, the plainer one (reading grade above 8 costs)
         hard = {i: max(0.0, reading_grade(candidates[i].text) - 8.0) for i in keep}
@@ -497,7 +509,7 @@ def _words(text: str) -> set[str]:
 
 
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
-NEAR, SHARED = 0.08, 2  # how much less relevance, for how many of the request's words
+NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
