@@ -9,6 +9,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.corpus import Record
+from assistant.drafting.composer import refers_back
 from assistant.drafting.plan import standalone
 from assistant.drafting.terms import defines, explain_terms
 from assistant.embeddings import MiniLMEmbedder
@@ -118,3 +119,26 @@ def test_a_term_is_explained_by_a_sentence_that_stands_alone(
     assert missing == [] and [q.text for q in found] == [
         "Reactivation is the return of an infection after it was under control."
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "predecessor", "resolves"),
+    [
+        # real MedlinePlus pairs: "This test" has no test before it, "These include" needs none
+        (
+            "This test has several different names.",
+            "A damaged kidney lets some albumin pass into the urine.",
+            False,
+        ),
+        (
+            "These include urine tests, x-rays, and examination of the ureter with a scope.",
+            "Doctors diagnose problems with the ureters using different tests.",
+            True,
+        ),
+        ("Such medicines include aspirin.", "Some medicines thin the blood.", True),
+    ],
+)
+def test_a_pair_is_quoted_only_when_its_reference_resolves_inside_it(
+    sentence: str, predecessor: str, resolves: bool
+) -> None:
+    assert refers_back(sentence, predecessor) is resolves

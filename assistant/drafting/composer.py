@@ -394,6 +394,7 @@ class GroundedComposer:
                         and sentence == raw
                         and text[previous[1] : start] == " "
                         and len(previous[0].split()) + len(sentence.split()) <= 60
+                        and refers_back(sentence, previous[0])
                     ):
                         # it leans on its predecessor: it comes with it (verbatim), or not at
                         # all; the pair replaces the predecessor alone, so neither repeats
@@ -488,6 +489,24 @@ def _usable(sentence: str) -> bool:
         and not BOILERPLATE.search(sentence)
         and not CONTEXT_BOUND.search(sentence)
     )
+
+
+_DETERMINER = re.compile(r"^(?:this|these|that|those|such)\s+([a-z]+)", re.I)
+_VERB = re.compile(
+    r"^(is|are|was|were|can|may|might|will|would|could|should|has|have|had|does|do|"
+    r"include\w*|mean\w*|help\w*|happen\w*|occur\w*|cause\w*|make\w*|lead\w*|"
+    r"usually|often|also|typically|generally)$",
+    re.I,
+)
+
+
+def refers_back(sentence: str, predecessor: str) -> bool:
+    """Whether "This test …" finds its test in the predecessor ("These include …", "It …"
+    need no noun): a pair is quoted only when the reference resolves inside it."""
+    match = _DETERMINER.match(sentence)
+    if match is None or _VERB.match(match.group(1)):
+        return True
+    return bool(_words(match.group(1)) & _words(predecessor)) or len(match.group(1)) < 3
 
 
 def _count(text: str) -> int:
