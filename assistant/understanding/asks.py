@@ -102,13 +102,15 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "diagnosis",
-        r"\b(tests?|test for|diagnos\w*|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
+        # "diagnosed with shingles" says having it, not how it is found
+        r"\b(tests?|test for|diagnos\w*+(?!\s+with)|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
         r"biopsy|detect|check (for|if)|screen\w*|urinalysis|results?)",
     ),
     (
         "outlook",
         r"\b(how long|last\w*|go away|heal|recover\w*|prognosis|outlook|life expectancy|"
-        r"permanent|come back|turn into|progress\w*|get worse|long[- ]term)",
+        r"permanent|come back|more than once|recur\w*|turn into|progress\w*|get worse|"
+        r"long[- ]term)",
     ),
     ("prevention", r"\b(prevent\w*|avoid\w*|reduce (the |my )?risk|stop .{0,20} from|vaccin\w*)"),
     (
