@@ -12,7 +12,7 @@ from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import fits
-from assistant.drafting.composer import GroundedComposer
+from assistant.drafting.composer import NEAR, GroundedComposer
 from assistant.drafting.llm import LLMDrafter
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.plan import make_plan, plan_for, plan_sources, standalone
@@ -20,7 +20,8 @@ from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import load_prompt
 from assistant.render import render_markdown
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, Passage, Source
+from assistant.understanding import key_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FOCI = ("Gout", "Shingles", "Plantar Fasciitis", "Iron-Deficiency Anemia", "Hemochromatosis")
@@ -208,3 +209,30 @@ def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniL
     # a patient's question keeps its question, asker line and "your question" wording
     asked = render_markdown(composer.draft(DraftRequest(question="What is gout?")))
     assert "What is gout?" in asked and "Anonymous." in asked
+
+
+def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
+    topics_archive: Archive, embedder: MiniLMEmbedder
+) -> None:
+    question = "Can gout attacks in the toe come back after treatment?"
+    on = "Gout can come back in the toe if uric acid stays high."
+    off = "Attacks of joint pain in the toe can come back after treatment stops."
+    sources = [
+        Source(
+            rank=n,
+            record_id=f"t:{n}",
+            score=1.0,
+            focus=focus,
+            passages=(Passage(chunk_id=f"t:{n}::0", text=text, kind="explanation", score=1.0),),
+        )
+        for n, (focus, text) in enumerate((("Gout", on), ("Morton Neuroma", off)), start=1)
+    ]
+    vectors = embedder.embed([on, off, question])
+    closeness = vectors[:2] @ vectors[2]
+    assert abs(float(closeness[0] - closeness[1])) < NEAR  # both in the band set below
+    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer.min_relevance = float(closeness.max()) + 0.001  # both a little less than close
+    request = DraftRequest(question=question)
+    chosen = composer._choose(request, sources, focus_keys={key_of("Gout")})
+    assert [c.text for c in chosen] == [on]
+    assert composer._choose(request, sources) == []  # no focus: neither is close enough
