@@ -189,7 +189,7 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
         "first sign of the rash."
     )
     assert texts[moved + 1].startswith("But to be effective")
-    others = [s.text for s in draft.sections if s.kind != "seek_care" for s in s.sentences]
+    others = [x.text for sec in draft.sections if sec.kind != "seek_care" for x in sec.sentences]
     assert not any(t.startswith("But to be effective") for t in others)
 
 
