@@ -85,7 +85,9 @@ def test_sections_follow_the_page_shape(calf_draft: Draft) -> None:
     assert calf_draft.provenance.drafter == "grounded-composer"
     assert calf_draft.provenance.prompt_name == "composer"
     assert calf_draft.provenance.prompt_hash
-    assert calf_draft.similar_qa and calf_draft.related_faq
+    # the page itself is the one similar Q&A; the sample's rare diseases, found only
+    # faintly, are listed neither as similar nor as related
+    assert [q.title for q in calf_draft.similar_qa][:1] == ["Subcutaneous tissue of the calf?"]
 
 
 def test_composer_is_deterministic(composer: GroundedComposer, calf_draft: Draft) -> None:

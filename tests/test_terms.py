@@ -136,6 +136,11 @@ def test_a_term_is_explained_by_a_sentence_that_stands_alone(
             True,
         ),
         ("Such medicines include aspirin.", "Some medicines thin the blood.", True),
+        (
+            "This process can occur in various tissues through different mechanisms.",
+            "Calcification refers to the accumulation of calcium salts in a tissue.",
+            True,
+        ),
     ],
 )
 def test_a_pair_is_quoted_only_when_its_reference_resolves_inside_it(

@@ -312,8 +312,9 @@ class GroundedComposer:
     ) -> list[_Candidate]:
         """The most relevant, least redundant candidates; ``quoted`` sentences are already
         on the page, so their near-repeats are not picked. A sentence from an answer on the
-        question's focus (``focus_keys``) may be a little less close if it names several of
-        the request's words; any other must be close."""
+        question's focus (``focus_keys``), or from a page with no focus (a doctor's Q&A), may
+        be a little less close if it names several of the request's words; one from an answer
+        on another condition must be close."""
         candidates = [
             c for c in self._candidates(request, sources) if not any(q in c.text for q in quoted)
         ]
@@ -333,7 +334,8 @@ class GroundedComposer:
 
         def near(c: _Candidate) -> bool:
             focus = sources[c.source - 1].focus
-            return bool(focus and key_of(focus) in keys) and len(_words(c.text) & wanted) >= SHARED
+            on = not focus or key_of(focus) in keys  # a site page has no focus: it may be
+            return on and len(_words(c.text) & wanted) >= SHARED
 
         keep = [
             i
@@ -492,10 +494,14 @@ def _usable(sentence: str) -> bool:
 
 
 _DETERMINER = re.compile(r"^(?:this|these|that|those|such)\s+([a-z]+)", re.I)
-_VERB = re.compile(
+_RESOLVES_ANYWAY = re.compile(
     r"^(is|are|was|were|can|may|might|will|would|could|should|has|have|had|does|do|"
     r"include\w*|mean\w*|help\w*|happen\w*|occur\w*|cause\w*|make\w*|lead\w*|"
-    r"usually|often|also|typically|generally)$",
+    r"usually|often|also|typically|generally|"
+    # nouns that name what the predecessor said as a whole ("… salts in a tissue. This
+    # process can occur …")
+    r"process|condition|disease|disorder|problem|changes?|situation|state|findings?|"
+    r"phenomenon|effects?)$",
     re.I,
 )
 
@@ -504,7 +510,7 @@ def refers_back(sentence: str, predecessor: str) -> bool:
     """Whether "This test …" finds its test in the predecessor ("These include …", "It …"
     need no noun): a pair is quoted only when the reference resolves inside it."""
     match = _DETERMINER.match(sentence)
-    if match is None or _VERB.match(match.group(1)):
+    if match is None or _RESOLVES_ANYWAY.match(match.group(1)):
         return True
     return bool(_words(match.group(1)) & _words(predecessor)) or len(match.group(1)) < 3
 
