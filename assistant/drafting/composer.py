@@ -332,9 +332,8 @@ class GroundedComposer:
         wanted = _words(" ".join(query))
         keys = focus_keys or set()
 
-        def near(c: _Candidate) -> bool:
-            focus = sources[c.source - 1].focus
-            on = not focus or key_of(focus) in keys  # a site page has no focus: it may be
+        def near(c: _Candidate) -> bool:  # a site page has no focus: it may be on it
+            on = on_focus(sources[c.source - 1], keys)
             return on and len(_words(c.text) & wanted) >= SHARED
 
         keep = [
