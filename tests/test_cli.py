@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CALF_QUERY, PAGE
+from tests.conftest import CALF_QUERY, DATA, PAGE
 
 CLI = Path(sys.executable).with_name("assistant")
 
@@ -170,3 +171,24 @@ def test_only_ingests_the_records_whose_id_matches(tmp_path: Path) -> None:
     assert "No record id matches '[/]x*'" in none.stderr and "'a:1'" in none.stderr
     refused = run(tmp_path, "ingest", str(path), "--prune", "--only", "a:*")
     assert refused.returncode != 0 and "--prune" in refused.stderr
+
+
+def test_eval_retrieval_prints_both_tables(tmp_path: Path) -> None:
+    (tmp_path / "home").mkdir()
+    foci = {"Proctitis", "Hemorrhoids", "Gout"}
+    with gzip.open(DATA / "medquad.jsonl.gz", "rt", encoding="utf-8") as lines:
+        kept = [line for line in lines if json.loads(line).get("focus") in foci]
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(kept), encoding="utf-8")
+    assert run(tmp_path, "ingest", str(small)).returncode == 0
+
+    out = tmp_path / "tables.md"
+    result = run(
+        tmp_path, "eval", "retrieval", "--holdout", "8", "--patients", "2", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "8 held-out MedQuAD questions" in result.stdout
+    assert "Real patient questions (2 K-QA" in result.stdout
+    tables = out.read_text(encoding="utf-8")
+    assert tables.count("| focus + ask, hybrid (RRF + MMR, default) |") == 2
+    assert "statement recall@10" in tables

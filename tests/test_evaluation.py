@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.corpus import Record
+from assistant.evaluation.dataset import EvalItem
+from assistant.evaluation.judges.offline import OfflineJudge
+from assistant.evaluation.patient_retrieval import PooledJudge, evaluate_patients
+from assistant.evaluation.patient_retrieval import to_markdown as patient_to_markdown
 from assistant.evaluation.retrieval import HeldOut, evaluate, held_out_split, systems, to_markdown
 from assistant.index import Archive
-from assistant.retrieval import Filters, Source
+from assistant.retrieval import Filters, HybridRetriever, Source
+from assistant.text import split_sentences
 
 
 def test_held_out_split_is_reproducible_and_never_relevant_to_itself(archive: Archive) -> None:
@@ -59,3 +65,41 @@ def test_metric_arithmetic() -> None:
     assert row.recall_at_10 == pytest.approx(2 / 3)
     assert row.mrr_at_10 == pytest.approx(1 / 2)
     assert row.hit_at_10 == 1.0
+
+
+def test_patient_questions_are_judged_against_the_physicians_statements(
+    archive: Archive, medquad_sample: list[Record]
+) -> None:
+    treatment = next(
+        r for r in medquad_sample if r.focus == "Proctitis" and r.question_type == "treatment"
+    )
+    stated = split_sentences(treatment.long_explanation or "")[0]
+    answerable = EvalItem(
+        id="p:1",
+        question="My GP thinks I have proctitis. What can be done about it, is there medicine?",
+        reply=None,
+        reference=stated,
+        must_have=(stated, "Proctitis is caused by eating too much chocolate on Tuesdays."),
+    )
+    unanswerable = EvalItem(
+        id="p:2",
+        question="Can I take my grandmother's hearing aid on a plane to Lisbon?",
+        reply=None,
+        reference="Yes.",
+        must_have=("Hearing aids are allowed in cabin luggage on flights to Portugal.",),
+    )
+    judge = PooledJudge(archive, OfflineJudge(archive.embedder))
+    steps: list[int] = []
+    compared = {
+        "focused": HybridRetriever(archive),
+        "dense": HybridRetriever(archive, mode="dense"),
+    }
+    rows = evaluate_patients(compared, [answerable, unanswerable], judge, lambda: steps.append(1))
+    assert len(steps) == 2 * (len(compared) + 1)
+    for row in rows:
+        assert row.hit_at_10 == 0.5  # the first question's treatment answer, not the second's
+        assert 0 < row.mrr_at_10 <= 0.5
+        assert row.statement_recall_at_10 == 0.25  # one of two statements, then none of one
+    assert judge.entailed(answerable, [treatment.id]) == {treatment.id: frozenset({0})}
+    table = patient_to_markdown(rows, 2, 241)
+    assert table.count("\n| ") == 2 + len(rows) and "statement recall@10" in table

@@ -107,3 +107,40 @@ def test_langchain_vectorstore_reads_the_same_collection(
 ) -> None:
     hits = archive.vectors.store.similarity_search(CALF_QUERY, k=1)
     assert hits[0].metadata["record_id"] == page_record.id
+
+
+PROCTITIS_QUESTION = (
+    "I'm 34 and for the last month I have had rectal bleeding and a feeling that I need to go "
+    "all the time. My GP said it looks like proctitis and sent me home. I have read a lot "
+    "online and now I am scared. What can be done about it, is there any medicine?"
+)
+
+
+def test_a_patient_question_gets_the_answer_on_its_focus_that_treats(archive: Archive) -> None:
+    """Long and personal: the focus's treatment answer comes first with the focus list on."""
+    focused = HybridRetriever(archive).search(PROCTITIS_QUESTION, 5)
+    assert (focused[0].focus, focused[0].question_type) == ("Proctitis", "treatment")
+    plain = HybridRetriever(archive, focus=False).search(PROCTITIS_QUESTION, 5)
+    assert (plain[0].focus, plain[0].question_type) != ("Proctitis", "treatment")
+
+
+def test_a_misspelt_focus_is_searched_as_read(archive: Archive) -> None:
+    sources = HybridRetriever(archive).search("how do you treat hemmroids at home", 3)
+    assert sources[0].focus == "Hemorrhoids"
+    assert ("Hemorrhoids", "treatment") in [(s.focus, s.question_type) for s in sources]
+
+
+def test_the_focus_list_keeps_to_the_filters(
+    archive: Archive, medquad_sample: list[Record], page_record: Record
+) -> None:
+    proctitis = frozenset(r.id for r in medquad_sample if r.focus == "Proctitis")
+    treatment = sorted(
+        r.id for r in medquad_sample if r.focus == "Proctitis" and r.question_type == "treatment"
+    )
+    kept = HybridRetriever(archive).search(
+        PROCTITIS_QUESTION, 10, Filters(exclude_ids=frozenset(treatment))
+    )
+    assert not set(treatment) & {s.record_id for s in kept}
+    assert kept[0].record_id in proctitis  # the focus's other answers still come first
+    site = HybridRetriever(archive).search(PROCTITIS_QUESTION, 10, Filters(dataset="site"))
+    assert [s.record_id for s in site] == [page_record.id]

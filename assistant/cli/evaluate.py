@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import astuple
 from functools import partial
 from pathlib import Path
 
@@ -10,6 +12,9 @@ from rich.table import Table
 
 from assistant.cli import eval_baselines, eval_calibrate, eval_reports, eval_run
 from assistant.cli.common import console, errors, open_archive, progress_bar, settings
+from assistant.evaluation import patient_retrieval
+from assistant.evaluation.dataset import load_items
+from assistant.evaluation.judges.offline import OfflineJudge
 from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
 
 app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
@@ -23,11 +28,15 @@ app.command("baselines")(eval_baselines.baselines)
 
 @app.command("retrieval")
 def retrieval(
-    holdout: int = typer.Option(500, min=1, help="Held-out questions."),
+    holdout: int = typer.Option(500, min=1, help="Held-out MedQuAD questions."),
+    patients: int = typer.Option(
+        201, min=0, help="K-QA patient questions, judged against the physicians' answers (0: skip)."
+    ),
     seed: int = typer.Option(13, help="Sampling seed."),
-    out: Path | None = typer.Option(None, help="Also write the table as Markdown here."),
+    out: Path | None = typer.Option(None, help="Also write the tables as Markdown here."),
 ) -> None:
-    """Recall@5, recall@10 and MRR@10 of dense, BM25 and hybrid retrieval on held-out MedQuAD."""
+    """Recall and MRR@10 of dense, BM25, hybrid and focused retrieval: on held-out MedQuAD,
+    and on real patient questions judged against the physicians' answers."""
     archive = open_archive(settings())
     items = held_out_split(archive, holdout, seed)
     if not items:
@@ -37,26 +46,45 @@ def retrieval(
         )
         raise typer.Exit(1)
     archive.keyword()  # build before timing
+    archive.speller()
+    compared = systems(archive)
     rows = []
     with progress_bar() as progress:
-        for name, retriever in systems(archive).items():
+        for name, retriever in compared.items():
             task = progress.add_task(name, total=len(items))
             rows.append(evaluate(name, retriever, items, partial(progress.advance, task)))
     stats = archive.stats()
-    table = Table(title=f"Retrieval quality ({len(items)} held-out questions)")
-    for column in ("system", "recall@5", "recall@10", "MRR@10", "hit@10", "ms/query"):
-        table.add_column(column, justify="left" if column == "system" else "right")
-    for r in rows:
-        table.add_row(
-            r.system,
-            f"{r.recall_at_5:.3f}",
-            f"{r.recall_at_10:.3f}",
-            f"{r.mrr_at_10:.3f}",
-            f"{r.hit_at_10:.3f}",
-            f"{r.ms_per_query:.1f}",
-        )
-    console.print(table)
+    columns = ("system", "recall@5", "recall@10", "MRR@10", "hit@10", "ms/query")
+    title = f"Retrieval quality ({len(items)} held-out MedQuAD questions)"
+    console.print(_table(title, columns, rows))
+    markdown = to_markdown(rows, len(items), stats.records, stats.chunks)
+    if patients:
+        kqa = load_items("kqa").items[:patients]
+        judge = patient_retrieval.PooledJudge(archive, OfflineJudge(archive.embedder))
+        with progress_bar() as progress:
+            task = progress.add_task(
+                "patient questions: search, then judge the pool",
+                total=len(kqa) * (len(compared) + 1),
+            )
+            found = patient_retrieval.evaluate_patients(
+                compared, kqa, judge, partial(progress.advance, task)
+            )
+        title = f"Real patient questions ({len(kqa)} K-QA; relevant = entails a must-have)"
+        columns = ("system", "MRR@10", "hit@10", "precision@5", "statement recall@10", "ms/query")
+        console.print(_table(title, columns, found))
+        markdown += "\n" + patient_retrieval.to_markdown(found, len(kqa), stats.records)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(to_markdown(rows, len(items), stats.records, stats.chunks), encoding="utf-8")
+        out.write_text(markdown, encoding="utf-8")
         console.print(f"Written to {out}")
+
+
+def _table(title: str, columns: tuple[str, ...], rows: Sequence[object]) -> Table:
+    """A row per system: its name, its scores (3 decimals) and ms/query (1 decimal)."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="left" if column == "system" else "right")
+    for row in rows:
+        system, *scores, ms = astuple(row)  # type: ignore[call-overload]
+        table.add_row(system, *(f"{v:.3f}" for v in scores), f"{ms:.1f}")
+    return table

@@ -57,7 +57,7 @@ REPLY_NOTES: dict[ReplyMode, str] = {
     "reply: drafts start from part of the reference, so scores are not comparable with runs "
     "without it",
 }
-RETRIEVAL_SYSTEM = "hybrid (RRF + MMR, default)"
+RETRIEVAL_SYSTEM = "focus + ask, hybrid (RRF + MMR, default)"
 CHARS_PER_TOKEN = 4
 _CITATION = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 

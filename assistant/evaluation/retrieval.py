@@ -88,12 +88,14 @@ def evaluate(
 
 
 def systems(archive: Archive) -> dict[str, Retriever]:
-    """The systems compared: each side alone, fused, and fused + diversified (the default)."""
+    """The systems compared: each side alone, fused, fused + diversified, and with the
+    question's focus and asks (the default)."""
     return {
         "dense (MiniLM, Chroma HNSW)": HybridRetriever(archive, mode="dense", diversify=False),
         "BM25 (bm25s)": HybridRetriever(archive, mode="keyword", diversify=False),
-        "hybrid (RRF)": HybridRetriever(archive, mode="hybrid", diversify=False),
-        "hybrid (RRF + MMR, default)": HybridRetriever(archive, mode="hybrid", diversify=True),
+        "hybrid (RRF)": HybridRetriever(archive, diversify=False, focus=False),
+        "hybrid (RRF + MMR)": HybridRetriever(archive, focus=False),
+        "focus + ask, hybrid (RRF + MMR, default)": HybridRetriever(archive),
     }
 
 

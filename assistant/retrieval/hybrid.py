@@ -1,6 +1,14 @@
 """Hybrid retrieval: dense (Chroma HNSW) and BM25 candidates, fused by reciprocal rank,
 grouped per record (at most ``max_chunks_per_record`` passages each) and diversified by
 maximal marginal relevance over the records' vectors.
+
+With ``focus`` on (the default), the question is first understood (its focus and what it
+asks, misspelt medical names read as the archive's) and a third ranked list joins the
+fusion: the archive's answers on that focus, those whose question type answers what is
+asked first. This is question entailment by focus and type (Ben Abacha & Demner-Fushman,
+2019): an archived "What are the treatments for gout?" answers a patient's long, personal
+question about treating gout better than any passage that merely shares its words. Dense
+and keyword search read the question as understood, too.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from assistant.index.chroma import Hit
 from assistant.index.keyword import KeywordFilter
 from assistant.index.metadata import date_ord
 from assistant.retrieval.sources import Filters, Passage, Source
+from assistant.understanding import Understanding, understand
 
 Mode = Literal["hybrid", "dense", "keyword"]
 
@@ -46,11 +55,13 @@ class HybridRetriever:
         settings: Settings | None = None,
         mode: Mode = "hybrid",
         diversify: bool = True,
+        focus: bool | None = None,
     ) -> None:
         settings = settings or archive.settings
         self.archive = archive
         self.mode = mode
         self.diversify = diversify
+        self.focus = mode == "hybrid" if focus is None else focus
         self.candidates = settings.retrieval_candidates
         self.rrf_k = settings.rrf_k
         self.mmr_lambda = settings.mmr_lambda
@@ -65,6 +76,9 @@ class HybridRetriever:
         specialties = self._specialties(filters.specialty)
         dataset = self._dataset(filters.dataset)
         pool: dict[str, _Candidate] = {}
+        understood = self.understand(query, filters) if self.focus else None
+        if understood is not None:
+            query = understood.question or query
         if self.mode != "keyword":
             self._add_dense(pool, query, n, filters, specialties, dataset)
         if self.mode != "dense":
@@ -76,7 +90,19 @@ class HybridRetriever:
                 exclude_records=filters.exclude_ids,
             )
             self._add_keyword(pool, query, n, where)
+        if understood is not None:
+            self._add_focus(pool, understood, n, filters, specialties, dataset)
         return self._select(list(pool.values()), k)
+
+    def understand(self, query: str, filters: Filters) -> Understanding:
+        """The query's focus and asks, misspelt medical names read as the archive's."""
+        archive = self.archive
+        return understand(
+            query,
+            catalogue=archive.foci(),
+            exclude_ids=filters.exclude_ids,
+            speller=archive.speller(),
+        )
 
     def _add_dense(
         self,
@@ -110,6 +136,36 @@ class HybridRetriever:
                 pool[chunk_id] = _Candidate(missing[chunk_id])
             pool[chunk_id].keyword = bm25
             pool[chunk_id].score += 1.0 / (self.rrf_k + rank + 1)
+
+    def _add_focus(
+        self,
+        pool: dict[str, _Candidate],
+        understood: Understanding,
+        n: int,
+        filters: Filters,
+        specialties: frozenset[str] | None,
+        dataset: str | None,
+    ) -> None:
+        """The focus's answers whose question type answers what is asked, the first ask's
+        first: every pooled passage of such an answer gains its rank's share; an answer with
+        none pooled brings its first passage."""
+        asked = [rid for ask in understood.asks for rid in understood.records_for(ask)]
+        ranked = list(dict.fromkeys(asked))[:n]
+        if not ranked:
+            return
+        pooled: dict[str, list[_Candidate]] = defaultdict(list)
+        for cand in pool.values():
+            pooled[str(cand.hit.metadata["record_id"])].append(cand)
+        first = self.archive.vectors.fetch([f"{rid}::0" for rid in ranked if rid not in pooled])
+        for rank, record_id in enumerate(ranked):
+            cands = pooled.get(record_id)
+            if not cands:
+                hit = first.get(f"{record_id}::0")
+                if hit is None or not _admits(hit.metadata, filters, specialties, dataset):
+                    continue
+                cands = [pool.setdefault(hit.id, _Candidate(hit))]
+            for cand in cands:
+                cand.score += 1.0 / (self.rrf_k + rank + 1)
 
     def _select(self, pool: list[_Candidate], k: int) -> list[Source]:
         by_record: dict[str, list[_Candidate]] = defaultdict(list)
@@ -183,6 +239,25 @@ def _passage(c: _Candidate) -> Passage:
 
 
 _CLIENT_SIDE_EXCLUDES = 20
+
+
+def _admits(
+    meta: dict[str, Any],
+    filters: Filters,
+    specialties: frozenset[str] | None,
+    dataset: str | None,
+) -> bool:
+    """Whether a passage fetched by id passes the filters the searches applied."""
+    if specialties is not None and meta.get("specialty") not in specialties:
+        return False
+    if dataset and meta.get("dataset") != dataset:
+        return False
+    when = int(meta.get("date_ord") or 0)
+    if filters.date_from and when < date_ord(filters.date_from):
+        return False
+    if filters.date_to and not 0 < when <= date_ord(filters.date_to):
+        return False
+    return meta.get("record_id") not in filters.exclude_ids
 
 
 def _where(
