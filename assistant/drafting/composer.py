@@ -45,7 +45,7 @@ from assistant.knowledge import lexicon
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
-from assistant.understanding import ANSWERED_BY, key_of
+from assistant.understanding import ANSWERED_BY, ASK_WORDS, Ask, key_of
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -119,49 +119,7 @@ class GroundedComposer:
         asks: tuple[str, ...] = plan.understanding.asks if plan else ()
         top = pool[: self.pick_from]
         if plan is not None:
-            assert self.archive is not None
-            planned = plan_sources(plan, self.archive.records(plan.record_ids))
-            quoted = {q.text for s in plan.sections for q in s.quotes}
-            keys = {key_of(n) for n in plan.understanding.focus_names}
-            chosen = self._choose(asked, top, sorted(quoted), keys)
-            terms, unexplained = explain_terms(
-                plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
-            )
-            # a term's explanation is quoted once, under the terms, with the sentence that
-            # continues it when one was picked
-            for c in chosen:
-                terms = [
-                    t.model_copy(update={"text": c.text, "source": top[c.source - 1]})
-                    if t.text in c.text and t.text != c.text
-                    else t
-                    for t in terms
-                ]
-            picked = [
-                c
-                for c in chosen
-                if c.text not in quoted and not any(t.text in c.text for t in terms)
-            ]
-            # a sentence from an answer on another condition never enters a section about
-            # this one: it goes under "similar questions", and an article leaves it out
-            other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
-            picked = [c for c in picked if c not in other]
-            if request.title:
-                other = []
-            # at most MAX_WORDS in all: the most relevant picked sentences fill what the
-            # reply, the plan, the terms and the connecting lines leave
-            budget = MAX_WORDS - FRAME_WORDS - _count(request.reply or "")
-            budget -= sum(_count(q) for q in quoted) + sum(_count(t.text) for t in terms)
-            kept = _within([c for c in chosen if c in picked or c in other], budget)
-            picked, other = [c for c in picked if c in kept], [c for c in other if c in kept]
-            # a focus the archive has no answers on (a name from the dictionaries) is not
-            # announced: "I asked if it was a lipoma, but he said it was not"
-            u = plan.understanding
-            focus = u.focus if u.focus_records else None
-            topic = request.title or focus or topic_of(request, top)
-            sections = self._planned_sections(
-                request, plan, topic, picked, other, terms, unexplained
-            )
-            sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
+            sections, sources = self._compose(request, asked, plan, top)
         else:
             chosen, sources = _cited_only(self._choose(request, top), top)
             topic = topic_of(request, top)
@@ -184,6 +142,52 @@ class GroundedComposer:
             plan.understanding.focus_names if plan else (),
         )
         return draft.model_copy(update={"asks": asks})
+
+    def _compose(
+        self, request: DraftRequest, asked: DraftRequest, plan: Plan, top: list[Source]
+    ) -> tuple[list[Section], list[Source]]:
+        """The planned sections, then the picked sentences, terms and similar questions
+        within the word budget; numbered against the sources they cite."""
+        assert self.archive is not None
+        planned = plan_sources(plan, self.archive.records(plan.record_ids))
+        quoted = {q.text for s in plan.sections for q in s.quotes}
+        keys = {key_of(n) for n in plan.understanding.focus_names}
+        chosen = self._choose(asked, top, sorted(quoted), keys)
+        terms, unexplained = explain_terms(
+            plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
+        )
+        # a term's explanation is quoted once, under the terms, with the sentence that
+        # continues it when one was picked
+        for c in chosen:
+            terms = [
+                t.model_copy(update={"text": c.text, "source": top[c.source - 1]})
+                if t.text in c.text and t.text != c.text
+                else t
+                for t in terms
+            ]
+        picked = [
+            c for c in chosen if c.text not in quoted and not any(t.text in c.text for t in terms)
+        ]
+        # a sentence from an answer on another condition never enters a section about
+        # this one: it goes under "similar questions", and an article leaves it out
+        other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
+        picked = [c for c in picked if c not in other]
+        if request.title:
+            other = []
+        # at most MAX_WORDS in all: the most relevant picked sentences fill what the
+        # reply, the plan, the terms and the connecting lines leave
+        budget = MAX_WORDS - FRAME_WORDS - _count(request.reply or "")
+        budget -= sum(_count(q) for q in quoted) + sum(_count(t.text) for t in terms)
+        kept = _within([c for c in chosen if c in picked or c in other], budget)
+        picked, other = [c for c in picked if c in kept], [c for c in other if c in kept]
+        # a focus the archive has no answers on (a name from the dictionaries) is not
+        # announced: "I asked if it was a lipoma, but he said it was not"
+        u = plan.understanding
+        focus = u.focus if u.focus_records else None
+        topic = request.title or focus or topic_of(request, top)
+        sections = self._planned_sections(request, plan, topic, picked, other, terms, unexplained)
+        sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
+        return sections, sources
 
     def _planned_sections(
         self,
@@ -281,8 +285,8 @@ class GroundedComposer:
                     sentences=tuple(more),
                 ),
             )
-        missing: list[str] = []
-        for a in asks:  # "this medicine question", not also "its treatment"
+        missing: list[Ask] = []
+        for a in asks:  # "the medicine asked about", not also "treatment"
             if not answered.intersection(ANSWERED_BY.get(a, (a,))) and not any(
                 a in ANSWERED_BY.get(m, ()) for m in missing
             ):
@@ -293,7 +297,7 @@ class GroundedComposer:
             elif section.kind == "conclusion":
                 notes = []
                 if missing:
-                    what = ", ".join(_ASK_WORDS[a] for a in missing)
+                    what = ", ".join(ASK_WORDS[a] for a in missing)
                     key = "missing" if topic else "missing_no_topic"
                     notes.append(_template(t.fill(key, **{**fill, "missing": what})))
                 if unexplained:
@@ -560,20 +564,6 @@ _HEADING_KEY = {
     "prevention": "heading_prevention",
     "inheritance": "heading_inheritance",
     "frequency": "heading_frequency",
-}
-_ASK_WORDS = {
-    "definition": "what it is",
-    "causes": "its causes",
-    "symptoms": "its symptoms",
-    "diagnosis": "how it is tested",
-    "treatment": "its treatment",
-    "medication": "this medicine question",
-    "side_effects": "side effects",
-    "outlook": "the outlook",
-    "seriousness": "how serious it is",
-    "prevention": "prevention",
-    "inheritance": "inheritance",
-    "frequency": "how common it is",
 }
 
 

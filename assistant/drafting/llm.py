@@ -24,6 +24,7 @@ from assistant.drafting.plan import Plan, as_read, plan_for, plan_sources
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
+from assistant.understanding import ASK_WORDS
 
 
 class DraftingError(RuntimeError):
@@ -179,22 +180,6 @@ def format_sources(sources: list[Source]) -> str:
     return "\n\n".join(blocks)
 
 
-_ASK_NAMES = {
-    "definition": "what it is",
-    "causes": "causes",
-    "symptoms": "symptoms",
-    "diagnosis": "how it is tested",
-    "treatment": "treatment",
-    "medication": "the medicine asked about",
-    "side_effects": "side effects",
-    "outlook": "outlook",
-    "seriousness": "how serious it is",
-    "prevention": "prevention",
-    "inheritance": "inheritance",
-    "frequency": "how common it is",
-}
-
-
 def format_plan(plan: Plan | None, sources: list[Source]) -> str:
     """The plan as the prompt gives it: the sections in page order, each with the numbered
     quotes it should use, the terms to explain and what no source covers."""
@@ -203,16 +188,16 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> str:
     u = plan.understanding
     number = {s.record_id: n for n, s in enumerate(sources, start=1)}
     lines = [f"Topic: {as_data(u.focus)}" if u.focus else "Topic: not found in the archive"]
-    lines.append("Asked: " + ", ".join(_ASK_NAMES[a] for a in u.asks))
+    lines.append("Asked: " + ", ".join(ASK_WORDS[a] for a in u.asks))
     for i, section in enumerate(plan.sections, start=1):
         role = " (answers the question: write it first)" if section.answers_question else ""
-        lines.append(f"{i}. {_ASK_NAMES[section.ask]}{role}")
+        lines.append(f"{i}. {ASK_WORDS[section.ask]}{role}")
         lines += [f'   [{number[q.record_id]}] "{as_data(q.text)}"' for q in section.quotes]
     if u.terms:
         terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)
         lines.append(f"Terms to explain in plain words, from the sources only: {terms}")
     if plan.missing:
-        missing = ", ".join(_ASK_NAMES[a] for a in plan.missing)
+        missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")
     return "\n".join(lines)
 

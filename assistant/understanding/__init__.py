@@ -10,7 +10,14 @@ import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import lexicon
-from assistant.understanding.asks import ANSWERED_BY, ASK_OF_TYPE, EVIDENCE_TYPES, Ask, asks_of
+from assistant.understanding.asks import (
+    ANSWERED_BY,
+    ASK_OF_TYPE,
+    ASK_WORDS,
+    EVIDENCE_TYPES,
+    Ask,
+    asks_of,
+)
 from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
 from assistant.understanding.particulars import Particulars, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
@@ -18,6 +25,7 @@ from assistant.understanding.spelling import Correction, Speller, english
 __all__ = [
     "ANSWERED_BY",
     "ASK_OF_TYPE",
+    "ASK_WORDS",
     "EVIDENCE_TYPES",
     "Ask",
     "Correction",

@@ -28,6 +28,22 @@ Ask = Literal[
 ]
 
 # the archive's question types that answer each ask, best first
+# what each ask is called in a sentence ("The past answers do not cover the causes for
+# gout") and in the LLM's plan ("Asked: treatment")
+ASK_WORDS: dict[Ask, str] = {
+    "definition": "what it is",
+    "causes": "the causes",
+    "symptoms": "the symptoms",
+    "diagnosis": "how it is tested",
+    "treatment": "treatment",
+    "medication": "the medicine asked about",
+    "side_effects": "side effects",
+    "outlook": "the outlook",
+    "seriousness": "how serious it is",
+    "prevention": "prevention",
+    "inheritance": "inheritance",
+    "frequency": "how common it is",
+}
 EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "definition": ("information",),
     "causes": ("causes", "susceptibility", "genetic changes", "information"),
