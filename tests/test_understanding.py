@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.understanding import FocusCatalogue, asks_of, understand
+from assistant.understanding import FocusCatalogue, asks_of, key_of, keys_of, understand
 
 PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 
@@ -45,7 +45,8 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     )
     gout = understand("What is the treatment for gout?", catalogue=catalogue)
     assert gout.focus == "Gout"
-    assert gout.records_for("treatment") == ["m:2"]
+    # the treatment answer first, then the general answer (its sentences on treatment)
+    assert gout.records_for("treatment") == ["m:2", "m:1"]
     assert understand("Can diabetics eat sweets?", catalogue=catalogue).focus == "Diabetes"
     # the lexicon maps the medical name to the archive's lay focus
     assert understand("Is herpes zoster contagious?", catalogue=catalogue).focus == "Shingles"
@@ -93,3 +94,14 @@ def test_terms_the_reply_explains_in_place_or_that_are_plain_are_not_listed() ->
     # a medical name is still listed, the lay one is not
     heart = understand("I had a heart attack.", "Your myocardial infarction was small.").terms
     assert heart == ("myocardial infarction",)
+
+
+def test_a_grouped_focus_answers_to_its_own_name() -> None:
+    catalogue = FocusCatalogue.build(
+        [("m:1", "Scabies", "information"), ("c:1", "Parasites - Scabies", "treatment")]
+    )
+    scabies = understand("What is the oral option to get rid of scabies?", catalogue=catalogue)
+    assert scabies.records_for("treatment") == ["c:1", "m:1"]
+    assert keys_of("Parasites - Scabies") == {key_of("Parasites - Scabies"), key_of("Scabies")}
+    assert key_of("Anxiety") in keys_of("Anxiety Disorders")
+    assert keys_of("Iron deficiency anemia") == {key_of("Iron deficiency anemia")}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.drafting.models import DraftSentence, Section
 from assistant.retrieval import Passage, Source
-from assistant.understanding import key_of
+from assistant.understanding import keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -81,7 +81,7 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
 
 def on_focus(source: Source, focus_keys: set[str]) -> bool:
     """Whether a source is about the question's focus (a source with no focus may be)."""
-    return not source.focus or key_of(source.focus) in focus_keys
+    return not source.focus or not keys_of(source.focus).isdisjoint(focus_keys)
 
 
 def quoted(text: str, record_id: str) -> DraftSentence:

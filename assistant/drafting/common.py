@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from assistant.corpus.record import RelatedFAQ, SimilarQA
+from assistant.drafting.arrange import on_focus
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
@@ -61,16 +62,16 @@ def listable(
     asked = _flat(request.question)
     keys = {key_of(n) for n in focus_names}
 
-    def on_focus(s: Source) -> bool:
-        return bool(keys and s.focus and key_of(s.focus) in keys)
+    def named(s: Source) -> bool:  # on the focus by name (not merely a page with no focus)
+        return bool(keys and s.focus) and on_focus(s, keys)
 
     kept = [
         s
         for s in pool
         if _flat(s.question) != asked
-        and (on_focus(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
+        and (named(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
     ]
-    return sorted(kept, key=lambda s: not on_focus(s))
+    return sorted(kept, key=lambda s: not named(s))
 
 
 def similar_qa(pool: list[Source]) -> list[SimilarQA]:

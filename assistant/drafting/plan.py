@@ -190,7 +190,7 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|there|other|"
     r"another|also|"
     r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"
-    r"additionally|for example|for instance|for this reason|as a result|as such|examples?|"
+    r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
@@ -218,6 +218,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
+        or re.search(r"\bto:\s+[A-Z]", sentence) is not None  # "may advise you to: Reduce …"
         or _GLUED_HEADING.search(sentence) is not None
     )
 

@@ -18,7 +18,7 @@ from assistant.understanding.asks import (
     Ask,
     asks_of,
 )
-from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of
+from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of, keys_of
 from assistant.understanding.particulars import Particulars, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
 
@@ -37,6 +37,7 @@ __all__ = [
     "Understanding",
     "asks_of",
     "key_of",
+    "keys_of",
     "particulars_of",
     "understand",
 ]

@@ -27,7 +27,6 @@ Ask = Literal[
     "frequency",
 ]
 
-# the archive's question types that answer each ask, best first
 # what each ask is called in a sentence ("The past answers do not cover the causes for
 # gout") and in the LLM's plan ("Asked: treatment")
 ASK_WORDS: dict[Ask, str] = {
@@ -44,17 +43,19 @@ ASK_WORDS: dict[Ask, str] = {
     "inheritance": "inheritance",
     "frequency": "how common it is",
 }
+# the archive's question types that answer each ask, best first; a general answer
+# ("information") last, where only its sentences that talk about the ask are quoted
 EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "definition": ("information",),
     "causes": ("causes", "susceptibility", "genetic changes", "information"),
     "symptoms": ("symptoms", "information"),
     "diagnosis": ("exams and tests", "information"),
-    "treatment": ("treatment", "considerations"),
-    "medication": ("treatment", "considerations"),
+    "treatment": ("treatment", "considerations", "information"),
+    "medication": ("treatment", "considerations", "information"),
     "side_effects": ("treatment", "considerations", "complications"),
-    "outlook": ("outlook", "stages", "complications"),
-    "prevention": ("prevention",),
-    "seriousness": ("outlook", "complications", "symptoms"),
+    "outlook": ("outlook", "stages", "complications", "information"),
+    "prevention": ("prevention", "information"),
+    "seriousness": ("outlook", "complications", "symptoms", "information"),
     "inheritance": ("inheritance", "genetic changes"),
     "frequency": ("frequency",),
 }

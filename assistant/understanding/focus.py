@@ -44,9 +44,30 @@ _NOT_A_FOCUS = frozenset(
 )
 
 
+def _names_of(focus: str) -> list[str]:
+    """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"."""
+    name = focus.strip()
+    group, _, rest = name.partition(" - ")
+    return [name, rest.strip()] if rest.strip() and group.strip() else [name]
+
+
 def key_of(name: str) -> str:
     """A name's matching key: lower-case stemmed words."""
     return " ".join(_STEM.stemWords(_TOKEN.findall(name.lower())))
+
+
+# a record on "Anxiety Disorders" or "Parasites - Scabies" is on anxiety, on scabies
+_GROUP_WORDS = frozenset(key_of(w) for w in ("disorders", "diseases", "infections", "problems"))
+
+
+def keys_of(focus: str) -> set[str]:
+    """The keys a record's focus answers to: its names, each also without a group word."""
+    keys = set()
+    for name in _names_of(focus):
+        key = key_of(name)
+        head, _, last = key.rpartition(" ")
+        keys |= {key, head} if head and last in _GROUP_WORDS else {key}
+    return keys
 
 
 @dataclass(frozen=True)
@@ -78,11 +99,12 @@ class FocusCatalogue:
         """From (record id, focus or title, question type) rows."""
         catalogue = cls()
         for record_id, focus, question_type in rows:
-            key = key_of(focus or "")
-            if not key or key in _NOT_A_FOCUS:
-                continue
-            catalogue.names.setdefault(key, (focus or "").strip())
-            catalogue.records[key].append(FocusRecord(record_id, question_type))
+            for name in _names_of(focus or ""):
+                key = key_of(name)
+                if not key or key in _NOT_A_FOCUS:
+                    continue
+                catalogue.names.setdefault(key, name)
+                catalogue.records[key].append(FocusRecord(record_id, question_type))
         return catalogue
 
     def lookup(self, name: str) -> tuple[str, list[FocusRecord]] | None:
