@@ -9,10 +9,12 @@ to say.
 
 Judging every record for every question is too slow, so relevance is judged over the
 *pool* (the union of every compared system's top 10), as TREC does; a record no system
-returns is not judged and counts as not relevant. Reported per system: MRR@10 (reciprocal
-rank of the first relevant record), hit@10, precision@5, statement recall@10 (the share
-of must-have statements that some top-10 record entails: how much of the physician's
-answer the sources hold) and ms/query.
+returns is not judged and counts as not relevant. Only the sentences of a record that share
+a content word with the statements (and their neighbours) are judged.
+
+Reported per system: MRR@10 (reciprocal rank of the first relevant record), hit@10,
+precision@5, statement recall@10 (the share of must-have statements that some top-10 record
+entails: how much of the physician's answer the sources hold) and ms/query.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from assistant.evaluation.dataset import EvalItem
 from assistant.evaluation.judges.protocol import Pair, StatementJudge
 from assistant.index import Archive
 from assistant.retrieval import Retriever
+from assistant.text import split_sentences
+from assistant.understanding import key_of
 
 K = 10
 
@@ -53,8 +57,9 @@ class PooledJudge:
         todo = [r for r in dict.fromkeys(record_ids) if (item.id, r) not in self._entailed]
         statements = item.must_have or ()
         records = self.archive.records(todo)
+        wanted = set().union(*(_words(s) for s in statements))
         pairs = [
-            (rid, i, Pair(_answer(records[rid]), s))
+            (rid, i, Pair(_answer(records[rid], wanted), s))
             for rid in todo
             if rid in records
             for i, s in enumerate(statements)
@@ -127,5 +132,17 @@ def to_markdown(rows: Sequence[PatientRow], items: int, records: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _answer(record: Record) -> str:
-    return "\n".join(t for t in (record.reply, record.long_explanation) if t)
+def _answer(record: Record, wanted: set[str]) -> str:
+    """The record's answer, cut to the sentences that share a word with the statements and
+    their neighbours: a sentence with no word in common does not reach the judge's
+    similarity, and embedding every sentence of long pages makes judging the pool slow."""
+    text = "\n".join(t for t in (record.reply, record.long_explanation) if t)
+    sentences = split_sentences(text)
+    near = {i for i, s in enumerate(sentences) if _words(s) & wanted}
+    kept = sorted({j for i in near for j in (i - 1, i, i + 1) if 0 <= j < len(sentences)})
+    return " ".join(sentences[j] for j in kept)
+
+
+def _words(text: str) -> set[str]:
+    """Stemmed words of five letters or more (the content words, roughly)."""
+    return {w for w in key_of(text).split() if len(w) >= 5}
