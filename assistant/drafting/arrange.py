@@ -15,9 +15,11 @@ from assistant.understanding import keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
-    # "Colds rarely cause a fever" tells a symptom, not a cause
+    # "Colds rarely cause a fever" and "Later, it can cause bleeding" tell a symptom, not a
+    # cause
     "causes": re.compile(
-        r"\b(caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
+        r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )"
+        r"caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
         r"itch\w*|swelling|cough))|due to|result\w* (of|from)|risk factors?|trigger\w*)\b",
         re.I,
     ),

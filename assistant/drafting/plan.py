@@ -194,7 +194,7 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
-    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also)\b",
+    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these))\b",
     re.I,
 )
 
