@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -151,8 +152,16 @@ def _run(
 
 def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
     """The record's sentences, cleaned; None for one that cannot be quoted."""
-    text = split_headings(record.long_explanation or "", [record.title, record.focus])
-    for raw in split_sentences(text):
+    for sentence, ok in _sentences(record.long_explanation or "", record.title, record.focus):
+        yield sentence if ok and sentence not in used else None
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, bool], ...]:
+    """An answer's cleaned sentences, each with whether it may be quoted at all; cached, as
+    the same archive answers are planned from draft after draft."""
+    found = []
+    for raw in split_sentences(split_headings(text, [title, focus])):
         sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
             continue
@@ -160,12 +169,12 @@ def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
             6 <= len(sentence.split()) <= 40
             and sentence[-1:] == "."
             and not _BOILERPLATE.search(sentence)
-            and sentence not in used
             and not _LIST_INTRO.search(sentence.rstrip("."))
             and " - " not in sentence
             and not _GLUED_HEADING.search(sentence)
         )
-        yield sentence if ok else None
+        found.append((sentence, ok))
+    return tuple(found)
 
 
 def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
