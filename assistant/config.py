@@ -74,6 +74,14 @@ class Settings(BaseSettings):
         default=None, description="e.g. postgresql+psycopg://user:pass@host/db; unset: SQLite"
     )
 
+    # the review app's sign-in sessions
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="sign out after this long without activity"
+    )
+    session_max_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="sign in again after this long at most"
+    )
+
     log_patient_text: bool = Field(
         default=False, description="Write patient questions into logs (off: logs carry ids only)."
     )

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from assistant.checks.report import CheckReport, Flag
@@ -17,6 +19,7 @@ from assistant.corpus import Asker
 from assistant.drafting import Draft
 from assistant.drafting.body import from_body, to_body
 from assistant.review.errors import Conflict, NotFound, PermissionDenied, ReadOnly
+from assistant.review.models import Base
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, RejectReason, Role, Status, UserView
 from assistant.reviewui.versions import request_of
@@ -256,5 +259,7 @@ def test_open_migrates_to_head_once(review_url: str, tmp_path: Path) -> None:
         store = ReviewStore.open(settings)
         with store.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalar_one() == "0001"
+            assert revision.scalar_one() == "0002"
+            # the migrations build exactly the tables the models declare
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         store.close()

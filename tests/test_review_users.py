@@ -78,3 +78,49 @@ def test_disabled_users_cannot_log_in(review_store: ReviewStore) -> None:
     assert (event.actor, event.details) == ("root", {"user": "ed"})
     with pytest.raises(NotFound):
         review_store.disable_user("nobody")
+
+
+def test_sessions_resume_until_sign_out_idle_time_lifetime_or_disabling(
+    review_store: ReviewStore, review_clock: FakeClock
+) -> None:
+    ada = review_store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    review_store.add_user("root", "correct horse", Role.ADMIN)
+    token = review_store.start_session(ada)
+    with review_store.engine.connect() as connection:
+        stored = connection.execute(text("SELECT token_hash FROM sessions")).scalar_one()
+    assert token not in stored and len(token) >= 40  # only its sha256 is kept
+    assert review_store.resume_session(token).user == ada
+    assert review_store.resume_session("made-up").user is None
+    assert review_store.resume_session("").user is None
+
+    for _ in range(4):  # in use every 10 minutes: 40 minutes on, still signed in
+        review_clock.advance(600)
+        assert review_store.resume_session(token).user == ada
+    review_clock.advance(31 * 60)  # then 31 minutes without a click
+    idle = review_store.resume_session(token)
+    assert idle.user is None and idle.reason == (
+        "You were signed out after 30 minutes without activity."
+    )
+    assert review_store.resume_session(token).user is None  # ended for good
+
+    busy = review_store.start_session(ada)
+    for _ in range(12 * 6 + 1):  # used every 10 minutes for just over 12 hours
+        review_clock.advance(600)
+        resumed = review_store.resume_session(busy)
+    assert resumed.user is None and resumed.reason is not None and "12 hours" in resumed.reason
+
+    out = review_store.start_session(ada)
+    review_store.end_session(out)
+    assert review_store.resume_session(out).user is None
+    review_store.end_session(out)  # twice is harmless
+
+    kept = review_store.start_session(ada)
+    review_store.disable_user("ada")
+    assert review_store.resume_session(kept).user is None
+    with review_store.engine.connect() as connection:
+        ends = connection.execute(text("SELECT end_reason FROM sessions")).scalars().all()
+    assert sorted(ends) == ["disabled", "idle", "lifetime", "signed_out"]
+    audited = review_store.events(action="user.signed_out")[::-1]  # oldest first
+    assert [(e.actor, e.details["reason"]) for e in audited] == [
+        ("ada", "idle"), ("ada", "lifetime"), ("ada", "signed_out"),
+    ]  # fmt: skip

@@ -1,6 +1,7 @@
 """End to end in a real browser: the app started by ``assistant ui`` (``streamlit run``) on a
 free port, Playwright driving Debian's headless Chromium: sign in, open a queue item, edit a
-sentence, save, approve, download the page; markup in a patient's question stays inert.
+sentence, save, approve, download the page; markup in a patient's question stays inert; the
+session survives a reload and a shared link, and ends at sign-out or after idle time.
 
 Screenshots go to ``test-artifacts/``; with ``UPDATE_SCREENSHOTS=1`` also to
 ``docs/screenshots/``. Without /usr/bin/chromium the tests are skipped, and fail under CI.
@@ -11,20 +12,26 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import update
 
 from assistant.drafting import DraftRequest
+from assistant.review.models import SignInSession
+from assistant.review.sessions import digest
 from assistant.review.views import Status
 from assistant.reviewui import Services
+from assistant.reviewui.login import COOKIE
 from bench.bench_ui import (
     CHROMIUM,
     approve,
     open_item,
     patient_questions,
+    rendered,
     running_app,
     settle,
     sign_in,
@@ -33,7 +40,7 @@ from bench.bench_ui import (
 from tests.test_ui_apptest import CALF, PASSWORD, build_home
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -167,3 +174,65 @@ def test_markup_in_a_question_does_not_run(
     assert page.locator(".card .question").inner_text().startswith("My calf lump <img src=x")
     assert page.locator(".card img, .draft img, .card script").count() == 0
     page.close()
+
+
+def session_token(context: BrowserContext) -> str:
+    (token,) = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+    return token
+
+
+def signed_out(page: Page) -> None:
+    page.get_by_label("User name").wait_for()
+    settle(page)
+    assert page.get_by_text("Signed in as").count() == 0
+
+
+def test_a_session_survives_reload_and_shared_links_and_ends_at_sign_out(
+    app: tuple[str, Services, list[int]], browser: Browser
+) -> None:
+    url, _, (calf, _) = app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    sign_in(page, url, "ana", PASSWORD)
+    token = session_token(context)
+    page.reload()
+    page.get_by_text("Signed in as").wait_for()
+    shared = context.new_page()  # a link a colleague sent, opened in a new tab
+    shared.goto(f"{url}/review?q={calf}")
+    rendered(shared, "Version history")
+
+    page.get_by_role("button", name="Sign out").click()
+    signed_out(page)
+    shared.reload()  # sign-out ended the session on the server, not only in that tab
+    signed_out(shared)
+    page.get_by_label("User name").fill("ana")  # signing in again in the tab that signed out
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+    assert session_token(context) != token
+    context.close()
+
+    for stolen in (token, "forged-" + token[7:]):  # an ended token, a made-up one
+        other = browser.new_context()
+        other.add_cookies([{"name": COOKIE, "value": stolen, "url": url}])
+        page = other.new_page()
+        page.goto(f"{url}/review?q={calf}")
+        signed_out(page)
+        other.close()
+
+
+def test_an_idle_session_expires(app: tuple[str, Services, list[int]], browser: Browser) -> None:
+    url, services, _ = app
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, url, "bob", PASSWORD)
+    with services.store.engine.begin() as db:  # 31 minutes pass without a click
+        db.execute(
+            update(SignInSession)
+            .where(SignInSession.token_hash == digest(session_token(context)))
+            .values(seen_at=datetime.now(UTC) - timedelta(minutes=31))
+        )
+    page.reload()
+    signed_out(page)
+    assert page.get_by_text("signed out after 30 minutes without activity").is_visible()
+    context.close()

@@ -237,10 +237,14 @@ def users(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, UserVi
         st.cache_resource.clear()
 
 
-def evaluation_page(user: UserView | None) -> AppTest:
+def evaluation_page(name: str | None) -> AppTest:
+    """The page as the user called ``name`` sees it: signed in, a session in the store of
+    ``$ASSISTANT_HOME`` and its token in the tab's state."""
     at = AppTest.from_file(str(PAGE), default_timeout=120)
-    if user is not None:
-        at.session_state["user"] = user
+    if name is not None:
+        store = ReviewStore.open(Settings(), hasher=TEST_HASHER)
+        at.session_state["token"] = store.start_session(store.user(name))
+        store.close()
     return at.run()
 
 
@@ -265,7 +269,7 @@ def test_the_page_shows_nothing_without_a_signed_in_user(users: dict[str, UserVi
 def test_any_signed_in_role_sees_the_runs_newest_first_and_what_they_mean(
     users: dict[str, UserView], name: str
 ) -> None:
-    at = evaluation_page(users[name])
+    at = evaluation_page(name)
     assert not at.exception
     assert [t.value for t in at.title] == ["Evaluation"]
     runs = table(at, "judge vs physicians")
@@ -279,7 +283,7 @@ def test_any_signed_in_role_sees_the_runs_newest_first_and_what_they_mean(
 
 
 def test_opening_a_run_shows_its_report_and_offers_its_files(users: dict[str, UserView]) -> None:
-    at = evaluation_page(users["ana"])
+    at = evaluation_page("ana")
     assert at.selectbox(key="eval_run").value == NEW  # the newest first
     assert f"Evaluation report: {NEW}" in report_frame(at)
     assert "Judge llm:gpt-4o-mini is uncalibrated" in texts(at.warning)
@@ -300,7 +304,7 @@ def test_opening_a_run_shows_its_report_and_offers_its_files(users: dict[str, Us
 def test_comparing_two_runs_shows_the_deltas_the_warnings_and_a_failing_gate(
     users: dict[str, UserView],
 ) -> None:
-    at = evaluation_page(users["ana"])
+    at = evaluation_page("ana")
     assert (at.selectbox(key="eval_a").value, at.selectbox(key="eval_b").value) == (BASE, NEW)
     changes = table(at, "verdict").set_index("metric")
     assert list(changes.loc["Comprehensiveness", ["A", "B", "Δ B - A"]]) == [
@@ -333,7 +337,10 @@ def test_without_runs_the_page_says_how_to_make_one(
     broken = runs_dir(tmp_path) / "2025-01-05-broken"
     broken.mkdir(parents=True)
     (broken / "manifest.json").write_text("{", encoding="utf-8")
-    at = evaluation_page(users["ed"])
+    store = ReviewStore.open(Settings(home=tmp_path), hasher=TEST_HASHER)
+    store.add_user("ed", PASSWORD, Role.EDITOR, "Ed Miller")
+    store.close()
+    at = evaluation_page("ed")
     assert not at.exception
     assert "No evaluation run yet" in texts(at.info)
     assert [c.value for c in at.code] == ["assistant eval run --dataset kqa"]

@@ -20,6 +20,7 @@ pages = [
 ]
 user = appstate.current_user()
 page = st.navigation(pages, position="sidebar" if user else "hidden")
+appstate.sync_cookie()
 if user is None:
     login.show()
 else:

@@ -1,5 +1,10 @@
 """What every page shares: the services (built once per process), the signed-in user, the
-question being reviewed, and one-shot messages that survive a rerun."""
+question being reviewed, and one-shot messages that survive a rerun.
+
+The signed-in session survives reloads and shared links: the browser keeps a random token in a
+cookie (set by a line of JavaScript, as Streamlit has no cookie API), and every page run asks
+the review store whether the session still stands (sign-out, idle time, lifetime, a disabled
+user end it)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import streamlit as st
 from assistant.config import Settings
 from assistant.review.views import UserView
 from assistant.reviewui import Services
+from assistant.reviewui.login import COOKIE
 from assistant.reviewui.text import md_escape
 
 QUEUE_PAGE = "screens/queue.py"
@@ -29,8 +35,22 @@ def services() -> Services:
 
 
 def current_user() -> UserView | None:
-    user = st.session_state.get("user")
-    return user if isinstance(user, UserView) else None
+    """The signed-in user, if this tab's session (or the browser's cookie) still stands."""
+    token = st.session_state.get("token")
+    if token is None:
+        token = st.context.cookies.get(COOKIE)
+        if not isinstance(token, str) or not token or token == st.session_state.get("stale"):
+            return None
+    resumed = services().store.resume_session(token)
+    if resumed.user is None:
+        if "token" in st.session_state:  # this tab was signed in: nothing of it is kept
+            st.session_state.clear()
+        st.session_state.stale, st.session_state.cookie = token, None  # the browser forgets it
+        if resumed.reason:
+            flash(resumed.reason, "warning")
+        return None
+    st.session_state.user, st.session_state.token = resumed.user, token
+    return resumed.user
 
 
 def require_user() -> UserView:
@@ -42,13 +62,33 @@ def require_user() -> UserView:
 
 
 def sign_in(user: UserView) -> None:
+    token = services().store.start_session(user)
     st.session_state.clear()
-    st.session_state.user = user
+    st.session_state.user, st.session_state.token = user, token
+    st.session_state.cookie = token  # the browser keeps it
 
 
 def sign_out() -> None:
+    token = st.session_state.get("token")
+    if token:
+        services().store.end_session(str(token))
     st.session_state.clear()
+    st.session_state.stale, st.session_state.cookie = token, None
     st.rerun()
+
+
+def sync_cookie() -> None:
+    """Sets or clears the browser's session cookie when sign-in or sign-out changed it."""
+    if "cookie" not in st.session_state:
+        return
+    token = st.session_state.pop("cookie")
+    max_age = Settings().session_max_hours * 3600 if token else 0
+    value = f"{COOKIE}={token or ''}; Path=/; Max-Age={max_age}; SameSite=Strict"
+    st.html(
+        f"<script>document.cookie = '{value}' + "
+        "(location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def sidebar(user: UserView) -> None:

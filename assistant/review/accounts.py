@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.review import audit
+from assistant.review import audit, sessions
 from assistant.review.convert import user_view
 from assistant.review.errors import NotFound, PermissionDenied, ReviewError
 from assistant.review.models import User
@@ -108,6 +108,7 @@ def disable(session: Session, now: datetime, name: str, by: UserView | None) -> 
     if user.active:
         user.active = False
         audit.append(session, now, actor.name if actor else None, "user.disabled", user=user.name)
+        sessions.end_all(session, now, user, "disabled")
     return user
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
@@ -25,7 +25,7 @@ from assistant.checks.report import CheckReport
 from assistant.config import Settings
 from assistant.drafting.body import to_body
 from assistant.drafting.models import Draft, DraftRequest
-from assistant.review import accounts, audit, queries, workflow
+from assistant.review import accounts, audit, queries, sessions, workflow
 from assistant.review.accounts import acting
 from assistant.review.convert import user_view
 from assistant.review.database import configure, make_engine, upgrade
@@ -64,10 +64,14 @@ class ReviewStore:
         engine: Engine,
         now: Callable[[], datetime] = utc_now,
         hasher: PasswordHasher | None = None,
+        session_idle: timedelta = timedelta(minutes=30),
+        session_lifetime: timedelta = timedelta(hours=12),
     ) -> None:
         self.engine = configure(engine)
         self.now = now
         self.hasher = hasher or PasswordHasher()
+        self.session_idle = session_idle
+        self.session_lifetime = session_lifetime
 
     @classmethod
     def open(
@@ -79,7 +83,13 @@ class ReviewStore:
         """The store at ``settings.review_url``, migrated to the newest schema."""
         engine = make_engine(settings.review_url)
         upgrade(engine)
-        return cls(engine, now=now, hasher=hasher)
+        return cls(
+            engine,
+            now=now,
+            hasher=hasher,
+            session_idle=timedelta(minutes=settings.session_idle_minutes),
+            session_lifetime=timedelta(hours=settings.session_max_hours),
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -114,6 +124,20 @@ class ReviewStore:
             message = f"too many wrong passwords: try again in {math.ceil(wait)} s"
             raise LoginThrottled(message, retry_after_s=wait)
         return outcome.user
+
+    def start_session(self, user: UserView) -> str:
+        """A signed-in session for ``user`` (just authenticated): the token for its cookie."""
+        with self._tx() as s:
+            return sessions.start(s, self.now(), user)
+
+    def resume_session(self, token: str) -> sessions.Resumed:
+        """The user whose session ``token`` opened, while it stands (see ``sessions``)."""
+        with self._tx() as s:
+            return sessions.resume(s, self.now(), token, self.session_idle, self.session_lifetime)
+
+    def end_session(self, token: str) -> None:
+        with self._tx() as s:
+            sessions.end(s, self.now(), token)
 
     def users(self) -> list[UserView]:
         with self._tx() as s:

@@ -10,6 +10,7 @@ from assistant.review.store import ReviewStore
 from assistant.review.views import UserView
 
 WRONG = "Wrong user name or password."
+COOKIE = "assistant_session"  # the browser's session token (see ``assistant.review.sessions``)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from assistant.reviewui.login import sign_in
 
 def show() -> None:
     st.title("Sign in")
+    appstate.show_flash()  # why a session ended
     st.caption(
         "Drafts of patient explanations, reviewed by physicians. Nothing is published "
         "without a named physician's approval."
