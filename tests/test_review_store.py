@@ -5,6 +5,7 @@ threads saving at once), and the queue's filters and counts."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from assistant.config import Settings
 from assistant.corpus import Asker
 from assistant.drafting import Draft
 from assistant.drafting.body import from_body, to_body
-from assistant.review.errors import Conflict, NotFound, PermissionDenied, ReadOnly
+from assistant.review.errors import Claimed, Conflict, NotFound, PermissionDenied, ReadOnly
 from assistant.review.models import Base
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, RejectReason, Role, Status, UserView
@@ -65,7 +66,9 @@ def test_question_to_approved_page(review_store: ReviewStore, review_clock: Fake
     assert (first.number, first.kind, first.author) == (1, "machine", "grounded-composer")
     assert first.drafter == "grounded-composer" and first.model == "none (no language model)"
     assert first.body == to_body(make_draft()) and first.created_at.tzinfo is not None
-    assert review_store.open_for_review(question.id, doc).status is Status.IN_REVIEW
+    assert review_store.open_for_review(question.id, doc).status is Status.PENDING  # only read
+    claimed = review_store.claim(question.id, doc)
+    assert (claimed.status, claimed.claimed_by_display) == (Status.IN_REVIEW, "Dr. Ada Physician")
     assert edit(review_store, question.id, 1, doc, "Here is a human sentence.") == 2
     review = review_store.approve(question.id, 2, doc)
     assert (review.decision, review.reviewer_display_name) == ("approved", "Dr. Ada Physician")
@@ -136,9 +139,44 @@ def test_reject_with_a_reason_then_redraft(review_store: ReviewStore) -> None:
     assert review_store.approved() == []
     again = review_store.add_machine_version(qid, make_draft(), checks(), ed, kind="regenerated")
     assert again.number == 2 and review_store.detail(qid).question.status is Status.PENDING
-    review_store.open_for_review(qid, doc)
+    review_store.claim(qid, doc)
     review_store.add_machine_version(qid, make_draft(), checks(), doc, kind="regenerated")
     assert review_store.detail(qid).question.status is Status.IN_REVIEW  # a reviewer's redraft
+
+
+def test_claims_views_and_order(review_store: ReviewStore, review_clock: FakeClock) -> None:
+    doc, ed, _ = people(review_store)
+    other = review_store.add_user("eve", "correct horse", Role.PHYSICIAN, "Dr. Eve")
+    calm, red, edited = (drafted(review_store, ed) for _ in range(3))
+    review_clock.advance(60)
+    review_store.add_machine_version(red, make_draft(), checks(1, red=True), ed, "regenerated")
+    mine = QueueFilter(open_only=True, claimed_by="doc")
+    unclaimed = QueueFilter(open_only=True, unclaimed=True)
+
+    def ids(where: QueueFilter) -> list[int]:
+        return [q.id for q in review_store.queue(where)]
+
+    assert ids(replace(unclaimed, order="red_first")) == [red, calm, edited]
+    assert ids(replace(unclaimed, order="newest")) == [edited, red, calm]
+    review_store.claim(calm, doc)
+    assert ids(mine) == [calm] and ids(unclaimed) == [red, edited]
+    assert review_store.count(unclaimed) == 2 and review_store.count(mine) == 1
+    with pytest.raises(Claimed, match="in review by doc"):
+        review_store.claim(calm, other)
+    with pytest.raises(PermissionDenied, match="only they can release"):
+        review_store.release(calm, other)
+    taken = review_store.claim(calm, other, take_over=True)
+    assert taken.claimed_by == "eve" and ids(mine) == []
+    assert review_store.release(calm, other).status is Status.PENDING  # nothing was edited
+
+    edit(review_store, edited, 1, ed, "An editor's sentence.")  # editing claims it
+    assert review_store.detail(edited).question.claimed_by == "ed"
+    assert review_store.release(edited, ed).status is Status.IN_REVIEW  # edited: stays
+    review_store.approve(red, 2, doc)
+    with pytest.raises(ReadOnly):
+        review_store.claim(red, doc)
+    actions = [e.action for e in review_store.events()]
+    assert actions.count("question.claimed") == 2 and actions.count("question.released") == 2
 
 
 def test_second_save_on_the_same_version_is_a_conflict(review_store: ReviewStore) -> None:
@@ -259,7 +297,7 @@ def test_open_migrates_to_head_once(review_url: str, tmp_path: Path) -> None:
         store = ReviewStore.open(settings)
         with store.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalar_one() == "0002"
+            assert revision.scalar_one() == "0003"
             # the migrations build exactly the tables the models declare
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         store.close()

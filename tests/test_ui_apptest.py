@@ -123,16 +123,34 @@ def test_queue_counts_and_filters(services: Services) -> None:
     red, calm = draft(services, heart), draft(services, palpitations)
     at = signed_in("ana")
     counts = services.store.counts()
-    labels = at.radio(key="queue_status").options
-    assert f"Pending ({counts[Status.PENDING]})" in labels
+    labels = at.radio(key="queue_view").options
+    assert labels[:2] == [f"Unclaimed ({counts[Status.PENDING]})", "My reviews (0)"]
     assert f"Approved ({counts.get(Status.APPROVED, 0)})" in labels
+
+    def shown() -> list[str]:
+        return [b.key for b in at.button if b.key and b.key.startswith("open-")]
+
     at.selectbox(key="queue_specialty").select("Cardiology").run()
-    shown = {b.key for b in at.button if b.key and b.key.startswith("open-")}
-    assert shown == {f"open-{red.id}", f"open-{calm.id}"}
+    assert shown() == [f"open-{red.id}", f"open-{calm.id}"]  # red flags first
+    assert "red flag" in texts(at.caption) and "flag(s)" not in texts(at.caption)
     at.checkbox(key="queue_red").check().run()
-    assert [b.key for b in at.button if b.key and b.key.startswith("open-")] == [f"open-{red.id}"]
-    at.radio(key="queue_status").set_value(Status.APPROVED).run()
-    assert not [b for b in at.button if b.key and b.key.startswith("open-")]
+    assert shown() == [f"open-{red.id}"]
+    at.radio(key="queue_view").set_value("Approved (0)").run()
+    assert not shown()
+
+    review(at, calm.id)  # reading changes nothing
+    assert services.store.detail(calm.id).question.status is Status.PENDING
+    at.button(key="claim-claim").click().run()
+    assert "in review by you" in texts(at.caption)
+    claimed = services.store.detail(calm.id).question
+    assert (claimed.status, claimed.claimed_by) == (Status.IN_REVIEW, "ana")
+    at.switch_page("screens/queue.py").run()
+    at.radio(key="queue_view").set_value("My reviews (1)").run()
+    at.checkbox(key="queue_red").uncheck().run()
+    assert shown() == [f"open-{calm.id}"]
+    bob = review(signed_in("bob"), calm.id)  # another physician sees who has it
+    assert "In review by Ana Lee since" in texts(bob.warning)
+    assert bob.button(key="claim-take_over")
 
 
 def test_new_question_and_upload_are_drafted(services: Services) -> None:

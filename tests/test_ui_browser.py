@@ -40,7 +40,7 @@ from bench.bench_ui import (
 from tests.test_ui_apptest import CALF, PASSWORD, build_home
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, Page
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -176,8 +176,15 @@ def test_markup_in_a_question_does_not_run(
     page.close()
 
 
-def session_token(context: BrowserContext) -> str:
-    (token,) = [c["value"] for c in context.cookies() if c["name"] == COOKIE]
+def session_token(page: Page, not_: str = "") -> str:
+    """The session cookie, once the page has set it (a script run after sign-in) to
+    something other than ``not_``."""
+    page.wait_for_function(
+        "([name, old]) => document.cookie.split('; ').some("
+        "c => c.startsWith(name + '=') && c !== name + '=' + old)",
+        arg=[COOKIE, not_],
+    )
+    (token,) = [c["value"] for c in page.context.cookies() if c["name"] == COOKIE]
     return token
 
 
@@ -194,7 +201,7 @@ def test_a_session_survives_reload_and_shared_links_and_ends_at_sign_out(
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sign_in(page, url, "ana", PASSWORD)
-    token = session_token(context)
+    token = session_token(page)
     page.reload()
     page.get_by_text("Signed in as").wait_for()
     shared = context.new_page()  # a link a colleague sent, opened in a new tab
@@ -209,7 +216,7 @@ def test_a_session_survives_reload_and_shared_links_and_ends_at_sign_out(
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
-    assert session_token(context) != token
+    assert session_token(page, not_=token) != token
     context.close()
 
     for stolen in (token, "forged-" + token[7:]):  # an ended token, a made-up one
@@ -229,7 +236,7 @@ def test_an_idle_session_expires(app: tuple[str, Services, list[int]], browser: 
     with services.store.engine.begin() as db:  # 31 minutes pass without a click
         db.execute(
             update(SignInSession)
-            .where(SignInSession.token_hash == digest(session_token(context)))
+            .where(SignInSession.token_hash == digest(session_token(page)))
             .values(seen_at=datetime.now(UTC) - timedelta(minutes=31))
         )
     page.reload()

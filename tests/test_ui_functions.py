@@ -16,6 +16,7 @@ from assistant.review.views import (
     AuditVerification,
     QuestionDetail,
     QuestionView,
+    QueueFilter,
     ReviewView,
     Role,
     Status,
@@ -27,7 +28,17 @@ from assistant.reviewui.download import page_file
 from assistant.reviewui.flags import summarize
 from assistant.reviewui.login import throttle_message
 from assistant.reviewui.preview import draft_html, question_html
-from assistant.reviewui.queue import age_text, build_filter, new_request, queue_rows
+from assistant.reviewui.queue import (
+    MINE,
+    UNCLAIMED,
+    age_text,
+    build_filter,
+    flags_text,
+    new_request,
+    queue_rows,
+    reviewer_text,
+    view_filter,
+)
 from assistant.reviewui.regenerate import simplify
 from assistant.reviewui.roles import Permissions, permissions
 from assistant.reviewui.sources import (
@@ -200,11 +211,21 @@ def test_queue_rows_ages_and_filter() -> None:
     ages = [age_text(timedelta(seconds=s)) for s in (5, 600, 7200, 86400 * 3)]
     assert ages == ["just now", "10 min", "2 h", "3 d"]
     (row,) = queue_rows([make_question()], now=NOW)
-    assert row.age == "5 h" and row.flags == "red flag · 2 flag(s)" and row.status == "Approved"
-    where = build_filter(Status.PENDING, "Cardiology", "With flags", True, "Waiting over 1 day")
-    assert where.specialty == "Cardiology" and where.flagged and where.red_flag
-    assert where.older_than_hours == 24.0
-    assert build_filter(Status.PENDING).specialty is None
+    assert row.age == "5 h" and row.flags == "red flag · 2 flags" and row.status == "Approved"
+    assert [flags_text(n, red) for n, red in ((0, True), (1, False), (0, False))] == [
+        "red flag", "1 flag", "no flags",
+    ]  # fmt: skip
+    claimed = make_question(status=Status.IN_REVIEW, claimed_by="ana", claimed_by_display="Dr. A")
+    assert reviewer_text(claimed, "ana") == "in review by you"
+    assert reviewer_text(claimed, "bob") == "in review by Dr. A"
+    assert reviewer_text(make_question(status=Status.IN_REVIEW), "ana") == ""
+    pending = view_filter("Pending", "ana")
+    where = build_filter(pending, "Cardiology", "With flags", True, "Waiting over 1 day")
+    assert where.status is Status.PENDING and where.specialty == "Cardiology"
+    assert where.flagged and where.red_flag and where.older_than_hours == 24.0
+    assert where.order == "red_first" and build_filter(pending).specialty is None
+    assert view_filter(MINE, "ana") == QueueFilter(open_only=True, claimed_by="ana")
+    assert view_filter(UNCLAIMED, "ana") == QueueFilter(open_only=True, unclaimed=True)
     request, problem = new_request("  ", "")
     assert request is None and problem is not None and problem.startswith("Patient's question")
     request, _ = new_request("Why?", "", "40~49", "female", "Dermatology")

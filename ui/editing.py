@@ -17,17 +17,20 @@ from assistant.review.views import (
     QuestionDetail,
     QuestionView,
     RejectReason,
+    Status,
     UserView,
     VersionView,
 )
 from assistant.reviewui import Services
 from assistant.reviewui.services import DRAFTING_ERRORS
+from assistant.reviewui.text import md_escape
 from assistant.reviewui.versions import (
     EditorState,
     checks_of,
     draft_of,
     request_of,
     sync_editor,
+    when,
 )
 
 EDITOR = "editor"
@@ -169,3 +172,36 @@ def reopen(services: Services, detail: QuestionDetail, by: UserView) -> None:
         return
     st.session_state.pop("editor_state", None)
     appstate.flash("Reopened for review: edit and save a new version.")
+
+
+def claim_controls(services: Services, question: QuestionView, by: UserView) -> None:
+    """Claim an open question for review, give a claim back, or take over someone's."""
+    if question.status not in (Status.PENDING, Status.IN_REVIEW):
+        return
+    holder = question.claimed_by
+    if holder is None:
+        label, action = "Claim for review", "claim"
+    elif holder == by.name:
+        label, action = "Release (back to the queue)", "release"
+    else:
+        since = when(question.claimed_at) if question.claimed_at else ""
+        st.warning(
+            f"In review by {md_escape(question.claimed_by_display or holder)} since {since}.",
+            icon=":material/person:",
+        )
+        label, action = "Take over the review", "take_over"
+    if not st.button(
+        label, key=f"claim-{action}", type="primary" if holder is None else "secondary"
+    ):
+        return
+    store = services.store
+    try:
+        if action == "release":
+            store.release(question.id, by)
+            appstate.flash(f"Released #{question.id}: it is back in the Unclaimed view.")
+        else:
+            store.claim(question.id, by, take_over=action == "take_over")
+            appstate.flash(f"#{question.id} is in review by you.")
+    except ReviewError as exc:
+        appstate.flash(str(exc), "error")
+    st.rerun()

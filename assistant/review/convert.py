@@ -48,7 +48,9 @@ def question_columns(request: DraftRequest) -> dict[str, Any]:
     }
 
 
-def question_view(question: Question, latest: Version | None) -> QuestionView:
+def question_view(
+    question: Question, latest: Version | None, claimer: str | None = None
+) -> QuestionView:
     return QuestionView(
         id=question.id,
         question=question.question,
@@ -65,6 +67,9 @@ def question_view(question: Question, latest: Version | None) -> QuestionView:
         has_red_flag=latest.has_red_flag if latest else False,
         title=question.title or (latest.title if latest else None),
         request_json=question.request_json,
+        claimed_by=question.claimed_by,
+        claimed_by_display=claimer or question.claimed_by,
+        claimed_at=question.claimed_at,
     )
 
 

@@ -37,3 +37,7 @@ class Conflict(ReviewError):
 
 class ReadOnly(ReviewError):
     """The question is approved: reopen it (a new version) before editing."""
+
+
+class Claimed(ReviewError):
+    """Someone else is reviewing the question; taking it over must be said explicitly."""

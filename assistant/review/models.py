@@ -107,6 +107,8 @@ class Question(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # who is reviewing it (name)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Version(Base):

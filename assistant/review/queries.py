@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from assistant.review.convert import question_view, review_view, version_view
 from assistant.review.errors import NotFound
@@ -14,12 +15,51 @@ from assistant.review.views import QuestionDetail, QuestionView, QueueFilter, Re
 
 # a question with its newest version (none before the first draft)
 LATEST = and_(Version.question_id == Question.id, Version.number == Question.latest_version)
+Claimer = aliased(User)
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 def queue(session: Session, where: QueueFilter, now: datetime) -> list[QuestionView]:
-    query = select(Question, Version).outerjoin(Version, LATEST)
+    query = _filtered(_joined(), where, now)
+    red = func.coalesce(Version.has_red_flag, False)
+    order = {
+        "red_first": (red.desc(), Question.created_at, Question.id),
+        "waiting": (Question.created_at, Question.id),
+        "newest": (Question.created_at.desc(), Question.id.desc()),
+    }[where.order]
+    return [question_view(q, v, name) for q, v, name in session.execute(query.order_by(*order))]
+
+
+def count(session: Session, where: QueueFilter, now: datetime) -> int:
+    query = _filtered(select(func.count(Question.id)).outerjoin(Version, LATEST), where, now)
+    return int(session.execute(query).scalar_one())
+
+
+def counts(session: Session) -> dict[Status, int]:
+    found = dict(
+        session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
+    )
+    return {status: int(found.get(status.value, 0)) for status in Status}
+
+
+def _joined() -> Select[Question, Version, str | None]:
+    """Questions with their newest version and the display name of whoever claimed them."""
+    return (
+        select(Question, Version, Claimer.display_name)
+        .outerjoin(Version, LATEST)
+        .outerjoin(Claimer, Claimer.name == Question.claimed_by)
+    )
+
+
+def _filtered(query: S, where: QueueFilter, now: datetime) -> S:
     if where.status is not None:
         query = query.where(Question.status == Status(where.status).value)
+    if where.open_only:
+        query = query.where(Question.status.in_([Status.PENDING.value, Status.IN_REVIEW.value]))
+    if where.claimed_by is not None:
+        query = query.where(Question.claimed_by == where.claimed_by)
+    if where.unclaimed:
+        query = query.where(Question.claimed_by.is_(None))
     if where.specialty:
         query = query.where(Question.specialty == where.specialty)
     if where.flagged is not None:
@@ -33,15 +73,7 @@ def queue(session: Session, where: QueueFilter, now: datetime) -> list[QuestionV
     for word in (where.search or "").split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Question.question.ilike(f"%{escaped}%", escape="\\"))
-    rows = session.execute(query.order_by(Question.created_at, Question.id)).all()
-    return [question_view(q, v) for q, v in rows]
-
-
-def counts(session: Session) -> dict[Status, int]:
-    found = dict(
-        session.execute(select(Question.status, func.count()).group_by(Question.status)).all()
-    )
-    return {status: int(found.get(status.value, 0)) for status in Status}
+    return query
 
 
 def specialties(session: Session) -> list[str]:
@@ -50,12 +82,10 @@ def specialties(session: Session) -> list[str]:
 
 
 def question(session: Session, question_id: int) -> QuestionView:
-    row = session.execute(
-        select(Question, Version).outerjoin(Version, LATEST).where(Question.id == question_id)
-    ).first()
+    row = session.execute(_joined().where(Question.id == question_id)).first()
     if row is None:
         raise NotFound(f"there is no question {question_id}")
-    return question_view(row[0], row[1])
+    return question_view(row[0], row[1], row[2])
 
 
 def reviews(session: Session, question_id: int) -> list[ReviewView]:

@@ -205,6 +205,8 @@ class ReviewStore:
                 if question.latest_version != base_version:
                     raise workflow.conflict(s, question, base_version)
                 question.status = Status.IN_REVIEW.value
+                if question.claimed_by is None:  # whoever edits it first is reviewing it
+                    question.claimed_by, question.claimed_at = actor.name, self.now()
                 return workflow.add_version(
                     s,
                     self.now(),
@@ -220,15 +222,31 @@ class ReviewStore:
                 raise workflow.conflict(s, workflow.locked(s, question_id), base_version) from None
 
     def open_for_review(self, question_id: int, by: UserView) -> QuestionView:
-        """pending → in_review (audited "question.opened"); other statuses unchanged."""
+        """Records that ``by`` opened the question (audited "question.opened"). Reading
+        changes nothing else: claiming it (``claim``) or editing it puts it in review."""
         with self._tx() as s:
             actor = acting(s, by, tuple(Role), "open questions")
             question = workflow.locked(s, question_id)
-            editor = actor is not None and Role(actor.role) in EDITORS
-            if question.status == Status.PENDING.value and editor:
-                workflow.set_status(
-                    s, self.now(), question, Status.IN_REVIEW, actor, "question.opened"
-                )
+            audit.append(
+                s, self.now(), actor.name if actor else None, "question.opened", question.id
+            )
+            return queries.question(s, question_id)
+
+    def claim(self, question_id: int, by: UserView, take_over: bool = False) -> QuestionView:
+        """``by`` reviews the question: in review, shown as "in review by …". A claim held by
+        someone else is a ``Conflict`` unless ``take_over``; decided questions are read-only."""
+        with self._tx() as s:
+            actor = acting(s, by, EDITORS, "claim questions for review")
+            assert actor is not None
+            workflow.claim(s, self.now(), workflow.locked(s, question_id), actor, take_over)
+            return queries.question(s, question_id)
+
+    def release(self, question_id: int, by: UserView) -> QuestionView:
+        """Gives a claim back: unclaimed, and pending again unless it was edited."""
+        with self._tx() as s:
+            actor = acting(s, by, EDITORS, "release questions")
+            assert actor is not None
+            workflow.release(s, self.now(), workflow.locked(s, question_id), actor)
             return queries.question(s, question_id)
 
     def approve(self, question_id: int, version_number: int, by: UserView) -> ReviewView:
@@ -271,9 +289,13 @@ class ReviewStore:
 
     # reading -------------------------------------------------------------
     def queue(self, where: QueueFilter | None = None) -> list[QuestionView]:
-        """Oldest first."""
+        """In ``where.order`` (oldest first by default)."""
         with self._tx() as s:
             return queries.queue(s, where or QueueFilter(), self.now())
+
+    def count(self, where: QueueFilter) -> int:
+        with self._tx() as s:
+            return queries.count(s, where, self.now())
 
     def counts(self) -> dict[Status, int]:
         with self._tx() as s:

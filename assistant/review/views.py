@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+# the queue's order: red flags first, then longest waiting; longest waiting; newest first
+Order = Literal["red_first", "waiting", "newest"]
 
 
 class Role(StrEnum):
@@ -16,8 +19,8 @@ class Role(StrEnum):
 
 
 class Status(StrEnum):
-    PENDING = "pending"  # drafted, not yet opened by a reviewer
-    IN_REVIEW = "in_review"  # opened or edited
+    PENDING = "pending"  # drafted; nobody has claimed or edited it yet
+    IN_REVIEW = "in_review"  # claimed for review, or edited
     APPROVED = "approved"  # read-only until a new version reopens review
     REJECTED = "rejected"
 
@@ -94,6 +97,9 @@ class QuestionView:
     has_red_flag: bool
     title: str | None = None
     request_json: str | None = None  # the whole request as stored (asker, dates, …)
+    claimed_by: str | None = None  # the user name of whoever is reviewing it
+    claimed_by_display: str | None = None  # "Dr. Ana Lee"
+    claimed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +141,12 @@ class AuditVerification:
 @dataclass(frozen=True)
 class QueueFilter:
     status: Status | None = None
+    open_only: bool = False  # pending or in review (not decided)
+    claimed_by: str | None = None  # claimed by this user (name)
+    unclaimed: bool = False
     specialty: str | None = None
     flagged: bool | None = None  # True: with flags only; False: without
     red_flag: bool | None = None
     older_than_hours: float | None = None  # waiting longer than this
     search: str | None = None  # words in the question
+    order: Order = "waiting"

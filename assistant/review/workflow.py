@@ -19,7 +19,7 @@ from assistant.review.convert import (
     version_columns,
     version_view,
 )
-from assistant.review.errors import Conflict, NotFound, ReadOnly
+from assistant.review.errors import Claimed, Conflict, NotFound, PermissionDenied, ReadOnly
 from assistant.review.models import Question, Review, User, Version
 from assistant.review.views import RejectReason, ReviewView, Status, VersionView
 
@@ -149,3 +149,33 @@ def decide(
         details.update(reason=reason.value, comment=review.comment is not None)
     set_status(s, now, question, status, actor, f"review.{status.value}", **details)
     return review_view(review, actor)
+
+
+def claim(s: Session, now: datetime, question: Question, actor: User, take_over: bool) -> None:
+    if question.status in (Status.APPROVED.value, Status.REJECTED.value):
+        raise ReadOnly(f"question {question.id} is {question.status}: reopen it to review it")
+    holder = question.claimed_by
+    if holder == actor.name:
+        return
+    if holder is not None and not take_over:
+        raise Claimed(f"question {question.id} is in review by {holder}: take it over to review it")
+    question.claimed_by, question.claimed_at = actor.name, now
+    set_status(s, now, question, Status.IN_REVIEW, actor, "question.claimed", took_over=holder)
+
+
+def release(s: Session, now: datetime, question: Question, actor: User) -> None:
+    if question.claimed_by is None:
+        return
+    if question.claimed_by != actor.name:
+        raise PermissionDenied(
+            f"question {question.id} is in review by {question.claimed_by}: only they can "
+            "release it (or take it over)"
+        )
+    edited = s.scalars(
+        select(Version.id).where(Version.question_id == question.id, Version.kind == "edit")
+    ).first()
+    question.claimed_by, question.claimed_at = None, None
+    status = Status(question.status)
+    if status == Status.IN_REVIEW and edited is None:
+        status = Status.PENDING
+    set_status(s, now, question, status, actor, "question.released")

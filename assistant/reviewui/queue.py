@@ -3,14 +3,14 @@ with its age."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
 
 from assistant.corpus import Asker
 from assistant.drafting import DraftRequest
-from assistant.review.views import QuestionView, QueueFilter, Status
+from assistant.review.views import Order, QuestionView, QueueFilter, Status
 from assistant.text import shorten
 
 STATUS_LABELS = {
@@ -18,6 +18,14 @@ STATUS_LABELS = {
     Status.IN_REVIEW: "In review",
     Status.APPROVED: "Approved",
     Status.REJECTED: "Rejected",
+}
+# the queue's views: open questions nobody reviews, mine, then each status
+UNCLAIMED, MINE = "Unclaimed", "My reviews"
+VIEWS = (UNCLAIMED, MINE, *STATUS_LABELS.values())
+ORDERS: dict[str, Order] = {
+    "Red flags first, then longest waiting": "red_first",
+    "Longest waiting first": "waiting",
+    "Newest first": "newest",
 }
 FLAG_CHOICES = {"Any": None, "With flags": True, "Without flags": False}
 AGE_CHOICES: dict[str, float | None] = {
@@ -30,26 +38,51 @@ ANY_SPECIALTY = "All specialties"
 SEXES = ("", "female", "male", "other")
 
 
-def status_label(status: Status, counts: dict[Status, int]) -> str:
-    return f"{STATUS_LABELS[status]} ({counts.get(status, 0)})"
+def view_filter(view: str, user_name: str) -> QueueFilter:
+    """The questions a view shows, before the other filters."""
+    if view == UNCLAIMED:
+        return QueueFilter(open_only=True, unclaimed=True)
+    if view == MINE:
+        return QueueFilter(open_only=True, claimed_by=user_name)
+    (status,) = [s for s, label in STATUS_LABELS.items() if label == view]
+    return QueueFilter(status=status)
 
 
 def build_filter(
-    status: Status,
+    view: QueueFilter,
     specialty: str = ANY_SPECIALTY,
     flags: str = "Any",
     red_flag_only: bool = False,
     age: str = "Any age",
     search: str = "",
+    order: str = next(iter(ORDERS)),
 ) -> QueueFilter:
-    return QueueFilter(
-        status=status,
+    return replace(
+        view,
         specialty=None if specialty == ANY_SPECIALTY else specialty,
         flagged=FLAG_CHOICES[flags],
         red_flag=True if red_flag_only else None,
         older_than_hours=AGE_CHOICES[age],
         search=search.strip() or None,
+        order=ORDERS[order],
     )
+
+
+def flags_text(flag_count: int, red_flag: bool) -> str:
+    """``"red flag · 2 flags"``, ``"red flag"``, ``"1 flag"``, ``"no flags"``."""
+    count = f"{flag_count} flag{'' if flag_count == 1 else 's'}" if flag_count else ""
+    if red_flag:
+        return " · ".join(filter(None, ("red flag", count)))
+    return count or "no flags"
+
+
+def reviewer_text(question: QuestionView, user_name: str) -> str:
+    """Who reviews the question: ``"in review by you"``, ``"in review by Dr. Ana Lee"``, or
+    ``""`` for nobody."""
+    if question.claimed_by is None or question.status not in (Status.PENDING, Status.IN_REVIEW):
+        return ""
+    who = "you" if question.claimed_by == user_name else question.claimed_by_display
+    return f"in review by {who}"
 
 
 def age_text(age: timedelta) -> str:
@@ -74,16 +107,16 @@ class QueueRow:
     flags: str
     status: str
     version: int
+    reviewer: str  # "in review by …", or ""
 
 
-def queue_rows(questions: list[QuestionView], now: datetime | None = None) -> list[QueueRow]:
+def queue_rows(
+    questions: list[QuestionView], user_name: str = "", now: datetime | None = None
+) -> list[QueueRow]:
     now = now or datetime.now(UTC)
     rows = []
     for q in questions:
         created = q.created_at if q.created_at.tzinfo else q.created_at.replace(tzinfo=UTC)
-        flags = f"{q.flag_count} flag(s)" if q.flag_count else "no flags"
-        if q.has_red_flag:
-            flags = "red flag · " + flags
         rows.append(
             QueueRow(
                 id=q.id,
@@ -91,9 +124,10 @@ def queue_rows(questions: list[QuestionView], now: datetime | None = None) -> li
                 question=shorten(q.question, 160),
                 specialty=q.specialty or "no specialty",
                 age=age_text(now - created),
-                flags=flags,
+                flags=flags_text(q.flag_count, q.has_red_flag),
                 status=STATUS_LABELS[q.status],
                 version=q.latest_version,
+                reviewer=reviewer_text(q, user_name),
             )
         )
     return rows

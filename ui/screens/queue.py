@@ -4,16 +4,17 @@ of many, each drafted on arrival."""
 import streamlit as st
 
 import appstate
-from assistant.review.views import Status
 from assistant.reviewui.queue import (
     AGE_CHOICES,
     ANY_SPECIALTY,
     FLAG_CHOICES,
+    ORDERS,
     SEXES,
+    VIEWS,
     build_filter,
     new_request,
     queue_rows,
-    status_label,
+    view_filter,
 )
 from assistant.reviewui.services import DRAFTING_ERRORS
 from assistant.reviewui.text import md_escape
@@ -26,34 +27,34 @@ store = services.store
 st.title("Review queue")
 appstate.show_flash()
 
-counts = store.counts()
-status = st.radio(
-    "Status",
-    list(Status),
-    format_func=lambda s: status_label(s, counts),
+views = {view: view_filter(view, user.name) for view in VIEWS}
+view = st.radio(
+    "Show",
+    VIEWS,
+    format_func=lambda v: f"{v} ({store.count(views[v])})",
     horizontal=True,
-    key="queue_status",
+    key="queue_view",
 )
-specialty_col, flags_col, age_col, search_col, red_col = st.columns([3, 2, 2, 3, 2])
+specialty_col, flags_col, age_col, search_col, order_col = st.columns([3, 2, 2, 3, 3])
 specialty = specialty_col.selectbox(
     "Specialty", [ANY_SPECIALTY, *store.specialties()], key="queue_specialty"
 )
 flags = flags_col.selectbox("Flags", list(FLAG_CHOICES), key="queue_flags")
 age = age_col.selectbox("Waiting", list(AGE_CHOICES), key="queue_age")
 search = search_col.text_input("Words in the question", key="queue_search")
-red_only = red_col.checkbox("Red flags only", key="queue_red")
+order = order_col.selectbox("Order", list(ORDERS), key="queue_order")
+red_only = st.checkbox("Red flags only", key="queue_red")
 
-where = build_filter(status or Status.PENDING, specialty, flags, red_only, age, search)
+where = build_filter(views[view or VIEWS[0]], specialty, flags, red_only, age, search, order)
 questions = store.queue(where)
-st.caption(f"{len(questions)} question(s), oldest first")
-for row in queue_rows(questions):
+st.caption(f"{len(questions)} question(s), {order.lower()}")
+for row in queue_rows(questions, user.name):
     with st.container(border=True):
         text_col, meta_col, open_col = st.columns([7, 3, 1])
         text_col.markdown(f"**\\#{row.id} · {md_escape(row.title)}**")
         text_col.caption(md_escape(row.question))
-        meta_col.caption(
-            f"{md_escape(row.specialty)} · waiting {row.age} · {row.flags} · version {row.version}"
-        )
+        about = [row.specialty, f"waiting {row.age}", row.flags, f"version {row.version}"]
+        meta_col.caption(md_escape(" · ".join(filter(None, [*about, row.reviewer]))))
         if open_col.button("Open", key=f"open-{row.id}"):
             appstate.open_question(row.id)
 

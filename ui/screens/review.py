@@ -13,7 +13,7 @@ from assistant.reviewui.diffing import diff_html
 from assistant.reviewui.download import FORMATS, page_file
 from assistant.reviewui.flags import summarize
 from assistant.reviewui.preview import draft_html, question_html
-from assistant.reviewui.queue import STATUS_LABELS
+from assistant.reviewui.queue import STATUS_LABELS, reviewer_text
 from assistant.reviewui.regenerate import PRESETS
 from assistant.reviewui.roles import permissions
 from assistant.reviewui.sources import (
@@ -57,17 +57,29 @@ try:
 except NotFound:
     st.error(f"There is no question #{question_id}.")
     st.stop()
-if detail.question.status == Status.PENDING and detail.latest is not None:
+opened = st.session_state.setdefault("opened", set())
+if question_id not in opened:  # who read what is audited, once per question and tab
     store.open_for_review(question_id, user)
-    detail = store.detail(question_id)
+    opened.add(question_id)
 question, latest = detail.question, detail.latest
 
 st.title(f"\\#{question.id} · {md_escape(question.title or 'Untitled question')}")
 st.caption(
-    f"{STATUS_LABELS[question.status]} · version {latest.number if latest else 0} · "
-    f"{md_escape(question.specialty or 'no specialty')}"
+    " · ".join(
+        filter(
+            None,
+            (
+                STATUS_LABELS[question.status],
+                reviewer_text(question, user.name),
+                f"version {latest.number if latest else 0}",
+                md_escape(question.specialty or "no specialty"),
+            ),
+        )
+    )
 )
 appstate.show_flash()
+if latest is not None and permissions(user.role).edit:
+    editing.claim_controls(services, question, user)
 st.html(question_html(question))
 if latest is None:
     st.warning("This question has not been drafted yet (or drafting failed).")
