@@ -181,9 +181,17 @@ def test_edit_save_approve_and_download(services: Services) -> None:
     assert "scan</ins>" in texts(at.html)  # the diff from the machine draft
     at.button(key="save").click().run()
     assert "Saved as version 2." in texts(at.success)
-    at.button(key="approve").click().run()
+    at.button(key="approve").click().run()  # open warnings: confirm first
+    assert services.store.detail(question.id).question.status == Status.IN_REVIEW
+    assert "This draft still has:" in texts(at.markdown)
+    assert "no section of the draft answers it" in texts(at.markdown)
+    assert at.button(key="approve_ok").disabled
+    at.checkbox(key="acknowledge").check().run()
+    at.button(key="approve_ok").click().run()
     detail = services.store.detail(question.id)
     assert detail.question.status == Status.APPROVED and detail.latest
+    (approval,) = services.store.events(action="review.approved", question_id=question.id)
+    assert approval.details["acknowledged"]  # which warnings the physician accepted
     assert detail.latest.body == edited
     assert "editor" not in {t.key for t in at.text_area}  # read-only now
     assert [b.key for b in at.download_button] == ["download-md", "download-html"]
@@ -269,11 +277,11 @@ def test_regenerate_and_audit(services: Services) -> None:
     at.switch_page("screens/audit.py").run()
     at.selectbox(key="audit_actor").select("ana").run()
     rows = at.dataframe[0].value
-    assert all(w.startswith("ana ") for w in rows["what happened"])
+    assert all(w.startswith("Ana Lee ") for w in rows["what happened"])
     assert {"user.login_ok", "question.opened", "version.saved"} <= set(rows["event"])
     said = set(rows["what happened"])
-    assert {"ana signed in", f"ana started reviewing #{question.id}"} <= said
-    assert f"ana saved #{question.id} (version 2), regenerated" in said
+    assert {"Ana Lee signed in", f"Ana Lee opened #{question.id}"} <= said
+    assert f"Ana Lee saved #{question.id} (version 2), regenerated" in said
     assert all(isinstance(q, str) for q in rows["question"])  # one type: no Arrow error
     at.button(key="verify").click().run()
     assert "The audit chain is intact" in texts(at.success)

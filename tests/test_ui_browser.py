@@ -146,8 +146,13 @@ def test_sign_in_edit_save_approve_and_download(
     screenshot(page, "review.png", height=1700)
     assert services.store.detail(calf).latest.body == edited  # type: ignore[union-attr]
 
-    approve(page)
+    approve(page)  # the claim is unsupported: a dialog lists it, the physician confirms
     assert services.store.detail(calf).question.status == Status.APPROVED
+    (approval,) = services.store.events(action="review.approved", question_id=calf)
+    assert "unsupported_sentence" in approval.details["acknowledged"]
+    vouched = page.locator(".draft .human", has_text=CLAIM)  # the physician's own sentence
+    assert "unsupported" not in (vouched.get_attribute("class") or "")
+    assert page.locator(".draft .physician").count() >= 1
     assert page.locator(".st-key-editor").count() == 0  # read-only
     with page.expect_download() as download:
         page.get_by_role("button", name="Download page (HTML)").click()

@@ -13,6 +13,7 @@ from assistant.drafting.body import to_body
 from assistant.retrieval import Source
 from assistant.retrieval.sources import Passage
 from assistant.review.views import (
+    AuditEventView,
     AuditVerification,
     QuestionDetail,
     QuestionView,
@@ -22,10 +23,10 @@ from assistant.review.views import (
     Status,
     VersionView,
 )
-from assistant.reviewui.audit import verification_message
+from assistant.reviewui.audit import describe, verification_message
 from assistant.reviewui.diffing import diff_html
 from assistant.reviewui.download import page_file
-from assistant.reviewui.flags import summarize
+from assistant.reviewui.flags import open_warnings, summarize
 from assistant.reviewui.login import throttle_message
 from assistant.reviewui.preview import draft_html, question_html
 from assistant.reviewui.queue import (
@@ -174,6 +175,11 @@ def test_preview_highlights_unsupported_and_shows_flags_inline() -> None:
     assert "⚠ not supported" in markup and "<sup>[1]</sup>" in markup
     assert "<strong>Red flag</strong> in the question" in markup
     assert "never tells the patient" in markup
+    approved = draft_html(make_draft(), make_checks(), approved=True)
+    marked = re.findall(r'<span class="([^"]*)"[^>]*data-pos="(\d\.\d)"', approved)
+    assert ("sentence human", "1.1") in marked  # the physician vouched for it
+    assert '<span class="physician">physician-written</span>' in approved
+    assert "⚠ not supported" not in approved
 
 
 def test_flag_summary_against_targets() -> None:
@@ -183,6 +189,12 @@ def test_flag_summary_against_targets() -> None:
     assert not summary.length.ok and summary.supported.value == "67%"
     assert [f.severity for f in summary.flags] == ["error", "warning", "info"]
     assert summary.headline == "1 error(s), 1 warning(s), 3 flag(s)"
+    assert open_warnings(make_checks()) == [
+        ("unsupported_sentence", "1 sentence(s) not supported by any source"),
+        ("red_flag_without_escalation", "add escalation"),
+        ("grade", "Reading grade 5.0, target 6-8"),
+        ("length", "Length 120 words, target 250-900"),
+    ]
 
 
 def test_sources_and_the_passage_behind_a_sentence() -> None:
@@ -318,3 +330,25 @@ def test_simplify_drops_the_hardest_source_sentences() -> None:
     simpler, dropped = simplify(draft)
     assert dropped == 1 and [s.text for _, _, s in simpler.sentences()] == easy
     assert simplify(simpler) == (simpler, 0)
+
+
+def test_audit_events_read_as_sentences_with_display_names() -> None:
+    names = {"ana": "Dr. Ana Lee", "bob": "Dr. Bob Stone"}
+
+    def said(action: str, actor: str | None = "ana", **details: object) -> str:
+        event = AuditEventView(1, NOW, actor, action, 3, dict(details))
+        return describe(event, names)
+
+    assert said("question.claimed", took_over="bob") == (
+        "Dr. Ana Lee claimed #3 for review, taking it over from Dr. Bob Stone"
+    )
+    assert said("review.approved", version=2, acknowledged=["grade", "unsupported_sentence"]) == (
+        "Dr. Ana Lee approved #3 (version 2), confirming 2 open warning(s)"
+    )
+    assert said("user.signed_out", reason="idle") == (
+        "Dr. Ana Lee was signed out after a time without activity"
+    )
+    assert said("user.login_failed", actor=None, reason="unknown user") == (
+        "someone failed to sign in (unknown user)"
+    )
+    assert said("something.new") == "Dr. Ana Lee something.new"

@@ -118,7 +118,13 @@ def regenerate(services: Services, detail: QuestionDetail, instruction: str, by:
     appstate.flash(f"Regenerated as version {saved.number}. {result.note or ''}".strip())
 
 
-def approve(services: Services, detail: QuestionDetail, text: str, by: UserView) -> None:
+def approve(
+    services: Services,
+    detail: QuestionDetail,
+    text: str,
+    by: UserView,
+    acknowledged: tuple[str, ...] = (),
+) -> None:
     latest = detail.latest
     assert latest is not None
     if text != latest.body:
@@ -129,7 +135,7 @@ def approve(services: Services, detail: QuestionDetail, text: str, by: UserView)
         )
         return
     try:
-        services.store.approve(detail.question.id, latest.number, by)
+        services.store.approve(detail.question.id, latest.number, by, acknowledged)
     except ReviewError as exc:
         appstate.flash(str(exc), "error")
         return
@@ -205,3 +211,35 @@ def claim_controls(services: Services, question: QuestionView, by: UserView) -> 
     except ReviewError as exc:
         appstate.flash(str(exc), "error")
     st.rerun()
+
+
+CONFIRMING = "confirming_approval"  # the question whose approval awaits confirmation
+
+
+def _stop_confirming() -> None:
+    st.session_state.pop(CONFIRMING, None)
+
+
+@st.dialog("Approve with open warnings?", width="large", on_dismiss=_stop_confirming)
+def confirm_approval(
+    services: Services,
+    detail: QuestionDetail,
+    text: str,
+    by: UserView,
+    warnings: list[tuple[str, str]],
+) -> None:
+    """Lists what approving accepts as it is; approves only once the physician confirms.
+    Open while ``CONFIRMING`` names the question (set by the Approve button)."""
+    st.write("This draft still has:")
+    st.markdown("\n".join(f"- {md_escape(message)}" for _, message in warnings))
+    checked = st.checkbox(
+        "I have checked each of these, and approve the draft as it is.", key="acknowledge"
+    )
+    go_col, cancel_col = st.columns(2)
+    if go_col.button("Approve anyway", type="primary", disabled=not checked, key="approve_ok"):
+        _stop_confirming()
+        approve(services, detail, text, by, tuple(kind for kind, _ in warnings))
+        st.rerun()
+    if cancel_col.button("Cancel", key="approve_cancel"):
+        _stop_confirming()
+        st.rerun()

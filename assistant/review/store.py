@@ -249,14 +249,27 @@ class ReviewStore:
             workflow.release(s, self.now(), workflow.locked(s, question_id), actor)
             return queries.question(s, question_id)
 
-    def approve(self, question_id: int, version_number: int, by: UserView) -> ReviewView:
+    def approve(
+        self,
+        question_id: int,
+        version_number: int,
+        by: UserView,
+        acknowledged: Sequence[str] = (),
+    ) -> ReviewView:
         """Physicians only (``PermissionDenied`` otherwise); ``Conflict`` when the version
-        is not the newest; the question becomes approved and read-only."""
+        is not the newest; the question becomes approved and read-only. ``acknowledged``:
+        the kinds of open warnings the physician confirmed approving despite (audited)."""
         with self._tx() as s:
             actor = acting(s, by, PHYSICIANS, "approve drafts")
             assert actor is not None
             return workflow.decide(
-                s, self.now(), actor, question_id, version_number, Status.APPROVED
+                s,
+                self.now(),
+                actor,
+                question_id,
+                version_number,
+                Status.APPROVED,
+                acknowledged=tuple(acknowledged),
             )
 
     def reject(

@@ -126,6 +126,7 @@ def decide(
     status: Status,
     reason: RejectReason | None = None,
     comment: str | None = None,
+    acknowledged: tuple[str, ...] = (),
 ) -> ReviewView:
     """Approve or reject version ``number``, which must be the newest."""
     question = locked(s, question_id)
@@ -147,6 +148,8 @@ def decide(
     details: dict[str, object] = {"version": number}
     if reason:  # the code only: a comment may quote the patient
         details.update(reason=reason.value, comment=review.comment is not None)
+    if acknowledged:  # the warnings' kinds only: their messages may quote the draft
+        details["acknowledged"] = sorted(set(acknowledged))
     set_status(s, now, question, status, actor, f"review.{status.value}", **details)
     return review_view(review, actor)
 

@@ -75,3 +75,25 @@ def summarize(
         escalation_present=checks.escalation_present,
         flags=tuple(sorted(checks.flags, key=lambda f: SEVERITY_ORDER[f.severity])),
     )
+
+
+def open_warnings(checks: CheckReport) -> list[tuple[str, str]]:
+    """What approving would accept as it is, as (kind, what to tell the physician): every
+    error and warning flag (unsupported sentences counted as one line), and a reading grade
+    or length outside its target."""
+    summary = summarize(checks)
+    found: list[tuple[str, str]] = []
+    unsupported = sum(f.kind == "unsupported_sentence" for f in summary.flags)
+    if unsupported:
+        found.append(
+            ("unsupported_sentence", f"{unsupported} sentence(s) not supported by any source")
+        )
+    found += [
+        (f.kind, f.message)
+        for f in summary.flags
+        if f.severity in ("error", "warning") and f.kind != "unsupported_sentence"
+    ]
+    for kind, measure in (("grade", summary.grade), ("length", summary.length)):
+        if not measure.ok:
+            found.append((kind, f"{measure.label} {measure.value}, {measure.target}"))
+    return found

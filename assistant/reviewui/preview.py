@@ -30,6 +30,8 @@ PREVIEW_CSS = """
 .draft .flag { font-size: .72rem; color: #8a5300; background: #fff7e0; border-radius: 3px;
   padding: 0 .25rem; margin-left: .2rem; }
 .draft .flag-error { color: #a30000; background: #fde8e8; }
+.draft .physician { font-size: .72rem; color: #1d5e2c; background: #e6f4ea; border-radius: 3px;
+  padding: 0 .25rem; margin-left: .2rem; }
 .redflag { background: #fde8e8; border: 1px solid #d33; border-radius: .4rem;
   padding: .5rem .75rem; margin-bottom: .6rem; }
 .redflag.ok { background: #eef8ee; border-color: #4a4; }
@@ -73,9 +75,13 @@ def question_html(question: QuestionView) -> str:
     return "".join(parts)
 
 
-def draft_html(draft: Draft, checks: CheckReport, selected: Position | None = None) -> str:
+def draft_html(
+    draft: Draft, checks: CheckReport, selected: Position | None = None, approved: bool = False
+) -> str:
     """The More Info body: unsupported sentences highlighted, sentence flags inline, the
-    red-flag status on top, the selected sentence outlined."""
+    red-flag status on top, the selected sentence outlined. Once ``approved``, a sentence a
+    person wrote or edited is marked physician-written, not unsupported: the approving
+    physician vouched for it."""
     by_position = {(c.section, c.index): c for c in checks.sentences}
     inline: dict[Position, list[Flag]] = {}
     for flag in checks.flags:
@@ -90,14 +96,17 @@ def draft_html(draft: Draft, checks: CheckReport, selected: Position | None = No
             check = by_position.get((s, i))
             if check is not None and check.text != sentence.text:
                 check = None  # the report is of another text: do not mark
+            vouched = approved and sentence.origin == "human"
             classes = ["sentence", sentence.origin]
-            if check is not None and not check.supported:
+            if check is not None and not check.supported and not vouched:
                 classes.append("unsupported")
             if selected == (s, i):
                 classes.append("selected")
-            title = _title(check)
+            title = "physician-written" if vouched else _title(check)
             cites = "".join(f"<sup>[{n}]</sup>" for n in sentence.citations)
             flags = "".join(_flag(f) for f in inline.get((s, i), []))
+            if vouched:
+                flags = '<span class="physician">physician-written</span>'
             sentences.append(
                 f'<span class="{" ".join(classes)}" title="{escape(title)}" '
                 f'data-pos="{s}.{i}">{escape(sentence.text)}{cites}</span>{flags}'

@@ -20,7 +20,8 @@ question = question_col.number_input(
 
 events = store.events(actor=choice(actor), action=choice(action), question_id=question or None)
 st.caption(f"{len(events)} event(s), newest first")
-st.dataframe(event_rows(events), hide_index=True, width="stretch")
+names = {u.name: u.display_name for u in store.users()}
+st.dataframe(event_rows(events, names), hide_index=True, width="stretch")
 
 if st.button("Verify chain", key="verify"):
     ok, message = verification_message(store.verify_audit())

@@ -11,7 +11,7 @@ from assistant.review.errors import NotFound
 from assistant.review.views import QuestionDetail, RejectReason, Status
 from assistant.reviewui.diffing import diff_html
 from assistant.reviewui.download import FORMATS, page_file
-from assistant.reviewui.flags import summarize
+from assistant.reviewui.flags import open_warnings, summarize
 from assistant.reviewui.preview import draft_html, question_html
 from assistant.reviewui.queue import STATUS_LABELS, reviewer_text
 from assistant.reviewui.regenerate import PRESETS
@@ -121,7 +121,9 @@ if question.status in (Status.APPROVED, Status.REJECTED):
                 f"Rejected by {md_escape(rejection.reviewer_display_name)} "
                 f"({why}): {md_escape(rejection.comment or 'no comment')}"
             )
-    st.html(draft_html(draft_of(latest), checks_of(latest)))
+    st.html(
+        draft_html(draft_of(latest), checks_of(latest), approved=question.status == Status.APPROVED)
+    )
     if permissions(user.role).edit and st.button("Reopen for review", key="reopen"):
         editing.reopen(services, detail, user)
         st.rerun()
@@ -194,9 +196,15 @@ save_col, approve_col, note_col = st.columns([1, 1, 4])
 if may.edit and save_col.button("Save", type="primary", key="save"):
     editing.save(services, detail, text, state.base, user)
     st.rerun()
+warnings = open_warnings(checks)
 if may.decide and approve_col.button("Approve", key="approve"):
-    editing.approve(services, detail, text, user)
-    st.rerun()
+    if warnings and text == latest.body:  # unsaved text: approve() says to save first
+        st.session_state[editing.CONFIRMING] = question.id
+    else:
+        editing.approve(services, detail, text, user)
+        st.rerun()
+if may.decide and warnings and st.session_state.get(editing.CONFIRMING) == question.id:
+    editing.confirm_approval(services, detail, text, user, warnings)
 if not may.decide:
     note_col.caption("Only physicians approve or reject.")
 regenerate_col, reject_col = st.columns(2)
