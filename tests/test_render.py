@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from assistant.corpus.record import Asker, SimilarQA
 from assistant.drafting import Draft
 from assistant.render import Approval, render_html, render_markdown
 from tests.builders import make_draft
@@ -66,3 +67,17 @@ def test_citations_link_to_sources() -> None:
     html = render_html(_draft())
     assert 'href="#source-1"' in html and 'id="source-1"' in html
     assert "Calcium builds up. [1]" in render_markdown(_draft())
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_html])
+def test_a_page_without_doctor_or_asker_reads_right(render: object) -> None:
+    draft = _draft()
+    request = draft.request.model_copy(update={"doctor": None, "asker": Asker(), "ask_date": None})
+    similar = [SimilarQA(title="Falls in older adults", specialty="Geriatrics")]
+    page = render(draft.model_copy(update={"request": request, "similar_qa": similar}))  # type: ignore[operator]
+    assert "Doctor's reply · Surgery" in page and "The doctor reply" not in page
+    assert "Anonymous." in page
+    if render is render_markdown:
+        assert "\n*Geriatrics*\n" in page  # not "* Geriatrics*", which is no emphasis
+    else:
+        assert '<p class="doctor">Geriatrics</p>' in page

@@ -157,8 +157,13 @@ def test_new_question_and_upload_are_drafted(services: Services) -> None:
     at = signed_in("ed")
     at.text_area(key="new_question_text").input("Can a lipoma on my calf turn into cancer?")
     at.text_input(key="new_specialty").input("Dermatology")
+    assert at.text_input(key="new_doctor").value == ""  # an editor: no doctor to prefill
+    at.text_input(key="new_doctor").input("Dr. Ana Lee")
     at.button(key="new_question_submit").click().run()
     assert "was created and drafted" in texts(at.success)
+    newest = max(services.store.queue(), key=lambda q: q.id)
+    assert (newest.doctor, newest.specialty) == ("Ana Lee", "Dermatology")
+    assert signed_in("ana").text_input(key="new_doctor").value == "Ana Lee"  # a physician
     csv = b"question,specialty\nIs a calcified lump in the calf serious?,Surgery\n,Surgery\n"
     at.file_uploader[0].set_value(("batch.csv", csv, "text/csv")).run()
     assert "batch.csv:3" in texts(at.warning)

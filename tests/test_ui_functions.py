@@ -242,6 +242,8 @@ def test_queue_rows_ages_and_filter() -> None:
     assert request is None and problem is not None and problem.startswith("Patient's question")
     request, _ = new_request("Why?", "", "40~49", "female", "Dermatology")
     assert request is not None and request.asker == Asker(age_range="40~49", sex="female")
+    request, _ = new_request("Why?", "Rest.", doctor="Dr. Ana Lee")
+    assert request is not None and request.doctor == "Ana Lee"
 
 
 def test_upload_reports_bad_rows_by_line() -> None:

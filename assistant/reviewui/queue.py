@@ -3,6 +3,7 @@ with its age."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -141,14 +142,15 @@ def new_request(
     specialty: str = "",
     doctor: str = "",
 ) -> tuple[DraftRequest | None, str | None]:
-    """The new-question form as a request, or what to fix."""
+    """The new-question form as a request, or what to fix. The page says "Dr. …", so a
+    doctor's name given as "Dr. Ana Lee" is kept as "Ana Lee"."""
     try:
         request = DraftRequest(
             question=question,
             reply=reply,
             asker=Asker(age_range=age_range.strip() or None, sex=sex.strip() or None),
             specialty=specialty,
-            doctor=doctor,
+            doctor=re.sub(r"^\s*dr\.?\s+", "", doctor, flags=re.I),
         )
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]

@@ -4,6 +4,7 @@ of many, each drafted on arrival."""
 import streamlit as st
 
 import appstate
+from assistant.review.views import Role
 from assistant.reviewui.queue import (
     AGE_CHOICES,
     ANY_SPECIALTY,
@@ -61,13 +62,20 @@ for row in queue_rows(questions, user.name):
 with st.expander("New question"), st.form("new_question", clear_on_submit=True):
     question = st.text_area("Patient's question", key="new_question_text")
     reply = st.text_area("Doctor's short reply (optional)", key="new_question_reply")
-    age_range_col, sex_col, specialty_new_col = st.columns(3)
-    age_range = age_range_col.text_input("Age range", placeholder="40~49", key="new_age")
-    sex = sex_col.selectbox("Sex", SEXES, key="new_sex")
+    doctor_col, specialty_new_col = st.columns(2)
+    doctor = doctor_col.text_input(
+        "Doctor who replied",
+        value=user.display_name if user.role == Role.PHYSICIAN else "",
+        help='Shown on the page as "Dr. … reply"; leave empty for "Doctor\'s reply".',
+        key="new_doctor",
+    )
     specialty_new = specialty_new_col.text_input("Specialty", key="new_specialty")
+    age_range_col, sex_col = st.columns(2)
+    age_range = age_range_col.text_input("Asker's age range", placeholder="40~49", key="new_age")
+    sex = sex_col.selectbox("Asker's sex", SEXES, key="new_sex")
     create = st.form_submit_button("Create and draft", type="primary", key="new_question_submit")
 if create:
-    request, problem = new_request(question, reply, age_range, sex, specialty_new)
+    request, problem = new_request(question, reply, age_range, sex, specialty_new, doctor)
     if request is None:
         st.error(problem)
     else:
