@@ -142,7 +142,14 @@ def test_sign_in_edit_save_approve_and_download(
     page.get_by_text("Saved as version 2.").wait_for()
     settle(page)
     claim = page.locator(".draft .unsupported", has_text=CLAIM)  # no source says so
-    assert claim.count() == 1 and "selected" in (claim.get_attribute("class") or "")
+    assert claim.count() == 1 and claim.get_attribute("open") is not None  # shown first
+    cited = page.locator(".draft details.source").first  # one click: the passage beneath
+    assert not cited.locator(".evidence").is_visible()
+    cited.locator("summary").click()
+    evidence = cited.locator(".evidence")
+    evidence.wait_for()
+    assert "closest passage from source [" in evidence.inner_text()
+    assert evidence.locator("mark").count() >= 1  # the words it shares with the sentence
     screenshot(page, "review.png", height=1700)
     assert services.store.detail(calf).latest.body == edited  # type: ignore[union-attr]
 

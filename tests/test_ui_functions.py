@@ -43,9 +43,9 @@ from assistant.reviewui.queue import (
 from assistant.reviewui.regenerate import simplify
 from assistant.reviewui.roles import Permissions, permissions
 from assistant.reviewui.sources import (
-    first_unsupported,
-    options_key,
-    sentence_options,
+    highlighted,
+    relevance,
+    source_origin,
     source_rows,
     supporting_passage,
 )
@@ -158,7 +158,10 @@ def tags(markup: str) -> set[str]:
 def test_untrusted_text_is_escaped_in_every_html_view() -> None:
     draft, checks = make_draft(f"Why? {SCRIPT}"), make_checks()
     for markup in (draft_html(draft, checks, (1, 1)), question_html(make_question())):
-        assert tags(markup) <= {"style", "div", "p", "h4", "span", "sup", "strong"}
+        assert tags(markup) <= {
+            *("style", "div", "p", "h4", "span", "sup", "strong"),
+            *("details", "summary", "blockquote", "mark"),
+        }
         assert "&lt;script&gt;" in markup or "&lt;img" in markup
         assert 'onerror="' not in markup and "<img" not in markup
     diff = diff_html("Old <b>text</b>.", f"New {SCRIPT} text.")
@@ -168,15 +171,17 @@ def test_untrusted_text_is_escaped_in_every_html_view() -> None:
 
 
 def test_preview_highlights_unsupported_and_shows_flags_inline() -> None:
-    markup = draft_html(make_draft(), make_checks(), selected=(1, 0))
-    unsupported = re.findall(r'<span class="([^"]*)"[^>]*data-pos="(\d\.\d)"', markup)
-    assert ("sentence human unsupported", "1.1") in unsupported
-    assert ("sentence source selected", "1.0") in unsupported
+    markup = draft_html(make_draft(), make_checks())
+    marked = re.findall(r'<(details|span) class="([^"]*)" data-pos="(\d\.\d)"( open)?', markup)
+    assert ("details", "sentence human unsupported", "1.1", " open") in marked  # first open
+    assert ("details", "sentence source", "1.0", "") in marked  # a click away
+    assert "Supported · closest passage from source [1]" in markup
+    assert "<mark>Lipomas</mark> are <mark>benign</mark>" in markup
     assert "⚠ not supported" in markup and "<sup>[1]</sup>" in markup
     assert "<strong>Red flag</strong> in the question" in markup
     assert "never tells the patient" in markup
     approved = draft_html(make_draft(), make_checks(), approved=True)
-    marked = re.findall(r'<span class="([^"]*)"[^>]*data-pos="(\d\.\d)"', approved)
+    marked = re.findall(r'<span class="([^"]*)" data-pos="(\d\.\d)"', approved)
     assert ("sentence human", "1.1") in marked  # the physician vouched for it
     assert '<span class="physician">physician-written</span>' in approved
     assert "⚠ not supported" not in approved
@@ -199,19 +204,34 @@ def test_flag_summary_against_targets() -> None:
 
 def test_sources_and_the_passage_behind_a_sentence() -> None:
     draft, checks = make_draft(), make_checks()
-    (row,) = source_rows(draft)
-    assert row["doctor"] == "Lee" and row["date"] == "2022-03-24" and row["score"] == 0.812
-    options = sentence_options(checks)
-    assert first_unsupported(options) == 2 and first_unsupported(options[:2]) is None
-    assert options_key(options) == options_key(sentence_options(checks)) != options_key(options[:2])
-    labels = [o.label for o in options]
-    assert labels[0].startswith("1.1 ✓") and labels[2].startswith("2.2 ✗")
+    (row,) = source_rows(draft, checks)
+    assert (row["from"], row["relevance"], row["supports"]) == ("archive", "high", 1)
+    assert row["date"] == "2022-03-24" and "score" not in row and "doctor" not in row
     passage = supporting_passage(draft, checks, (1, 0))
     assert passage is not None and passage.text == "Lipomas are benign fat lumps."
-    assert passage.origin.startswith("source [1]: Lipoma") and passage.origin.endswith("Dr. Lee")
+    assert passage.origin == f"source [1]: Lipoma {SCRIPT} — archive"
     reply = supporting_passage(draft, checks, (0, 0))
     assert reply is not None and reply.origin == "the doctor's reply"
     assert supporting_passage(draft, checks, (5, 5)) is None
+    marked = highlighted("Lipomas are benign <fat> lumps.", "A lipoma is a benign lump.")
+    assert marked == "<mark>Lipomas</mark> are <mark>benign</mark> &lt;fat&gt; lumps."
+
+
+def test_a_source_credits_a_doctor_only_with_the_doctors_own_reply() -> None:
+    site = (
+        make_draft()
+        .sources[0]
+        .model_copy(update={"dataset": "site", "source_url": "https://www.example-clinic.com/qa/1"})
+    )
+    reply = Passage(chunk_id="a", text="It is a lipoma.", kind="question", score=1, dense=0.7)
+    more = Passage(chunk_id="b", text="Lipomas are fat.", kind="explanation", score=1, dense=0.3)
+    as_reply = site.model_copy(update={"passages": (reply,)})
+    as_page = site.model_copy(update={"passages": (more,)})
+    assert source_origin(as_reply) == "Dr. Lee's reply (site · example-clinic.com)"
+    assert source_origin(as_page) == "site · example-clinic.com"
+    assert (relevance(as_reply, 1.0), relevance(as_page, 1.0)) == ("high", "low")
+    fused = site.model_copy(update={"passages": (), "score": 0.02})
+    assert [relevance(fused, best) for best in (0.021, 0.04, 0.1)] == ["high", "medium", "low"]
 
 
 def test_diff_marks_added_and_removed_words() -> None:

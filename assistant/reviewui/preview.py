@@ -12,6 +12,7 @@ from html import escape
 from assistant.checks import CheckReport, Flag, SentenceCheck, detect_red_flags
 from assistant.drafting import Draft
 from assistant.review.views import QuestionView
+from assistant.reviewui.sources import highlighted, supporting_passage
 
 Position = tuple[int, int]  # (section, sentence)
 
@@ -22,10 +23,21 @@ PREVIEW_CSS = """
 .card .asker { color: #666; font-size: .85rem; }
 .card .doctor { font-weight: 600; margin-top: .75rem; }
 .draft h4 { margin: .9rem 0 .3rem; font-size: 1.05rem; }
-.draft p { line-height: 1.6; margin: 0 0 .4rem; }
+.draft .section { line-height: 1.6; margin: 0 0 .4rem; }
 .draft .template { color: #555; }
 .draft .unsupported { background: #fff1b8; border-bottom: 2px solid #e0a800; }
-.draft .selected { outline: 2px solid #1c6dd0; border-radius: 2px; }
+.draft details.sentence { display: inline; }
+.draft details.sentence > summary { display: inline; cursor: pointer; list-style: none; }
+.draft details.sentence > summary::-webkit-details-marker { display: none; }
+.draft details.sentence:not([open])::details-content { display: none; }
+.draft details.sentence > summary:hover { text-decoration: underline dotted #1c6dd0; }
+.draft details[open] > summary { outline: 2px solid #1c6dd0; border-radius: 2px; }
+.draft .evidence { display: block; margin: .3rem 0 .6rem 1rem; padding: .4rem .7rem;
+  border-left: 3px solid #1c6dd0; background: #f4f8fd; font-size: .88rem; }
+.draft .evidence .verdict { color: #555; font-size: .8rem; }
+.draft .evidence.no { border-left-color: #e0a800; background: #fffbea; }
+.draft .evidence blockquote { margin: .25rem 0 0; }
+.draft mark { background: #cfe6ff; padding: 0 .1rem; }
 .draft sup { color: #1c6dd0; font-size: .7rem; }
 .draft .flag { font-size: .72rem; color: #8a5300; background: #fff7e0; border-radius: 3px;
   padding: 0 .25rem; margin-left: .2rem; }
@@ -75,18 +87,25 @@ def question_html(question: QuestionView) -> str:
     return "".join(parts)
 
 
-def draft_html(
-    draft: Draft, checks: CheckReport, selected: Position | None = None, approved: bool = False
-) -> str:
+def draft_html(draft: Draft, checks: CheckReport, approved: bool = False) -> str:
     """The More Info body: unsupported sentences highlighted, sentence flags inline, the
-    red-flag status on top, the selected sentence outlined. Once ``approved``, a sentence a
-    person wrote or edited is marked physician-written, not unsupported: the approving
-    physician vouched for it."""
+    red-flag status on top. A click on a sentence opens the passage it rests on beneath it,
+    the shared words marked; the first unsupported sentence starts open. Once ``approved``,
+    a sentence a person wrote or edited is marked physician-written, not unsupported: the
+    approving physician vouched for it."""
     by_position = {(c.section, c.index): c for c in checks.sentences}
     inline: dict[Position, list[Flag]] = {}
     for flag in checks.flags:
         if flag.section is not None and flag.index is not None:
             inline.setdefault((flag.section, flag.index), []).append(flag)
+    first = next(
+        (
+            (c.section, c.index)
+            for c in checks.sentences
+            if not c.supported and c.origin != "template" and not approved
+        ),
+        None,
+    )
     parts = [PREVIEW_CSS, '<div class="draft">', red_flag_html(draft, checks)]
     for s, section in enumerate(draft.sections):
         if section.heading:
@@ -100,20 +119,45 @@ def draft_html(
             classes = ["sentence", sentence.origin]
             if check is not None and not check.supported and not vouched:
                 classes.append("unsupported")
-            if selected == (s, i):
-                classes.append("selected")
-            title = "physician-written" if vouched else _title(check)
             cites = "".join(f"<sup>[{n}]</sup>" for n in sentence.citations)
             flags = "".join(_flag(f) for f in inline.get((s, i), []))
             if vouched:
                 flags = '<span class="physician">physician-written</span>'
+            text = f"{escape(sentence.text)}{cites}"
+            attributes = f'class="{" ".join(classes)}" data-pos="{s}.{i}"'
+            if check is None or vouched:
+                title = "physician-written" if vouched else _title(check)
+                sentences.append(f'<span {attributes} title="{escape(title)}">{text}</span>{flags}')
+                continue
+            shown = " open" if (s, i) == first else ""
             sentences.append(
-                f'<span class="{" ".join(classes)}" title="{escape(title)}" '
-                f'data-pos="{s}.{i}">{escape(sentence.text)}{cites}</span>{flags}'
+                f'<details {attributes}{shown}><summary title="{escape(_title(check))}">'
+                f"{text}</summary>{_evidence(draft, checks, (s, i))}</details>{flags}"
             )
-        parts.append(f'<p class="section-{escape(section.kind)}">{" ".join(sentences)}</p>')
+        parts.append(
+            f'<div class="section-{escape(section.kind)}"><p>{" ".join(sentences)}</p></div>'
+        )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _evidence(draft: Draft, checks: CheckReport, position: Position) -> str:
+    """What a sentence rests on: the verdict, where from, and the passage, shared words
+    marked."""
+    passage = supporting_passage(draft, checks, position)
+    assert passage is not None
+    verdict = "Supported" if passage.supported else "Not supported"
+    why = f" — {'; '.join(passage.reasons)}" if passage.reasons else ""
+    body = (
+        f"<blockquote>{highlighted(passage.text, passage.sentence)}</blockquote>"
+        if passage.text
+        else "<blockquote>No passage to compare with.</blockquote>"
+    )
+    return (
+        f'<div class="evidence{"" if passage.supported else " no"}">'
+        f'<span class="verdict">{verdict} · closest passage from {escape(passage.origin)}'
+        f"{escape(why)}</span>{body}</div>"
+    )
 
 
 def red_flag_html(draft: Draft, checks: CheckReport) -> str:

@@ -16,13 +16,7 @@ from assistant.reviewui.preview import draft_html, question_html
 from assistant.reviewui.queue import STATUS_LABELS, reviewer_text
 from assistant.reviewui.regenerate import PRESETS
 from assistant.reviewui.roles import permissions
-from assistant.reviewui.sources import (
-    first_unsupported,
-    options_key,
-    sentence_options,
-    source_rows,
-    supporting_passage,
-)
+from assistant.reviewui.sources import source_rows
 from assistant.reviewui.text import md_escape
 from assistant.reviewui.versions import (
     approval_of,
@@ -157,7 +151,7 @@ with edit_col:
     text = st.text_area(
         "More Info (Markdown: ## headings, [n] cites source n)",
         key=editing.EDITOR,
-        height=520,
+        height=380,
     )
 result = editing.checked(services, text, base)
 with preview_col:
@@ -166,13 +160,22 @@ with preview_col:
         st.error(result)
         st.stop()
     draft, checks = result
-    options = sentence_options(checks)
-    sentence_key = options_key(options)
-    chosen = st.session_state.get(sentence_key, first_unsupported(options))
-    selected = (
-        options[chosen].position if isinstance(chosen, int) and chosen < len(options) else None
+    st.html(draft_html(draft, checks))
+with edit_col:  # the sources under the editor: on the first screen beside the preview
+    st.caption("Sources. Click a sentence in the preview to see the passage it rests on.")
+    st.dataframe(
+        source_rows(draft, checks),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "relevance": st.column_config.TextColumn(
+                help="How close the source's best passage is to the question"
+            ),
+            "supports": st.column_config.NumberColumn(
+                help="Sentences of the draft this source supports"
+            ),
+        },
     )
-    st.html(draft_html(draft, checks, selected))
 
 summary = summarize(checks)
 for column, measure in zip(
@@ -223,24 +226,7 @@ if may.decide:
             editing.reject(services, detail, reason, comment, user)
             st.rerun()
 
-# sources, changes, history -----------------------------------------------------------------
-st.subheader("Sources")
-st.dataframe(source_rows(draft), hide_index=True, width="stretch")
-if options:
-    index = st.selectbox(
-        "Sentence",
-        range(len(options)),
-        index=first if (first := first_unsupported(options)) is not None else 0,
-        format_func=lambda i: options[i].label,
-        key=sentence_key,
-    )
-    passage = supporting_passage(draft, checks, options[index].position)
-    if passage is not None:
-        st.caption(
-            f"{'Supported' if passage.supported else 'Not supported'} · score "
-            f"{passage.score:.2f} · closest passage from {md_escape(passage.origin)}"
-        )
-        st.markdown(f"> {md_escape(passage.text or 'No passage to compare with.')}")
+# changes, history -------------------------------------------------------------------------
 machine = detail.machine
 with st.expander("Changes from the machine draft"):
     if machine is not None:
