@@ -81,6 +81,20 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
     return None
 
 
+def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:
+    """Of ``asks``, the one whose cue comes first in ``text`` ("The goals of treating anemia
+    are to treat its underlying cause" is on treatment); "definition" when none does and the
+    text names the focus."""
+    hits = [
+        (m.start(), n, ask)
+        for n, ask in enumerate(asks)
+        if ask in _ASK_CUES and (m := _ASK_CUES[ask].search(text))
+    ]
+    if hits:
+        return min(hits)[2]
+    return ask_of(text, ("definition",), focus_names) if "definition" in asks else None
+
+
 def on_focus(source: Source, focus_keys: set[str]) -> bool:
     """Whether a source is about the question's focus (a source with no focus may be)."""
     return not source.focus or not keys_of(source.focus).isdisjoint(focus_keys)

@@ -21,11 +21,11 @@ from assistant.checks.redflags import detect_red_flags
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
-    ask_of,
     numbered,
     on_focus,
     quoted,
     section_of,
+    topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
@@ -243,7 +243,12 @@ class GroundedComposer:
             if SEEK_CARE.search(c.text):
                 seek.append(sentence)
                 continue
-            ask = ask_of(c.text, asks, focus_names) or ask_of(c.text, _BY_CUE, focus_names)
+            # by what it says first: a sentence that names the focus but tells its treatment
+            # goes under treatment, not under "what it is"
+            told = [a for a in asks if a != "definition"]
+            ask = topic_by_cue(c.text, told, focus_names) or topic_by_cue(
+                c.text, _BY_CUE, focus_names
+            )
             (by_ask.setdefault(ask, []) if ask else more).append(sentence)
         planned = {p.ask: p for p in plan.sections}
         answered: set[str] = set()

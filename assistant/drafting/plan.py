@@ -228,6 +228,8 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or " - " in sentence  # a list the source glued into one line
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
         or re.search(r"\bto:\s+[A-Z]", sentence) is not None  # "may advise you to: Reduce …"
+        # "Women who have risk factors for iron deficiency: Once a year.": a table's row
+        or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
     )
 
