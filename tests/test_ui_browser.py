@@ -28,7 +28,6 @@ from assistant.reviewui import Services
 from assistant.reviewui.login import COOKIE
 from bench.bench_ui import (
     CHROMIUM,
-    approve,
     open_item,
     patient_questions,
     rendered,
@@ -51,7 +50,8 @@ NASTY = DraftRequest(
     specialty="Dermatology",
 )
 
-DOCUMENTED = ("queue.png", "review.png")  # the screenshots docs/ shows
+# the screenshots docs/ shows
+DOCUMENTED = ("queue.png", "review.png", "approve-confirm.png", "approved.png")
 CLAIM = "A calcified lump can be removed in a short outpatient procedure."
 
 pytestmark = pytest.mark.slow
@@ -153,7 +153,14 @@ def test_sign_in_edit_save_approve_and_download(
     screenshot(page, "review.png", height=1700)
     assert services.store.detail(calf).latest.body == edited  # type: ignore[union-attr]
 
-    approve(page)  # the claim is unsupported: a dialog lists it, the physician confirms
+    page.locator(".st-key-approve button").click()  # the claim is unsupported: the open
+    dialog = page.get_by_role("dialog")  # warnings are listed, and approving waits for a tick
+    dialog.get_by_text("not supported by any source").wait_for()
+    assert dialog.get_by_role("button", name="Approve anyway").is_disabled()
+    screenshot(page, "approve-confirm.png")
+    dialog.get_by_text("I have checked each of these").click()
+    dialog.get_by_role("button", name="Approve anyway").click()
+    rendered(page, "Approved by")
     assert services.store.detail(calf).question.status == Status.APPROVED
     (approval,) = services.store.events(action="review.approved", question_id=calf)
     assert "unsupported_sentence" in approval.details["acknowledged"]
