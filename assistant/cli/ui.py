@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import errors
+from assistant.reviewui.batch import MAX_BYTES
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
@@ -34,6 +35,12 @@ def streamlit_command(app: Path, host: str, port: int) -> list[str]:
         "none",
         "--client.toolbarMode",
         "minimal",
+        # uploads: the limit the pages state (5 MB), not Streamlit's default 200 MB
+        "--server.maxUploadSize",
+        str(MAX_BYTES // 1024**2),
+        # a failure shows its type, never a traceback with the app's code and data
+        "--client.showErrorDetails",
+        "type",
     ]
 
 

@@ -8,7 +8,6 @@ import appstate
 from assistant.review.errors import PermissionDenied
 from assistant.reviewui.batch import (
     DRAFTERS,
-    MAX_BYTES,
     Batch,
     BatchError,
     Checked,
@@ -153,8 +152,7 @@ if editor:
         st.subheader("New batch")
         upload = st.file_uploader(
             "A .csv with a 'topic' or 'question' column (optional: audience, specialty, "
-            "target_length, reply), or a .jsonl with one such object per line; at most "
-            f"{MAX_BYTES // (1024 * 1024)} MB",
+            "target_length, reply), or a .jsonl with one such object per line",
             type=["csv", "jsonl"],
             key=f"batch-upload-{st.session_state.get('batch_uploads', 0)}",
             on_change=forget_checked,
