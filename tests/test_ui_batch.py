@@ -4,11 +4,14 @@ through Streamlit's AppTest, on a real index and a real SQLite review store."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,6 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from assistant.batch import RunState
+from assistant.batch.bundle import bundle
 from assistant.config import Settings
 from assistant.review.errors import PermissionDenied
 from assistant.review.store import ReviewStore
@@ -106,9 +110,9 @@ def test_the_check_reports_problems_by_row_and_keeps_only_what_can_run(tmp_path:
     validation = checked.validation
     assert (validation.name, validation.rows, validation.total) == ("Spring topics!.csv", 1, 4)
     assert validation.table() == [
-        {"row": "3", "problem": "empty row"},
-        {"row": "4", "problem": "audience 'teenager': use patient or caregiver"},
-        {"row": "5", "problem": "duplicate of row 2"},
+        {"line of the file": "3", "problem": "empty row"},
+        {"line of the file": "4", "problem": "audience 'teenager': use patient or caregiver"},
+        {"line of the file": "5", "problem": "duplicate of row 2"},
     ]
     assert validation.summary() == (
         "warning",
@@ -124,7 +128,9 @@ def test_the_check_reports_problems_by_row_and_keeps_only_what_can_run(tmp_path:
     assert "no 'topic' or 'question' column" in fatal.validation.table()[-1]["problem"]
     assert fatal.validation.summary()[0] == "error"
     bad_json = save_upload(settings, "q.jsonl", b'{"question": "Is gout painful?"}\n{oops\n')
-    assert bad_json.validation.table()[0]["row"] == "2" and bad_json.validation.startable
+    assert (
+        bad_json.validation.table()[0]["line of the file"] == "2" and bad_json.validation.startable
+    )
     assert sorted(p.name for p in batches_dir(settings).iterdir()) == sorted(
         [batch.id, bad_json.batch.id if bad_json.batch else ""]
     )  # the fatal upload left nothing behind
@@ -274,7 +280,7 @@ def test_an_editor_checks_an_upload_starts_and_stops_it(settings: Settings) -> N
     at.button(key="batch_validate").click().run()
     assert "1 row(s) ready to draft; 2 row(s) will be skipped" in texts(at.warning)
     problems = at.dataframe[0].value
-    assert list(problems["row"]) == ["3", "4"]
+    assert list(problems["line of the file"]) == ["3", "4"]
     assert list(problems["problem"]) == ["empty row", "3 cells but 2 columns"]
     assert not at.button(key="batch_start").disabled
     at.button(key="batch_start").click().run()
@@ -309,6 +315,14 @@ def test_a_physician_follows_a_batch_and_opens_its_drafts(
     assert not keys & {"batch_stop", "batch_resume", "batch_retry", "batch_validate"}
     shown = "\n".join(m.value for m in at.markdown)
     assert "\\<b\\>Migraine\\</b\\> attacks" in shown and "<b>" not in shown  # escaped
+    assert "Line 2 of the file" in shown  # the header is line 1
+    (download,) = [b for b in at.get("download_button") if b.proto.label.startswith("Download")]
+    assert download.proto.label == "Download the 3 article(s) (.zip)"
+    with zipfile.ZipFile(io.BytesIO(bundle(finished.folder / "articles"))) as bundled:
+        names = bundled.namelist()
+        assert names[-1] == "index.csv" and len(names) == 4
+        assert re.fullmatch(r"0001-[a-z0-9-]+\.md", names[0]), names
+        assert "DRAFT — not reviewed by a physician" in bundled.read(names[0]).decode()
     first = finished_items(finished)[0]
     at.button(key=f"batch-open-{first.question_id}").click().run()
     assert texts(at.title) == f"#{first.question_id} · Gout"

@@ -100,7 +100,10 @@ class Validation:
         return "success", f"{self.rows} row(s) ready to draft, no problems."
 
     def table(self) -> list[dict[str, str]]:
-        return [{"row": "—" if row is None else str(row), "problem": m} for row, m in self.issues]
+        return [
+            {"line of the file": "—" if row is None else str(row), "problem": m}
+            for row, m in self.issues
+        ]
 
 
 @dataclass(frozen=True)

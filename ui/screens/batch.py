@@ -2,9 +2,12 @@
 background; everyone follows the batches' progress and opens the drafted questions for review.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 import appstate
+from assistant.batch.bundle import bundle
 from assistant.review.errors import PermissionDenied
 from assistant.reviewui.batch import (
     DRAFTERS,
@@ -122,12 +125,23 @@ def show_batch(batch_id: str, was_running: bool) -> None:
 
     items = finished_items(batch)
     drafted = [i for i in items if i.status == "done" and i.question_id is not None]
+    if drafted and now.state != "running":
+        st.download_button(
+            f"Download the {len(drafted)} article(s) (.zip)",
+            bundle(batch.folder / "articles"),
+            f"{Path(batch.name).stem}-articles.zip",
+            "application/zip",
+            key="batch_zip",
+            help="Each article as NNNN-topic.md, numbered in the order of the file, and an "
+            "index.csv. They are drafts until a physician approves them.",
+        )
     st.page_link(appstate.QUEUE_PAGE, label="Go to the queue", icon=":material/inbox:")
     for item in drafted[:SHOWN_ITEMS]:
         text_col, open_col = st.columns([10, 1])
         flags = f" · {item.flags} flag(s)" if item.flags else ""
         text_col.markdown(
-            f"Row {item.row} · **\\#{item.question_id}** · {md_escape(item.text)}{flags}"
+            f"Line {item.row} of the file · **\\#{item.question_id}** · "
+            f"{md_escape(item.text)}{flags}"
         )
         opened = open_col.button("Open", key=f"batch-open-{item.question_id}")
         if opened and item.question_id is not None:
@@ -138,7 +152,10 @@ def show_batch(batch_id: str, was_running: bool) -> None:
     if failed:
         with st.expander(f"Failed items ({len(failed)})"):
             st.dataframe(
-                [{"row": i.row, "about": i.text, "error": i.error or ""} for i in failed],
+                [
+                    {"line of the file": i.row, "about": i.text, "error": i.error or ""}
+                    for i in failed
+                ],
                 hide_index=True,
                 width="stretch",
             )
