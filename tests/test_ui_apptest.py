@@ -275,9 +275,17 @@ def test_markup_in_patient_text_is_inert(services: Services) -> None:
 def test_regenerate_and_audit(services: Services) -> None:
     question = draft(services)
     at = review(signed_in("ana"), question.id)
+    assert "cannot follow your own instructions" in texts(at.caption)
+    assert "other" not in at.selectbox(key="instruction_preset").options  # composer: presets
     at.selectbox(key="instruction_preset").select("shorter")
+    at.button(key="regenerate").click().run()  # few sources: the same text as version 1
+    assert "the same text as version 1: nothing was saved" in texts(at.warning)
+    assert services.store.detail(question.id).latest.number == 1  # type: ignore[union-attr]
+    body = at.text_area(key="editor").value
+    at.text_area(key="editor").input(body.replace("would tell.", "would tell us.")).run()
+    at.button(key="save").click().run()
     at.button(key="regenerate").click().run()
-    assert "Regenerated as version 2" in texts(at.success)
+    assert "Regenerated as version 3" in texts(at.success)
     assert services.store.detail(question.id).latest.kind == "regenerated"  # type: ignore[union-attr]
     at.switch_page("screens/audit.py").run()
     at.selectbox(key="audit_actor").select("ana").run()
@@ -286,7 +294,7 @@ def test_regenerate_and_audit(services: Services) -> None:
     assert {"user.login_ok", "question.opened", "version.saved"} <= set(rows["event"])
     said = set(rows["what happened"])
     assert {"Ana Lee signed in", f"Ana Lee opened #{question.id}"} <= said
-    assert f"Ana Lee saved #{question.id} (version 2), regenerated" in said
+    assert f"Ana Lee saved #{question.id} (version 3), regenerated" in said
     assert all(isinstance(q, str) for q in rows["question"])  # one type: no Arrow error
     at.button(key="verify").click().run()
     assert "The audit chain is intact" in texts(at.success)

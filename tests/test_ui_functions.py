@@ -10,6 +10,7 @@ from assistant.checks import CheckReport, Flag, SentenceCheck
 from assistant.corpus import Asker
 from assistant.drafting import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.drafting.body import to_body
+from assistant.drafting.composer import GroundedComposer
 from assistant.retrieval import Source
 from assistant.retrieval.sources import Passage
 from assistant.review.views import (
@@ -40,7 +41,7 @@ from assistant.reviewui.queue import (
     reviewer_text,
     view_filter,
 )
-from assistant.reviewui.regenerate import simplify
+from assistant.reviewui.regenerate import abilities, simplify
 from assistant.reviewui.roles import Permissions, permissions
 from assistant.reviewui.sources import (
     highlighted,
@@ -352,6 +353,18 @@ def test_simplify_drops_the_hardest_source_sentences() -> None:
     simpler, dropped = simplify(draft)
     assert dropped == 1 and [s.text for _, _, s in simpler.sentences()] == easy
     assert simplify(simpler) == (simpler, 0)
+    answering = Section(
+        kind="explanation", heading="Treatment", sentences=sentences, ask="treatment"
+    )
+    asked = draft.model_copy(update={"sections": [answering], "asks": ("treatment",)})
+    assert simplify(asked) == (asked, 0)  # never from the section that answers the question
+    composer, free_text = abilities(object.__new__(GroundedComposer))
+    assert not free_text and "cannot follow your own instructions" in composer
+
+
+def test_regenerate_says_what_a_language_model_can_do() -> None:
+    said, free_text = abilities(object())
+    assert free_text and "reads your instruction" in said
 
 
 def test_audit_events_read_as_sentences_with_display_names() -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 import appstate
 from assistant.checks import CheckReport
 from assistant.drafting import Draft
+from assistant.drafting.body import to_body
 from assistant.drafting.parsing import MalformedOutput
 from assistant.review.errors import Conflict, ReviewError
 from assistant.review.views import (
@@ -110,6 +111,13 @@ def regenerate(services: Services, detail: QuestionDetail, instruction: str, by:
     try:
         with st.spinner("Drafting again…"):
             result = services.regenerate(draft_of(latest), instruction)
+            if to_body(result.draft) == latest.body:
+                appstate.flash(
+                    f"Drafted again, the same text as version {latest.number}: nothing was "
+                    f"saved. {result.note or ''}".strip(),
+                    "warning",
+                )
+                return
             saved = services.save_regenerated(detail.question.id, result, by)
     except DRAFTING_ERRORS as exc:
         appstate.flash(str(exc), "error")

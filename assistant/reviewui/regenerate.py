@@ -3,7 +3,8 @@
 A language model reads the instruction in its prompt. The grounded composer copies
 sentences verbatim, so it follows the two preset instructions its own way: "shorter" picks
 half as many source sentences, "simpler" leaves out the source sentences that read above
-grade 10; free text it cannot follow, and the note says so.
+grade 10 (never from a section that answers the question); free text it cannot follow.
+``abilities`` says so before anything is drafted.
 """
 
 from __future__ import annotations
@@ -28,6 +29,25 @@ class Regenerated:
     draft: Draft
     checks: CheckReport
     note: str | None = None  # what the drafter did (or could not do) with the instruction
+
+
+def abilities(drafter: object) -> tuple[str, bool]:
+    """What regenerating with ``drafter`` can do, for the reviewer to read before choosing,
+    and whether it follows free-text instructions."""
+    if isinstance(drafter, GroundedComposer):
+        return (
+            "The grounded composer copies sentences from the sources. It can make the draft "
+            "**shorter** (half as many source sentences) or **simpler** (it leaves out source "
+            f"sentences above grade {HARD_GRADE:g}, never from the section that answers the "
+            "question). It cannot follow your own instructions: edit the text instead, or "
+            "configure a language model (ASSISTANT_DRAFTER=llm).",
+            False,
+        )
+    return (
+        "The language model drafts again from the same sources and reads your instruction; "
+        "every sentence is checked against the sources again.",
+        True,
+    )
 
 
 def normalize(instruction: str | None) -> str | None:
@@ -78,11 +98,15 @@ def follow_instruction(
 
 def simplify(draft: Draft) -> tuple[Draft, int]:
     """``draft`` without its hardest source sentences (grade above ``HARD_GRADE``), keeping
-    at least ``MIN_SENTENCES`` of them; empty sections are dropped. Returns the count left out."""
+    at least ``MIN_SENTENCES`` of them and every sentence of a section that answers what was
+    asked; empty sections are dropped. Returns the count left out."""
+    answering = {
+        s for s, section in enumerate(draft.sections) if section.ask and section.ask in draft.asks
+    }
     graded = [
         (measure(sentence.text).grade or 0.0, s, i)
         for s, i, sentence in draft.sentences()
-        if sentence.origin == "source"
+        if sentence.origin == "source" and s not in answering
     ]
     hard = sorted((g, s, i) for g, s, i in graded if g > HARD_GRADE)
     room = max(0, len(graded) - MIN_SENTENCES)

@@ -14,7 +14,7 @@ from assistant.reviewui.download import FORMATS, page_file
 from assistant.reviewui.flags import open_warnings, summarize
 from assistant.reviewui.preview import draft_html, question_html
 from assistant.reviewui.queue import STATUS_LABELS, reviewer_text
-from assistant.reviewui.regenerate import PRESETS
+from assistant.reviewui.regenerate import PRESETS, abilities
 from assistant.reviewui.roles import permissions
 from assistant.reviewui.sources import source_rows
 from assistant.reviewui.text import md_escape
@@ -213,7 +213,10 @@ if not may.decide:
 regenerate_col, reject_col = st.columns(2)
 if may.edit:
     with regenerate_col.expander("Regenerate"):
-        preset = st.selectbox("Instruction", ["", *PRESETS, "other"], key="instruction_preset")
+        can, free_text = abilities(services.drafter)
+        st.caption(can)
+        choices = ["", *PRESETS, *(["other"] if free_text else [])]
+        preset = st.selectbox("Instruction", choices, key="instruction_preset")
         free = st.text_input("Your instruction", key="instruction_text", disabled=preset != "other")
         if st.button("Regenerate", key="regenerate"):
             editing.regenerate(services, detail, free if preset == "other" else preset, user)
