@@ -141,3 +141,18 @@ def test_export_refuses_what_is_not_approved(tmp_path: Path, cli: CliRunner) -> 
     refused = cli.invoke(app, ["export", "--status", "pending", "--out", str(tmp_path / "out")])
     assert refused.exit_code == 2 and "only approved" in refused.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_insights_per_drafter_and_week(tmp_path: Path, cli: CliRunner) -> None:
+    assert "No machine draft yet" in cli.invoke(app, ["insights"]).stdout
+    store = store_at(tmp_path / "state")
+    doc = store.add_user("ada", "correct horse", Role.PHYSICIAN, "Ada Lovelace")
+    for n in range(2):
+        question = store.create_question(make_draft(f"Question {n}?").request, doc)
+        store.add_machine_version(question.id, make_draft(), checks())
+    store.approve(question.id, 1, doc)
+    shown = cli.invoke(app, ["insights"])
+    assert shown.exit_code == 0, shown.stderr
+    (row,) = [line for line in shown.stdout.splitlines() if "grounded-composer" in line]
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[2:6] == ["2", "50%", "50%", "0%"]  # drafts, approved, unchanged, rejected

@@ -20,6 +20,7 @@ from assistant.corpus import Asker
 from assistant.drafting import Draft
 from assistant.drafting.body import from_body, to_body
 from assistant.review.errors import Claimed, Conflict, NotFound, PermissionDenied, ReadOnly
+from assistant.review.insights import changed_share, most_deleted, outcomes, weekly
 from assistant.review.models import Base
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, RejectReason, Role, Status, UserView
@@ -301,3 +302,28 @@ def test_open_migrates_to_head_once(review_url: str, tmp_path: Path) -> None:
             # the migrations build exactly the tables the models declare
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         store.close()
+
+
+def test_insights_per_drafter_and_week(review_store: ReviewStore, review_clock: FakeClock) -> None:
+    doc, ed, _ = people(review_store)
+    same, edited, rejected, pending = (drafted(review_store, ed) for _ in range(4))
+    review_clock.advance(3600)
+    review_store.approve(same, 1, doc)  # as the machine wrote it, an hour later
+    draft = make_draft()
+    body = to_body(draft).replace("Calcium builds up [1].", "Calcium salts settle in the lump.")
+    review_store.save_edit(edited, body, from_body(body, draft), checks(), 1, doc)
+    review_clock.advance(3600)
+    review_store.approve(edited, 2, doc)
+    review_store.reject(rejected, 1, RejectReason.OTHER, None, doc)
+
+    found = outcomes(review_store)
+    assert [o.question_id for o in found] == [same, edited, rejected, pending]
+    (row,) = weekly(found)
+    assert (row.drafter, row.week, row.drafts) == ("grounded-composer", "2025-W09", 4)
+    assert (row.approved, row.approved_unchanged, row.rejected) == (0.5, 0.25, 0.25)
+    assert row.median_hours_to_decision == 2.0  # of 1, 2 and 2 hours
+    changed = next(o for o in found if o.question_id == edited).words_changed
+    assert changed is not None and 0 < changed < 1 and row.median_words_changed == changed / 2
+    (gone,) = most_deleted(found)
+    assert (gone.sentence, gone.times) == ("Calcium builds up.", 1)
+    assert changed_share("a b c d", "a b c d") == 0.0 and changed_share("a b", "x y") == 1.0

@@ -16,6 +16,7 @@ from assistant.corpus import Asker, load
 from assistant.drafting import DraftRequest
 from assistant.index import Archive
 from assistant.review.errors import PermissionDenied
+from assistant.review.insights import outcomes
 from assistant.review.views import QuestionView, Role, Status
 from assistant.reviewui import Services
 from assistant.reviewui.download import page_file
@@ -89,7 +90,7 @@ def texts(elements: object) -> str:
 def test_every_page_needs_a_sign_in(services: Services) -> None:
     question = draft(services)
     at = AppTest.from_file(str(APP), default_timeout=120).run()
-    pages = ("queue", "audit", "batch", "evaluation", "review")  # review last: shown after
+    pages = ("queue", "audit", "batch", "evaluation", "insights", "review")  # review last
     for page in (f"screens/{name}.py" for name in pages):
         at.query_params["q"] = str(question.id)
         at.switch_page(page).run()
@@ -333,3 +334,21 @@ def test_a_demo_model_draft_carries_its_warning(services: Services) -> None:
     at = review(signed_in("ana"), question.id)
     assert "Drafted by llm · model: smollm2-135m-instruct" in texts(at.info)
     assert f"{note}. Check every sentence against the sources." in texts(at.warning)
+
+
+def test_insights_show_what_physicians_did_with_the_drafts(services: Services) -> None:
+    approved, waiting = draft(services), draft(services)
+    doc = services.store.user("ana")
+    services.store.approve(approved.id, 1, doc)
+    at = signed_in("bob").switch_page("screens/insights.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["Draft insights"]
+    metrics = {m.label: m.value for m in at.metric}
+    drafts = len(outcomes(services.store))
+    assert metrics["Machine drafts"] == str(drafts) and drafts >= 2
+    assert (
+        metrics["Approved"]
+        == f"{sum(o.decision == 'approved' for o in outcomes(services.store)) / drafts:.0%}"
+    )
+    (table,) = [d.value for d in at.dataframe if "approved unchanged" in d.value.columns]
+    assert list(table["drafter"]) == ["grounded-composer"]
+    assert services.store.detail(waiting.id).question.status.value == "pending"

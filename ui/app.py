@@ -16,6 +16,7 @@ pages = [
     st.Page(appstate.REVIEW_PAGE, title="Review", icon=":material/rate_review:"),
     st.Page(appstate.BATCH_PAGE, title="Batch", icon=":material/playlist_add:"),
     st.Page(appstate.EVALUATION_PAGE, title="Evaluation", icon=":material/analytics:"),
+    st.Page(appstate.INSIGHTS_PAGE, title="Insights", icon=":material/insights:"),
     st.Page(appstate.AUDIT_PAGE, title="Audit", icon=":material/verified_user:"),
 ]
 user = appstate.current_user()

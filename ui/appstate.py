@@ -21,6 +21,7 @@ REVIEW_PAGE = "screens/review.py"
 AUDIT_PAGE = "screens/audit.py"
 BATCH_PAGE = "screens/batch.py"
 EVALUATION_PAGE = "screens/evaluation.py"
+INSIGHTS_PAGE = "screens/insights.py"
 
 
 @st.cache_resource(show_spinner="Opening the index and the review store…")

@@ -18,6 +18,7 @@ from assistant.cli.common import console, errors, settings
 from assistant.cli.draft import write_atomically
 from assistant.review.errors import ReviewError
 from assistant.review.export import Format, page_name, render_page
+from assistant.review.insights import as_text, most_deleted, outcomes, weekly
 from assistant.review.store import ReviewStore
 from assistant.review.views import Role, Status
 
@@ -149,3 +150,31 @@ def export(
         store.record("export", None, format=format.value, count=len(pages),
                      questions=[full.question.id for full, _ in approved])  # fmt: skip
     console.print(f"Exported {len(pages)} approved page(s) as {format.value} to {escape(str(out))}")
+
+
+# insights ----------------------------------------------------------------------------------
+def insights(
+    top: int = typer.Option(10, min=0, help="How many of the most deleted sentences to list."),
+) -> None:
+    """How machine drafts fare with physicians, per drafter and week: approved, approved
+    unchanged, rejected, words changed, hours to a decision; the sentences deleted most."""
+    store = open_store()
+    with review_errors():
+        found = outcomes(store)
+    if not found:
+        console.print("No machine draft yet: run `assistant demo` or draft some questions.")
+        return
+    rows = [as_text(row) for row in weekly(found)]
+    table = Table(*rows[0], title=f"Machine drafts and what physicians did ({len(found)})")
+    for row in rows:
+        table.add_row(*(escape(value) for value in row.values()))
+    console.print(table)
+    console.print("[dim]Shares are of the week's drafts; the medians are of decided ones.[/]")
+    deleted = most_deleted(found, top)
+    if deleted:
+        listed = Table(title="Sentences physicians deleted most often")
+        for column in ("times", "sentence", "source"):
+            listed.add_column(column)
+        for d in deleted:
+            listed.add_row(str(d.times), escape(d.sentence), escape(d.source))
+        console.print(listed)
