@@ -394,6 +394,9 @@ def test_a_drafter_that_ignores_exclusions_stops_the_run(
         )
     assert not (tmp_path / "leaky" / "manifest.json").exists()
 
+    approved = plan_run(kqa, "approved", also_exclude=frozenset({"approved:7"}))
+    assert approved.exclude_ids == kqa.ids | {"approved:7"}  # reviewed pages kept out too
+
 
 def test_failed_drafts_are_recorded_and_the_run_goes_on(
     eval_archive: Archive, tmp_path: Path

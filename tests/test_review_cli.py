@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.config import Settings
+from assistant.index import Archive
 from assistant.review.store import ReviewStore
 from assistant.review.views import Role
 from tests.builders import make_draft
@@ -156,3 +157,25 @@ def test_insights_per_drafter_and_week(tmp_path: Path, cli: CliRunner) -> None:
     (row,) = [line for line in shown.stdout.splitlines() if "grounded-composer" in line]
     cells = [c.strip() for c in row.strip("│ ").split("│")]
     assert cells[2:6] == ["2", "50%", "50%", "0%"]  # drafts, approved, unchanged, rejected
+
+
+def test_approved_pages_feed_the_archive(tmp_path: Path, cli: CliRunner) -> None:
+    home = tmp_path / "state"
+    assert "No approved page" in cli.invoke(app, ["ingest", "--from-store"]).stdout
+    store = store_at(home)
+    doc = store.add_user("ada", "correct horse", Role.PHYSICIAN, "Ada Lovelace")
+    draft = make_draft()
+    question = store.create_question(draft.request, doc)
+    store.add_machine_version(question.id, draft, checks())
+    store.approve(question.id, 1, doc)
+    first = cli.invoke(app, ["ingest", "--from-store"])
+    assert first.exit_code == 0, first.stderr
+    assert "1 new or changed" in first.stdout
+    (record,) = Archive(Settings(home=home)).records([f"approved:{question.id}"]).values()
+    assert (record.dataset, record.doctor) == ("approved", "Ada Lovelace")
+    assert record.long_explanation == "Here is more.\n\nWhat this may be\nCalcium builds up."
+    assert record.extras["replied_by"] == "Ke Fangxu" and record.reply == draft.request.reply
+    again = cli.invoke(app, ["ingest", "--from-store"])  # idempotent
+    assert "0 new or changed, 1 unchanged" in again.stdout
+    both = cli.invoke(app, ["ingest", "--from-store", str(tmp_path / "x.jsonl")])
+    assert both.exit_code == 2 and "not both" in both.stderr

@@ -21,12 +21,16 @@ from rich.table import Table
 from assistant.cli.common import console, errors, handled, open_archive, settings
 from assistant.corpus import FORMATS, LoadResult, load_many
 from assistant.index import IngestReport
+from assistant.review.store import ReviewStore
+from assistant.review.to_archive import approved_records
 
 MAX_SHOWN = 10
 
 
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Archive files: .jsonl[.gz], .csv, .txt pages."),
+    paths: list[Path] = typer.Argument(
+        None, help="Archive files: .jsonl[.gz], .csv, .txt pages.", show_default=False
+    ),
     format: str | None = typer.Option(
         None, "--format", "-f", help=f"One of {', '.join(FORMATS)}; default: from the file name."
     ),
@@ -44,8 +48,16 @@ def ingest(
         help="Take only records whose id matches this pattern (repeatable; * and ? wildcards), "
         "e.g. --only 'medquad:4_*' for MedlinePlus health topics.",
     ),
+    from_store: bool = typer.Option(
+        False,
+        "--from-store",
+        help="Import the review store's approved pages (ids approved:N, the approving "
+        "physician as doctor); run it again after approvals: unchanged pages are skipped.",
+    ),
 ) -> None:
     """Import archive files into the index (incremental: unchanged records are skipped)."""
+    if from_store == bool(paths):
+        raise typer.BadParameter("give archive files, or --from-store (not both)")
     if format is not None and format not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
     if prune and (limit is not None or sample is not None or only):
@@ -54,7 +66,13 @@ def ingest(
         )
     columns = dict(_mapping(c) for c in column)
     with handled():
-        loaded = load_many(paths, format=format, columns=columns or None, limit=limit)
+        if from_store:
+            loaded = LoadResult(records=approved_records(ReviewStore.open(settings())))
+            if not loaded.records:
+                console.print("No approved page in the review store yet: nothing to import.")
+                return
+        else:
+            loaded = load_many(paths, format=format, columns=columns or None, limit=limit)
     _report_load(loaded)
     if strict and loaded.issues:
         errors.print(f"[bold red]--strict: {len(loaded.issues)} bad item(s); nothing was written.")

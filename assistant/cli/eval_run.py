@@ -38,6 +38,8 @@ from assistant.evaluation.results import METRICS, Agreement, ItemResult, RunMani
 from assistant.index import Archive
 from assistant.llm.client import describe
 from assistant.retrieval import HybridRetriever
+from assistant.review.store import ReviewStore
+from assistant.review.to_archive import approved_ids
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
@@ -67,6 +69,12 @@ def run(
         False,
         "--estimate-only",
         help="Print what the run would cost, then stop (an LLM judge's local server starts).",
+    ),
+    exclude_approved: bool = typer.Option(
+        False,
+        "--exclude-approved",
+        help="Keep the review store's approved pages (imported with `assistant ingest "
+        "--from-store`) out of retrieval, e.g. when the set's questions were reviewed.",
     ),
 ) -> None:
     """Draft K-QA's physician-answered questions (or a file) and measure the drafts."""
@@ -99,7 +107,8 @@ def run(
         limit=limit,
         reply=reply,
         retrieval_holdout=retrieval_holdout,
-        settings=run_settings(config, archive, drafter, judge),
+        settings=run_settings(config, archive, drafter, judge, exclude_approved=exclude_approved),
+        also_exclude=approved_ids(ReviewStore.open(config)) if exclude_approved else frozenset(),
     )
     with handled(), open_judge(cast(JudgeKind, judge), config, archive.embedder) as chosen_judge:
         if drafter == "llm" or judge == "llm" or estimate_only:

@@ -228,10 +228,11 @@ class RunPlan:
     reply: ReplyMode = "auto"
     retrieval_holdout: int = 200
     settings: dict[str, object] = field(default_factory=dict)
+    also_exclude: frozenset[str] = frozenset()  # e.g. the review store's approved pages
 
     @property
     def exclude_ids(self) -> frozenset[str]:
-        return self.dataset.ids  # all of them, not only the items drafted
+        return self.dataset.ids | self.also_exclude  # all of them, not only the items drafted
 
 
 def plan_run(
@@ -243,12 +244,21 @@ def plan_run(
     reply: ReplyMode = "auto",
     retrieval_holdout: int = 200,
     settings: dict[str, object] | None = None,
+    also_exclude: frozenset[str] = frozenset(),
 ) -> RunPlan:
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, not {repeats}")
     items = dataset.items[:limit] if limit is not None else dataset.items
     return RunPlan(
-        run_id, dataset, items, repeats, limit, reply, retrieval_holdout, dict(settings or {})
+        run_id,
+        dataset,
+        items,
+        repeats,
+        limit,
+        reply,
+        retrieval_holdout,
+        dict(settings or {}),
+        also_exclude,
     )
 
 
