@@ -350,5 +350,5 @@ def test_insights_show_what_physicians_did_with_the_drafts(services: Services) -
         == f"{sum(o.decision == 'approved' for o in outcomes(services.store)) / drafts:.0%}"
     )
     (table,) = [d.value for d in at.dataframe if "approved unchanged" in d.value.columns]
-    assert list(table["drafter"]) == ["grounded-composer"]
+    assert "grounded-composer" in set(table["drafter"])  # one row per drafter and week
     assert services.store.detail(waiting.id).question.status.value == "pending"

@@ -201,6 +201,9 @@ def test_flag_summary_against_targets() -> None:
         ("grade", "Reading grade 5.0, target 6-8"),
         ("length", "Length 120 words, target 250-900"),
     ]
+    readability = Flag(kind="readability", severity="warning", message="reads at grade 9.5")
+    hard = make_checks().model_copy(update={"grade": 9.5, "flags": (readability,)})
+    assert [kind for kind, _ in open_warnings(hard)] == ["readability", "length"]  # once
 
 
 def test_sources_and_the_passage_behind_a_sentence() -> None:

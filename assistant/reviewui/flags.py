@@ -93,7 +93,11 @@ def open_warnings(checks: CheckReport) -> list[tuple[str, str]]:
         for f in summary.flags
         if f.severity in ("error", "warning") and f.kind != "unsupported_sentence"
     ]
-    for kind, measure in (("grade", summary.grade), ("length", summary.length)):
-        if not measure.ok:
+    said = {kind for kind, _ in found}
+    for kind, flag, measure in (
+        ("grade", "readability", summary.grade),
+        ("length", "length", summary.length),
+    ):
+        if not measure.ok and flag not in said:  # not twice: a warning flag already says it
             found.append((kind, f"{measure.label} {measure.value}, {measure.target}"))
     return found
