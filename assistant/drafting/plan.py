@@ -208,6 +208,14 @@ _OPENS_ON_PREDECESSOR = re.compile(
 )
 
 
+# "… do not progress to this advanced stage": a stage, form or type named by a sentence that
+# was not quoted
+_POINTS_BACK = re.compile(
+    r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b(?! of)",
+    re.I,
+)
+
+
 def strip_label(sentence: str) -> str:
     """A sentence without the "Summary :" label some source pages put before it."""
     return _LABEL.sub("", sentence)
@@ -218,7 +226,9 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
     ("These include …", "Such medicines …", "In addition, …") nor introduce a list.
     ``after_predecessor``: quoted right after the sentence it leans on, only the rest counts."""
     leans = not after_predecessor and (
-        _OPENS_ON_PREDECESSOR.search(sentence) or re.search(r"\bsuch\b(?! as)", sentence, re.I)
+        _OPENS_ON_PREDECESSOR.search(sentence)
+        or re.search(r"\bsuch\b(?! as)", sentence, re.I)
+        or _POINTS_BACK.search(sentence)
     )
     return not (
         leans
