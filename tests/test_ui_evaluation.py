@@ -280,6 +280,9 @@ def test_any_signed_in_role_sees_the_runs_newest_first_and_what_they_mean(
     assert "82\u201388% of them pairwise" in texts(at.markdown)
     guide = table(at, "what it measures")
     assert "Hallucination rate" in list(guide["metric"])
+    lead = {m.label: m.value for m in at.metric}  # the newest run first, in plain words
+    assert list(lead)[:2] == ["Key points covered", "Points contradicted"]
+    assert all(v.endswith("%") for v in lead.values())
 
 
 def test_opening_a_run_shows_its_report_and_offers_its_files(users: dict[str, UserView]) -> None:

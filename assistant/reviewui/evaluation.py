@@ -98,6 +98,50 @@ def find_runs(home: Path) -> Found:
 
 
 # the runs table ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    help: str
+
+
+# what a physician-editor asks first, in their words: metric, label, what it means
+HEADLINES = (
+    (
+        "comprehensiveness",
+        "Key points covered",
+        "Of the points physicians said an answer must make, the share the drafts make.",
+    ),
+    (
+        "hallucination",
+        "Points contradicted",
+        "The share of physicians' points that a draft contradicts (lower is better).",
+    ),
+    (
+        "groundedness",
+        "Sentences traced to a source",
+        "The share of draft sentences that a cited past answer supports.",
+    ),
+    (
+        "answers_question",
+        "Answers what was asked",
+        "The share of drafts with a supported section on what the patient asked.",
+    ),
+)
+
+
+def headline(manifest: RunManifest) -> list[Headline]:
+    """A run's answer to "how often are drafts right, complete and safe", as percentages."""
+    found = []
+    for metric, label, meaning in HEADLINES:
+        interval = manifest.summary.get(metric)
+        if interval is not None:
+            value = f"{interval.mean:.0%}"
+            span = f" (95% interval {interval.low:.0%} to {interval.high:.0%}, {interval.n} items)"
+            found.append(Headline(label, value, meaning + span))
+    return found
+
+
 def column(metric: str) -> str:
     """A metric's column name: its label and which way is better."""
     m = _METRICS[metric]

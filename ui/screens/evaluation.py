@@ -6,6 +6,8 @@ Registered in ``app.py`` as
 ``st.Page("screens/evaluation.py", title="Evaluation", icon=":material/analytics:")``.
 """
 
+import statistics
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -13,6 +15,7 @@ import appstate
 from assistant.evaluation.compare import RunError, compare
 from assistant.evaluation.report import judge_statement
 from assistant.evaluation.results import METRICS
+from assistant.review.insights import outcomes
 from assistant.reviewui.evaluation import (
     CREATE_COMMAND,
     GATE_METRIC,
@@ -21,6 +24,7 @@ from assistant.reviewui.evaluation import (
     comparison_rows,
     find_runs,
     gate_result,
+    headline,
     judge_guide,
     metric_rows,
     report_html,
@@ -108,11 +112,35 @@ if not found.runs:
     st.code(CREATE_COMMAND, language="bash")
     st.stop()
 
-with st.expander("What the numbers mean, and how far the judge can be trusted"):
+newest = found.runs[0]
+st.subheader(f"The newest run: {md_escape(newest.manifest.drafter)}")
+st.caption(
+    f"{newest.manifest.items} question(s) answered by physicians, "
+    f"{newest.manifest.created_at:%Y-%m-%d}; {md_escape(judge_statement(newest.manifest).sentence)}"
+)
+for col, item in zip(st.columns(4), headline(newest.manifest), strict=False):
+    col.metric(item.label, item.value, help=item.help)
+drafts = outcomes(appstate.services().store)
+decided = [o for o in drafts if o.decision]
+if decided:
+    approved = [o for o in decided if o.decision == "approved"]
+    changed = [o.words_changed for o in approved if o.words_changed is not None]
+    left, right = st.columns(2)
+    left.metric(
+        "Approved as drafted",
+        f"{sum(o.unchanged for o in approved) / len(decided):.0%}",
+        help="Of the drafts physicians decided on in the review app (see Insights).",
+    )
+    right.metric(
+        "Words physicians changed",
+        f"{statistics.median(changed):.0%}" if changed else "n/a",
+        help="Median share of a machine draft's words changed before approval.",
+    )
+
+with st.expander("Engineering details: every run, the metrics, how far the judge is trusted"):
     st.markdown(judge_guide())
     st.dataframe(metric_rows(), hide_index=True, width="stretch")
-st.subheader("Runs")
-st.dataframe(run_rows(found.runs), hide_index=True, width="stretch")
+    st.dataframe(run_rows(found.runs), hide_index=True, width="stretch")
 
 runs = {run.id: run for run in found.runs}
 report_tab, compare_tab = st.tabs(["Report of a run", "Compare two runs"])
