@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib.util import find_spec
@@ -262,3 +263,43 @@ def test_an_idle_session_expires(app: tuple[str, Services, list[int]], browser: 
     signed_out(page)
     assert page.get_by_text("signed out after 30 minutes without activity").is_visible()
     context.close()
+
+
+def test_an_editor_runs_a_five_topic_batch_and_downloads_the_zip(
+    app: tuple[str, Services, list[int]], browser: Browser
+) -> None:
+    url, _, _ = app
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    sign_in(page, url, "ed", PASSWORD)
+    page.get_by_role("link", name="Batch").click()
+    page.get_by_role("heading", name="Batches", exact=True).wait_for()
+    topics = "topic\nGout\nShingles vaccine\nIron deficiency anemia\nMigraine in children\n"
+    topics += "Plantar fasciitis\n"
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "topics.csv", "mimeType": "text/csv", "buffer": topics.encode()}]
+    )
+    settle(page)
+    page.locator(".st-key-batch_validate button").click()
+    page.locator(".st-key-batch_start button").wait_for()
+    settle(page)
+    page.locator(".st-key-batch_start button").click()
+    page.get_by_text("Finished in").wait_for(timeout=180_000)  # the background run
+    settle(page)
+    screenshot(page, "batch-finished.png", height=1400)
+    zipped = page.get_by_role("button", name="Download the 5 article(s) (.zip)")
+    with page.expect_download() as download:
+        zipped.first.click()
+    saved = ARTIFACTS / "batch.zip"
+    ARTIFACTS.mkdir(exist_ok=True)
+    download.value.save_as(saved)
+    with zipfile.ZipFile(saved) as bundled:
+        names = bundled.namelist()
+    assert names == [
+        "0001-gout.md",
+        "0002-shingles-vaccine.md",
+        "0003-iron-deficiency-anemia.md",
+        "0004-migraine-in-children.md",
+        "0005-plantar-fasciitis.md",
+        "index.csv",
+    ]
+    page.close()
