@@ -10,7 +10,6 @@ before the decision (pending ones count as drafted, not decided).
 from __future__ import annotations
 
 import difflib
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -18,10 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assistant.drafting.models import Draft
+from assistant.drafting.parsing import parse_markdown
 from assistant.review.store import ReviewStore
 from assistant.review.views import QuestionDetail, QueueFilter, VersionView
-
-_CITATION = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")  # "[1]" and "[1, 2]" in a page's body
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,7 @@ class WeekRow:
     drafter: str
     week: str
     drafts: int
+    decided: int  # approved or rejected
     approved: float  # shares of the week's drafts
     approved_unchanged: float
     rejected: float
@@ -115,7 +114,8 @@ def deleted_sentences(machine: VersionView, final: VersionView) -> list[tuple[st
     the title of the source it quoted."""
     draft = Draft.model_validate(machine.draft)
     titles = {s.record_id: s.display_title for s in draft.sources}
-    kept = " ".join(_CITATION.sub("", final.body).split()).lower()
+    kept = " ".join(s.text for section in parse_markdown(final.body) for s in section.sentences)
+    kept = " ".join(kept.split()).lower()
     gone = []
     for _, _, sentence in draft.sentences():
         text = " ".join(sentence.text.split())
@@ -129,25 +129,27 @@ def weekly(found: Iterable[Outcome]) -> list[WeekRow]:
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for o in found:
         groups.setdefault((o.drafter, o.week), []).append(o)
-    rows = []
-    for (drafter, week), group in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0])):
-        n = len(group)
-        approved = [o for o in group if o.decision == "approved"]
-        changes = [o.words_changed for o in approved if o.words_changed is not None]
-        hours = [o.hours_to_decision for o in group if o.hours_to_decision is not None]
-        rows.append(
-            WeekRow(
-                drafter=drafter,
-                week=week,
-                drafts=n,
-                approved=len(approved) / n,
-                approved_unchanged=sum(o.unchanged for o in approved) / n,
-                rejected=sum(o.decision == "rejected" for o in group) / n,
-                median_words_changed=statistics.median(changes) if changes else None,
-                median_hours_to_decision=statistics.median(hours) if hours else None,
-            )
-        )
-    return rows
+    ordered = sorted(groups.items(), key=lambda g: (g[0][1], g[0][0]))
+    return [summary(group, drafter, week) for (drafter, week), group in ordered]
+
+
+def summary(group: Sequence[Outcome], drafter: str = "all", week: str = "all") -> WeekRow:
+    """The measures over ``group`` (not empty): a week's row, or all drafts at once."""
+    n = len(group)
+    approved = [o for o in group if o.decision == "approved"]
+    changes = [o.words_changed for o in approved if o.words_changed is not None]
+    hours = [o.hours_to_decision for o in group if o.hours_to_decision is not None]
+    return WeekRow(
+        drafter=drafter,
+        week=week,
+        drafts=n,
+        decided=sum(o.decision is not None for o in group),
+        approved=len(approved) / n,
+        approved_unchanged=sum(o.unchanged for o in approved) / n,
+        rejected=sum(o.decision == "rejected" for o in group) / n,
+        median_words_changed=statistics.median(changes) if changes else None,
+        median_hours_to_decision=statistics.median(hours) if hours else None,
+    )
 
 
 def as_text(row: WeekRow) -> dict[str, str]:

@@ -8,18 +8,15 @@ keep them out (``assistant eval run --exclude-approved``).
 
 from __future__ import annotations
 
-import re
-
 from assistant.corpus.record import Record
 from assistant.drafting.models import DraftRequest
+from assistant.drafting.parsing import parse_markdown
 from assistant.review.export import approved_version
 from assistant.review.store import ReviewStore
 from assistant.review.views import QuestionDetail, ReviewView
 
 PREFIX = "approved:"
 DATASET = "approved"
-_CITATION = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
-_HEADING = re.compile(r"^#+\s*", re.M)
 
 
 def approved_records(store: ReviewStore) -> list[Record]:
@@ -41,7 +38,10 @@ def approved_record(full: QuestionDetail, review: ReviewView) -> Record:
     )
     # the page's text without its [n] markers (they number this page's sources) and with its
     # headings as plain lines, as the archive's other answers are
-    text = _HEADING.sub("", _CITATION.sub("", version.body)).strip()
+    text = "\n\n".join(
+        "\n".join(filter(None, [section.heading, " ".join(x.text for x in section.sentences)]))
+        for section in parse_markdown(version.body)
+    )
     return Record(
         id=f"{PREFIX}{question.id}",
         dataset=DATASET,

@@ -6,8 +6,6 @@ Registered in ``app.py`` as
 ``st.Page("screens/evaluation.py", title="Evaluation", icon=":material/analytics:")``.
 """
 
-import statistics
-
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -15,7 +13,7 @@ import appstate
 from assistant.evaluation.compare import RunError, compare
 from assistant.evaluation.report import judge_statement
 from assistant.evaluation.results import METRICS
-from assistant.review.insights import outcomes
+from assistant.review.insights import outcomes, summary
 from assistant.reviewui.evaluation import (
     CREATE_COMMAND,
     GATE_METRIC,
@@ -121,19 +119,18 @@ st.caption(
 for col, item in zip(st.columns(4), headline(newest.manifest), strict=False):
     col.metric(item.label, item.value, help=item.help)
 drafts = outcomes(appstate.services().store)
-decided = [o for o in drafts if o.decision]
-if decided:
-    approved = [o for o in decided if o.decision == "approved"]
-    changed = [o.words_changed for o in approved if o.words_changed is not None]
+total = summary(drafts) if drafts else None
+if total is not None and total.decided:
+    changed = total.median_words_changed
     left, right = st.columns(2)
     left.metric(
         "Approved as drafted",
-        f"{sum(o.unchanged for o in approved) / len(decided):.0%}",
+        f"{total.approved_unchanged * total.drafts / total.decided:.0%}",
         help="Of the drafts physicians decided on in the review app (see Insights).",
     )
     right.metric(
         "Words physicians changed",
-        f"{statistics.median(changed):.0%}" if changed else "n/a",
+        "n/a" if changed is None else f"{changed:.0%}",
         help="Median share of a machine draft's words changed before approval.",
     )
 

@@ -2,12 +2,10 @@
 approved unchanged, rejected, how much was changed, how long a decision took) and the
 sentences physicians delete most often, with their sources."""
 
-import statistics
-
 import streamlit as st
 
 import appstate
-from assistant.review.insights import as_text, most_deleted, outcomes, weekly
+from assistant.review.insights import as_text, most_deleted, outcomes, summary, weekly
 
 appstate.require_user()
 store = appstate.services().store
@@ -22,16 +20,14 @@ if not found:
     st.info("No machine draft yet: draft questions from the queue, or run `assistant demo`.")
     st.stop()
 
-decided = [o for o in found if o.decision]
-approved = [o for o in decided if o.decision == "approved"]
-changes = [o.words_changed for o in approved if o.words_changed is not None]
-hours = [o.hours_to_decision for o in decided if o.hours_to_decision is not None]
+total = summary(found)
+changed, hours = total.median_words_changed, total.median_hours_to_decision
 columns = st.columns(5)
-columns[0].metric("Machine drafts", len(found), f"{len(found) - len(decided)} waiting")
-columns[1].metric("Approved", f"{len(approved) / len(found):.0%}")
-columns[2].metric("Approved unchanged", f"{sum(o.unchanged for o in approved) / len(found):.0%}")
-columns[3].metric("Words changed", f"{statistics.median(changes):.0%}" if changes else "n/a")
-columns[4].metric("Hours to a decision", f"{statistics.median(hours):.1f}" if hours else "n/a")
+columns[0].metric("Machine drafts", total.drafts, f"{total.drafts - total.decided} waiting")
+columns[1].metric("Approved", f"{total.approved:.0%}")
+columns[2].metric("Approved unchanged", f"{total.approved_unchanged:.0%}")
+columns[3].metric("Words changed", "n/a" if changed is None else f"{changed:.0%}")
+columns[4].metric("Hours to a decision", "n/a" if hours is None else f"{hours:.1f}")
 
 rows = weekly(found)
 st.subheader("Per drafter and week")
