@@ -9,7 +9,8 @@ from langchain_core.documents import Document
 
 from assistant.corpus import Record
 from assistant.index import Archive
-from assistant.retrieval import ArchiveRetriever, Filters, HybridRetriever, UnknownFilterValue
+from assistant.retrieval import Filters, HybridRetriever, UnknownFilterValue
+from assistant.retrieval.langchain import ArchiveRetriever
 from tests.conftest import CALF_QUERY
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -19,10 +20,10 @@ from rich.progress import (
 from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, settings
-from assistant.corpus import FORMATS, LoadResult, load_many
-from assistant.index import IngestReport
-from assistant.review.store import ReviewStore
-from assistant.review.to_archive import approved_records
+
+if TYPE_CHECKING:
+    from assistant.corpus import LoadResult
+    from assistant.index import IngestReport
 
 MAX_SHOWN = 10
 
@@ -32,7 +33,7 @@ def ingest(
         None, help="Archive files: .jsonl[.gz], .csv, .txt pages.", show_default=False
     ),
     format: str | None = typer.Option(
-        None, "--format", "-f", help=f"One of {', '.join(FORMATS)}; default: from the file name."
+        None, "--format", "-f", help="One of jsonl, csv, pages; default: from the file name."
     ),
     column: list[str] = typer.Option(
         [], "--column", help="CSV column mapping FIELD=COLUMN, e.g. --column question=Body."
@@ -56,6 +57,8 @@ def ingest(
     ),
 ) -> None:
     """Import archive files into the index (incremental: unchanged records are skipped)."""
+    from assistant.corpus import FORMATS, LoadResult, load_many
+
     if from_store == bool(paths):
         raise typer.BadParameter("give archive files, or --from-store (not both)")
     if format is not None and format not in FORMATS:
@@ -67,6 +70,9 @@ def ingest(
     columns = dict(_mapping(c) for c in column)
     with handled():
         if from_store:
+            from assistant.review.store import ReviewStore
+            from assistant.review.to_archive import approved_records
+
             loaded = LoadResult(records=approved_records(ReviewStore.open(settings())))
             if not loaded.records:
                 console.print("No approved page in the review store yet: nothing to import.")

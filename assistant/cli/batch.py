@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 from rich.markup import escape
@@ -19,18 +19,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from assistant.batch import (
-    BatchRow,
-    BatchRunner,
-    InputReport,
-    Outcome,
-    open_article_drafter,
-    validate,
-)
-from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.cli.common import console, errors, handled, open_archive, settings
-from assistant.review.errors import ReviewError
-from assistant.review.store import ReviewStore
+
+if TYPE_CHECKING:
+    from assistant.batch import BatchRow, BatchRunner, InputReport, Outcome
 
 SHOWN_ISSUES = 40
 
@@ -52,6 +44,11 @@ def batch(
     """Draft one explainer article per row (topic or question; optional audience, specialty,
     target_length, reply) into OUT/articles and the review queue. Resumable: run it again
     with --resume after a crash; --retry-failed redoes the failed items."""
+    from assistant.batch import BatchRunner, open_article_drafter, validate
+    from assistant.checks import DraftChecker, OfflineSupportScorer
+    from assistant.review.errors import ReviewError
+    from assistant.review.store import ReviewStore
+
     if drafter not in (None, "composer", "llm"):
         raise typer.BadParameter("choose composer or llm", param_hint="--drafter")
     report = validate(input_file)

@@ -1,10 +1,16 @@
-"""What every command shares: the console, settings, opening the archive, and clean errors."""
+"""What every command shares: the console, settings, opening the archive, and clean errors.
+
+The command modules import the library inside their commands, not at the top: ``assistant
+--help`` then loads typer and rich only, and each command loads what it uses (a search never
+loads the LLM client or the review store). ``bench/bench_startup.py`` measures it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,18 +24,19 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assistant.config import Settings
-from assistant.corpus import CorpusError
-from assistant.drafting.llm import DraftingError
-from assistant.index import Archive, IndexUnavailable
-from assistant.llm.client import LLMUnavailable
-from assistant.retrieval import UnknownFilterValue
+from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.index import Archive
 
 console = Console()
 errors = Console(stderr=True)
 
 
 def settings() -> Settings:
+    from assistant.config import Settings
+
     return Settings()
 
 
@@ -38,19 +45,15 @@ def handled() -> Iterator[None]:
     """Turns expected failures into a one-paragraph message and exit code 1."""
     try:
         yield
-    except (
-        CorpusError,
-        IndexUnavailable,
-        UnknownFilterValue,
-        LLMUnavailable,
-        DraftingError,
-    ) as exc:
+    except UserError as exc:
         errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
 
 
 def open_archive(config: Settings) -> Archive:
     with handled(), console.status("Opening the index…"):
+        from assistant.index import Archive
+
         return Archive(config)
 
 

@@ -17,17 +17,17 @@ import os
 import secrets
 import string
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.cli.common import console, handled, open_archive, settings
-from assistant.drafting import DraftRequest
-from assistant.drafting.factory import open_drafter
-from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, Role, UserView
-from assistant.text import split_sentences
+
+if TYPE_CHECKING:
+    from assistant.drafting import DraftRequest
+    from assistant.review.store import ReviewStore
 
 _ALPHABET = string.ascii_letters + string.digits  # easy to type, never starts with "-"
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -41,6 +41,10 @@ def demo(
     questions: int = typer.Option(5, min=0, max=50, help="K-QA patient questions to draft."),
 ) -> None:
     """Create the demo accounts and draft a few real K-QA patient questions into the queue."""
+    from assistant.checks import DraftChecker, OfflineSupportScorer
+    from assistant.drafting.factory import open_drafter
+    from assistant.review.store import ReviewStore
+
     config = settings()
     with handled():
         store = ReviewStore.open(config)
@@ -95,6 +99,9 @@ REPLY_NOTE = (
 def _kqa_requests(count: int) -> list[DraftRequest]:
     """``count`` K-QA questions with their physician's first sentence as the reply: those on
     common conditions first, then other self-contained ones."""
+    from assistant.drafting import DraftRequest
+    from assistant.text import split_sentences
+
     rows = [
         json.loads(line)
         for line in (DATA / "kqa_answered.jsonl").read_text(encoding="utf-8").splitlines()

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from assistant.checks import (
-    DISCLAIMER,
-    CheckReport,
-    DraftChecker,
-    OfflineSupportScorer,
-    strict_grounding,
-)
 from assistant.cli.common import console, errors, handled, open_archive, parse_date, settings
-from assistant.corpus.record import Asker
-from assistant.drafting import Draft, DraftRequest
-from assistant.drafting.factory import open_drafter
-from assistant.drafting.llm import DraftingError, LLMDrafter
-from assistant.render import render_html, render_markdown
+
+if TYPE_CHECKING:
+    from assistant.checks import CheckReport
+    from assistant.drafting import Draft, DraftRequest
+    from assistant.drafting.llm import LLMDrafter
+
+PAGE_SUFFIXES = (".md", ".html")
 
 
 def draft(
@@ -50,10 +45,19 @@ def draft(
     ),
 ) -> None:
     """Draft the long explanation for a question (and the doctor's reply), with citations."""
+    from pydantic import ValidationError
+
+    from assistant.checks import DISCLAIMER, DraftChecker, OfflineSupportScorer, strict_grounding
+    from assistant.corpus.record import Asker
+    from assistant.drafting import DraftRequest
+    from assistant.drafting.factory import open_drafter
+    from assistant.drafting.llm import LLMDrafter
+    from assistant.render import render_html, render_markdown
+
     if drafter not in (None, "composer", "llm"):
         raise typer.BadParameter("choose composer or llm", param_hint="--drafter")
     for path in save:
-        if path.suffix.lower() not in RENDERERS:
+        if path.suffix.lower() not in PAGE_SUFFIXES:
             raise typer.BadParameter(f"{path}: name it .md or .html", param_hint="--save")
     try:
         request = DraftRequest(
@@ -90,7 +94,8 @@ def draft(
         report = checker.check(result)
     result = result.model_copy(update={"disclaimer": DISCLAIMER})
     for path in save:
-        write_atomically(path, RENDERERS[path.suffix.lower()](result))
+        render = render_html if path.suffix.lower() == ".html" else render_markdown
+        write_atomically(path, render(result))
     if as_json:
         payload = {
             "draft": result.model_dump(mode="json"),
@@ -99,9 +104,6 @@ def draft(
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     show(result, report)
-
-
-RENDERERS = {".md": render_markdown, ".html": render_html}
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -113,6 +115,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def _stream(drafter: LLMDrafter, request: DraftRequest) -> Draft:
+    from assistant.drafting import Draft
+    from assistant.drafting.llm import DraftingError
+
     console.rule(
         f"[bold]{drafter.model}[/] is writing"
         + (f" — {drafter.model_note}" if drafter.model_note else "")

@@ -12,6 +12,7 @@ import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -19,41 +20,14 @@ from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, settings
 from assistant.cli.eval_run import run_settings, run_with_progress
-from assistant.config import Settings
-from assistant.drafting.llm import DraftingError
-from assistant.evaluation.baseline_table import (
-    Produced,
-    SystemRun,
-    baselines_markdown,
-    seconds_per_item,
-    stored_llm_calibration,
-)
-from assistant.evaluation.baselines import SystemKind, open_system
-from assistant.evaluation.calibration import (
-    DEFAULT_LABELS,
-    Calibration,
-    CalibrationError,
-    LabelsError,
-    calibrate,
-    file_sha256,
-    human_ceiling,
-    load_calibration,
-    read_labels,
-    store_calibration,
-)
-from assistant.evaluation.compare import fmt
-from assistant.evaluation.dataset import DATA, KQA, load_items
-from assistant.evaluation.harness import (
-    REPLY_NOTES,
-    DraftMetrics,
-    Harness,
-    ReplyMode,
-    plan_run,
-)
-from assistant.evaluation.judges import StatementJudge, open_judge
-from assistant.evaluation.report import write_report
-from assistant.evaluation.results import read_items, runs_dir
-from assistant.llm.client import LLMUnavailable
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.evaluation.baseline_table import SystemRun
+    from assistant.evaluation.baselines import SystemKind
+    from assistant.evaluation.calibration import Calibration
+    from assistant.evaluation.harness import ReplyMode
+    from assistant.evaluation.judges import StatementJudge
 
 DEFAULT_OUT = Path("docs/evaluation.md")
 DEFAULT_LLM_LIMIT = 40
@@ -101,6 +75,29 @@ def baselines(
     ),
 ) -> None:
     """Run the composer, the local model and two baselines on K-QA; write one page."""
+    from assistant.drafting.llm import DraftingError
+    from assistant.evaluation.baseline_table import (
+        Produced,
+        SystemRun,
+        baselines_markdown,
+        seconds_per_item,
+        stored_llm_calibration,
+    )
+    from assistant.evaluation.baselines import open_system
+    from assistant.evaluation.calibration import (
+        DEFAULT_LABELS,
+        LabelsError,
+        file_sha256,
+        human_ceiling,
+        read_labels,
+    )
+    from assistant.evaluation.dataset import KQA, load_items
+    from assistant.evaluation.harness import REPLY_NOTES, DraftMetrics, Harness, plan_run
+    from assistant.evaluation.judges import open_judge
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.results import read_items, runs_dir
+    from assistant.llm.client import LLMUnavailable
+
     if reply not in REPLY_NOTES:
         raise typer.BadParameter("choose lead, none or auto", param_hint="--reply")
     command = _command(limit, llm_limit, out, reply, retrieval_holdout)
@@ -196,6 +193,8 @@ def _command(
 
 def _shown(path: Path) -> str:
     """A repository file as a path relative to the repository."""
+    from assistant.evaluation.dataset import DATA
+
     try:
         return str(path.relative_to(DATA.parent))
     except ValueError:
@@ -209,6 +208,13 @@ def _first_line(text: str, width: int = 160) -> str:
 
 def _offline_calibration(config: Settings, judge: StatementJudge) -> Calibration:
     """The judge's stored calibration; measured and stored first when there is none."""
+    from assistant.evaluation.calibration import (
+        CalibrationError,
+        calibrate,
+        load_calibration,
+        store_calibration,
+    )
+
     try:
         stored = load_calibration(config.home, judge.name)
     except CalibrationError as exc:
@@ -228,6 +234,8 @@ def _offline_calibration(config: Settings, judge: StatementJudge) -> Calibration
 
 
 def _summary(rows: list[SystemRun]) -> Table:
+    from assistant.evaluation.compare import fmt
+
     table = Table(title="Baselines on K-QA (means; the page has the intervals)")
     columns = ("system", "reply", "items", "comprehensiveness", "hallucination", "ROUGE-L")
     for column in (*columns, "failed", "s/item"):

@@ -5,20 +5,25 @@ from __future__ import annotations
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, progress_bar, settings
-from assistant.evaluation import calibration as calib
-from assistant.evaluation.judges import LABELS, JudgeKind, open_judge
+
+if TYPE_CHECKING:
+    from assistant.evaluation import calibration as calib
+    from assistant.evaluation.judges import JudgeKind
 
 KINDS: dict[str, tuple[JudgeKind, ...]] = {
     "offline": ("offline",),
     "llm": ("llm",),
     "both": ("offline", "llm"),
 }
+# the file of assistant.evaluation.calibration.DEFAULT_LABELS, without importing the library
+DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "data" / "kqa_nli_physician_labels.csv"
 
 
 def calibrate(
@@ -30,10 +35,13 @@ def calibrate(
         None, "--out", help="Also write the comparison as Markdown here."
     ),
     labels: Path = typer.Option(
-        calib.DEFAULT_LABELS, "--labels", help="Physicians' labels: a K-QA NLI CSV."
+        DEFAULT_LABELS, "--labels", help="Physicians' labels: a K-QA NLI CSV."
     ),
 ) -> None:
     """Accuracy, Cohen's kappa and confusion of a judge against the physicians' majority."""
+    from assistant.evaluation import calibration as calib
+    from assistant.evaluation.judges import open_judge
+
     if judge not in KINDS:
         raise typer.BadParameter("choose offline, llm or both", param_hint="--judge")
     config = settings()
@@ -80,6 +88,8 @@ def calibrate(
 
 
 def agreement_table(results: list[calib.Calibration], human: calib.HumanCeiling) -> Table:
+    from assistant.evaluation import calibration as calib
+
     table = Table(title=f"Judges against physicians ({human.pairs} labelled pairs)")
     for column in ("rater", "against", "pairs", "accuracy", "Cohen's κ"):
         table.add_column(column, justify="left" if column in ("rater", "against") else "right")
@@ -104,6 +114,8 @@ def agreement_table(results: list[calib.Calibration], human: calib.HumanCeiling)
 
 
 def confusion_table(result: calib.Calibration) -> Table:
+    from assistant.evaluation.judges import LABELS
+
     table = Table(title=f"{escape(result.judge)}: rows physicians' majority, columns judge")
     table.add_column("majority")
     for label in LABELS:

@@ -8,7 +8,7 @@ A RUN is a run id under ``{home}/eval/runs/`` or the path of a run directory.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.markup import escape
@@ -16,22 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.cli.common import console, errors, settings
-from assistant.evaluation.compare import (
-    BETTER,
-    Comparison,
-    RunError,
-    fmt,
-    gate,
-    interval,
-    movement,
-    signed,
-    to_markdown,
-)
-from assistant.evaluation.compare import compare as compare_runs
-from assistant.evaluation.export import export_kqa
-from assistant.evaluation.report import write_report
-from assistant.evaluation.results import METRIC_NAMES, runs_dir
-from assistant.text import shorten
+
+if TYPE_CHECKING:
+    from assistant.evaluation.compare import Comparison
 
 BAD_INPUT = 2  # compare's exit code for input it cannot use (1 means the gate failed)
 
@@ -47,6 +34,10 @@ def compare(
     show: int = typer.Option(10, min=0, help="How many of the items that got worse to list."),
 ) -> None:
     """Per-metric deltas between two runs; exits non-zero when a metric regresses."""
+    from assistant.evaluation.compare import RunError, gate, to_markdown
+    from assistant.evaluation.compare import compare as compare_runs
+    from assistant.evaluation.results import METRIC_NAMES
+
     if metric not in METRIC_NAMES:
         _fail(f"Unknown metric {metric!r}; one of: {', '.join(METRIC_NAMES)}.", BAD_INPUT)
     try:
@@ -69,6 +60,9 @@ def report(
     run: str = typer.Argument(..., metavar="RUN", help="Run id or run directory."),
 ) -> None:
     """Write a run's report again (Markdown and HTML)."""
+    from assistant.evaluation.compare import RunError
+    from assistant.evaluation.report import write_report
+
     run_dir = _resolve(run, 1)
     try:
         paths = write_report(run_dir)
@@ -83,6 +77,9 @@ def export(
     out: Path | None = typer.Option(None, help="Where to write; default RUN_DIR/kqa_results.json."),
 ) -> None:
     """A run's drafts in K-QA's results format."""
+    from assistant.evaluation.compare import RunError
+    from assistant.evaluation.export import export_kqa
+
     run_dir = _resolve(run, 1)
     try:
         path, entries = export_kqa(run_dir, out)
@@ -99,6 +96,8 @@ def export(
 
 def _resolve(run: str, code: int) -> Path:
     """A run id under the runs directory, or a directory path; else a message listing ids."""
+    from assistant.evaluation.results import runs_dir
+
     base = runs_dir(settings().home)
     named = base / run
     if Path(run).name == run and named.is_dir():
@@ -124,6 +123,9 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _print(comparison: Comparison, metric: str, max_drop: float, passed: bool, show: int) -> None:
+    from assistant.evaluation.compare import BETTER, fmt, interval, movement, signed
+    from assistant.text import shorten
+
     a, b = comparison.a.manifest, comparison.b.manifest
     table = Table(
         title=f"{b.run_id} (B) against {a.run_id} (A): {len(comparison.shared)} items in both, "

@@ -4,42 +4,20 @@ from __future__ import annotations
 
 import re
 import time
-from typing import cast, get_args
+from typing import TYPE_CHECKING, cast, get_args
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, progress_bar, settings
-from assistant.config import Settings
-from assistant.evaluation.baselines import SYSTEMS, open_system
-from assistant.evaluation.calibration import (
-    CalibrationError,
-    calibrate,
-    store_calibration,
-    stored_agreement,
-)
-from assistant.evaluation.dataset import load_items
-from assistant.evaluation.harness import (
-    CHARS_PER_TOKEN,
-    REPLY_NOTES,
-    Harness,
-    LeakageError,
-    RunExists,
-    RunPlan,
-    default_run_id,
-    estimate_drafting,
-    estimate_judging,
-    plan_run,
-)
-from assistant.evaluation.judges import JudgeKind, StatementJudge, open_judge
-from assistant.evaluation.report import write_report
-from assistant.evaluation.results import METRICS, Agreement, ItemResult, RunManifest, runs_dir
-from assistant.index import Archive
-from assistant.llm.client import describe
-from assistant.retrieval import HybridRetriever
-from assistant.review.store import ReviewStore
-from assistant.review.to_archive import approved_ids
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
+    from assistant.evaluation.harness import Harness, RunPlan
+    from assistant.evaluation.judges import StatementJudge
+    from assistant.evaluation.results import Agreement, ItemResult, RunManifest
+    from assistant.index import Archive
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
@@ -78,6 +56,15 @@ def run(
     ),
 ) -> None:
     """Draft K-QA's physician-answered questions (or a file) and measure the drafts."""
+    from assistant.evaluation.baselines import SYSTEMS, open_system
+    from assistant.evaluation.dataset import load_items
+    from assistant.evaluation.harness import REPLY_NOTES, Harness, default_run_id, plan_run
+    from assistant.evaluation.judges import JudgeKind, open_judge
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.results import runs_dir
+    from assistant.review.store import ReviewStore
+    from assistant.review.to_archive import approved_ids
+
     if drafter not in SYSTEMS:
         raise typer.BadParameter(f"choose one of {', '.join(SYSTEMS)}", param_hint="--drafter")
     if judge not in get_args(JudgeKind):
@@ -131,6 +118,8 @@ def run_settings(
     config: Settings, archive: Archive, drafter: str, judge: str, **extra: object
 ) -> dict[str, object]:
     """What the manifest records about the index, retrieval and model settings."""
+    from assistant.llm.client import describe
+
     out: dict[str, object] = {
         "drafter_kind": drafter,
         "judge_kind": judge,
@@ -156,6 +145,13 @@ def run_settings(
 
 
 def _agreement(config: Settings, kind: str, judge: StatementJudge) -> Agreement | None:
+    from assistant.evaluation.calibration import (
+        CalibrationError,
+        calibrate,
+        store_calibration,
+        stored_agreement,
+    )
+
     try:
         agreement = stored_agreement(config.home, judge.name)
     except CalibrationError as exc:
@@ -186,6 +182,9 @@ def _agreement(config: Settings, kind: str, judge: StatementJudge) -> Agreement 
 def _print_estimate(
     plan: RunPlan, archive: Archive, config: Settings, drafter: str, judge: StatementJudge
 ) -> None:
+    from assistant.evaluation.harness import CHARS_PER_TOKEN, estimate_drafting, estimate_judging
+    from assistant.retrieval import HybridRetriever
+
     items, repeats = len(plan.items), plan.repeats
     table = Table(title=f"Estimated cost: {items} item(s) x {repeats} repeat(s)")
     for column in ("step", "LLM calls", "prompt tokens", "completion tokens", "how"):
@@ -221,6 +220,9 @@ def run_with_progress(
     harness: Harness, plan: RunPlan, agreement: Agreement | None, label: str | None = None
 ) -> RunManifest:
     """The harness's run with a progress bar; leakage exits 3, an existing run 1."""
+    from assistant.evaluation.harness import LeakageError, RunExists
+    from assistant.evaluation.results import runs_dir
+
     label = label or f"Drafting with {harness.drafter.name}"
     total = len(plan.items) * plan.repeats
     failed = 0
@@ -258,6 +260,8 @@ def run_with_progress(
 
 
 def _print_summary(manifest: RunManifest) -> None:
+    from assistant.evaluation.results import METRICS
+
     spread = manifest.repeats > 1
     table = Table(title=f"Run {manifest.run_id}")
     columns = ["metric", "better", "mean", "95% CI", "n", *(["spread"] if spread else [])]

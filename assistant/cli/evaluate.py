@@ -12,10 +12,6 @@ from rich.table import Table
 
 from assistant.cli import eval_baselines, eval_calibrate, eval_reports, eval_run
 from assistant.cli.common import console, errors, open_archive, progress_bar, settings
-from assistant.evaluation import patient_retrieval
-from assistant.evaluation.dataset import load_items
-from assistant.evaluation.judges.offline import OfflineJudge
-from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
 
 app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
 app.command("run")(eval_run.run)
@@ -37,6 +33,11 @@ def retrieval(
 ) -> None:
     """Recall and MRR@10 of dense, BM25, hybrid and focused retrieval: on held-out MedQuAD,
     and on real patient questions judged against the physicians' answers."""
+    from assistant.evaluation import patient_retrieval
+    from assistant.evaluation.dataset import load_items
+    from assistant.evaluation.judges.offline import OfflineJudge
+    from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
+
     archive = open_archive(settings())
     items = held_out_split(archive, holdout, seed)
     if not items:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import signal
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, settings
-from assistant.llm import (
-    LLMUnavailable,
-    LocalModelServer,
-    describe,
-    find_gguf,
-    list_models,
-)
-from assistant.llm.local import check_server_installed
+
+if TYPE_CHECKING:
+    from assistant.llm import LLMUnavailable
 
 app = typer.Typer(
     help="The language model: any OpenAI-compatible endpoint, or the local small demo model.",
@@ -41,6 +37,8 @@ def serve(
     ),
 ) -> None:
     """Run the local demo model (SmolLM2-135M, llama.cpp) in the foreground; Ctrl-C stops it."""
+    from assistant.llm import LLMUnavailable, LocalModelServer
+
     config = settings()
     server = LocalModelServer(config, port=port)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -83,6 +81,9 @@ def info(
     timeout: float = typer.Option(5.0, min=0.1, help="Seconds to wait for the endpoint."),
 ) -> None:
     """Which endpoint and model the settings select, and whether it answers."""
+    from assistant.llm import LLMUnavailable, describe, find_gguf, list_models
+    from assistant.llm.local import check_server_installed
+
     config = settings()
     model = describe(config)
     table = Table(show_header=False, box=None)

@@ -8,19 +8,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.cli.common import console, errors, settings
 from assistant.cli.draft import write_atomically
 from assistant.review.errors import ReviewError
-from assistant.review.export import Format, page_name, render_page
-from assistant.review.insights import as_text, most_deleted, outcomes, weekly
-from assistant.review.store import ReviewStore
-from assistant.review.views import Role, Status
+from assistant.review.views import Format, Role, Status
+
+if TYPE_CHECKING:
+    from assistant.review.store import ReviewStore
 
 users_app = typer.Typer(
     help="Reviewer accounts: physicians, editors, admins.", no_args_is_help=True
@@ -31,6 +31,8 @@ audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=Tr
 @contextmanager
 def review_errors() -> Iterator[None]:
     """The store's refusals and an unreachable database as a message and exit code 1."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         yield
     except ReviewError as exc:
@@ -47,6 +49,8 @@ def review_errors() -> Iterator[None]:
 
 
 def open_store() -> ReviewStore:
+    from assistant.review.store import ReviewStore
+
     with review_errors():
         return ReviewStore.open(settings())
 
@@ -137,6 +141,8 @@ def export(
     out: Path = typer.Option(..., "--out", help="Directory to write one file per page into."),
 ) -> None:
     """Write every approved page, stamped with its approving physician, into DIR."""
+    from assistant.review.export import page_name, render_page
+
     if status != Status.APPROVED.value:
         raise typer.BadParameter("only approved pages leave the store", param_hint="--status")
     store = open_store()
@@ -158,6 +164,8 @@ def insights(
 ) -> None:
     """How machine drafts fare with physicians, per drafter and week: approved, approved
     unchanged, rejected, words changed, hours to a decision; the sentences deleted most."""
+    from assistant.review.insights import as_text, most_deleted, outcomes, weekly
+
     store = open_store()
     with review_errors():
         found = outcomes(store)

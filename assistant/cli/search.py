@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -15,8 +16,9 @@ from assistant.cli.common import (
     parse_date,
     settings,
 )
-from assistant.retrieval import Filters, HybridRetriever, Mode, Source
-from assistant.text import shorten
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Filters, HybridRetriever, Source
 
 
 def search(
@@ -32,6 +34,8 @@ def search(
     interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask questions in turn."),
 ) -> None:
     """Find past doctor replies similar to a question."""
+    from assistant.retrieval import Filters, HybridRetriever, Mode
+
     if mode not in ("hybrid", "dense", "keyword"):
         raise typer.BadParameter("choose hybrid, dense or keyword", param_hint="--mode")
     filters = Filters(
@@ -77,6 +81,8 @@ def _answer(
 
 
 def _table(question: str, sources: list[Source]) -> Table:
+    from assistant.text import shorten
+
     table = Table(title=f"Similar past replies: {shorten(question, 70)}", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("Title / id", max_width=34)

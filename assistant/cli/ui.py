@@ -9,12 +9,13 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import errors
-from assistant.reviewui.batch import MAX_BYTES
 
 APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:
+    from assistant.reviewui.batch import MAX_BYTES
+
     return [
         sys.executable,
         "-m",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.corpus.record import Record
+from assistant.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
 
-class CorpusError(Exception):
+class CorpusError(UserError):
     """A whole file cannot be imported; the message says why and what to do."""
 
 

@@ -21,13 +21,14 @@ from assistant.drafting.common import SOURCES, assemble, retrieve, timings
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Usage
 from assistant.drafting.parsing import MalformedOutput, parse_markdown
 from assistant.drafting.plan import Plan, as_read, plan_for, plan_sources
+from assistant.errors import UserError
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.understanding import ASK_WORDS
 
 
-class DraftingError(RuntimeError):
+class DraftingError(UserError, RuntimeError):
     """The model did not produce a usable draft (after bounded attempts)."""
 
 

@@ -251,8 +251,13 @@ class Archive:
         keyword = self.keyword()
         if self._speller is not None and self._speller[0] == keyword.revision:
             return self._speller[1]
-        names = [*self.foci().names.values(), *lexicon().names()]
-        speller = Speller(names, lambda word: english(word) or keyword.knows(word))
+        foci = self.foci()
+
+        def names() -> Iterator[str]:  # read only if a question has a word the archive lacks
+            yield from foci.names.values()
+            yield from lexicon().names()
+
+        speller = Speller(names(), lambda word: keyword.knows(word) or english(word))
         self._speller = (keyword.revision, speller)
         return speller
 

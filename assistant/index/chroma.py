@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 import chromadb
@@ -18,12 +19,15 @@ import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.collection_configuration import CreateCollectionConfiguration
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 
 from assistant.config import Settings
 from assistant.embeddings import LangChainEmbeddings
 from assistant.embeddings.minilm import Vectors
+from assistant.errors import UserError
 from assistant.index.metadata import Metadata
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
 
 HNSW: CreateCollectionConfiguration = {
     "hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 128, "max_neighbors": 32}
@@ -31,7 +35,7 @@ HNSW: CreateCollectionConfiguration = {
 _PAGE = 5_000
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(UserError, RuntimeError):
     """The Chroma server cannot be reached or the local store cannot be opened."""
 
 
@@ -78,10 +82,20 @@ class ChromaIndex:
     def __init__(self, client: ClientAPI, name: str, embeddings: LangChainEmbeddings) -> None:
         self.client = client
         self.name = name
+        self.embeddings = embeddings
         self.collection = client.get_or_create_collection(
             name, configuration=HNSW, metadata={"revision": 0}
         )
-        self.store = Chroma(client=client, collection_name=name, embedding_function=embeddings)
+
+    @cached_property
+    def store(self) -> Chroma:
+        """langchain's vector store over the collection, made on the first write: a search
+        never needs it, and importing it costs a CLI start-up about a second."""
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client, collection_name=self.name, embedding_function=self.embeddings
+        )
 
     # revision: lets the keyword index (and other machines) see that the collection changed
     @property

@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import openai
-from langchain_openai import ChatOpenAI
-
 from assistant.config import Settings
+from assistant.errors import UserError
+
+if TYPE_CHECKING:  # both are imported where they are used: they cost a CLI start-up ~1.5 s
+    from langchain_openai import ChatOpenAI
 
 LOCAL_MODEL = "smollm2-135m-instruct"
 """The model name under which the local llama.cpp server serves SmolLM2-135M-Instruct."""
@@ -33,7 +35,7 @@ _MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError)
 _CLIENT_PACKAGES = ("openai", "langchain_openai", "httpx", "json", "pydantic")
 
 
-class LLMUnavailable(RuntimeError):
+class LLMUnavailable(UserError, RuntimeError):
     """The language model could not be reached or did not answer usably; the message says why."""
 
 
@@ -75,6 +77,8 @@ def chat_model(settings: Settings, base_url: str | None = None) -> ChatOpenAI:
     ``base_url`` overrides ``settings.llm_base_url``; it is how callers pass the URL of a local
     server from :func:`assistant.llm.ensure_llm`. Use the model inside :func:`explain_errors`.
     """
+    from langchain_openai import ChatOpenAI
+
     url = base_url or settings.llm_base_url
     if url is None:
         raise LLMUnavailable(
@@ -140,6 +144,8 @@ def unavailable(
     exc: BaseException, settings: Settings, base_url: str | None = None
 ) -> LLMUnavailable | None:
     """The :class:`LLMUnavailable` that explains ``exc``, or None when it is not an LLM failure."""
+    import openai
+
     where = f"The language model {settings.llm_model!r} at {base_url or settings.llm_base_url}"
     tries = settings.llm_max_retries + 1
     attempts = f"{tries} attempt{'s' if tries > 1 else ''}"
@@ -189,6 +195,8 @@ def explain_errors(settings: Settings, base_url: str | None = None) -> Iterator[
 
 def list_models(settings: Settings, base_url: str | None = None, timeout_s: float = 5) -> list[str]:
     """The model ids the endpoint serves (``GET /models``), one quick attempt; a liveness probe."""
+    import openai
+
     url = base_url or settings.llm_base_url
     client = openai.OpenAI(
         base_url=url,

@@ -1,11 +1,13 @@
-"""Finding similar past replies: hybrid dense + BM25 retrieval, filters, a langchain retriever."""
+"""Finding similar past replies: hybrid dense + BM25 retrieval and filters.
+
+The langchain retriever over them is ``assistant.retrieval.langchain.ArchiveRetriever``
+(imported from there: langchain is not needed to search).
+"""
 
 from assistant.retrieval.hybrid import HybridRetriever, Mode, Retriever, UnknownFilterValue
-from assistant.retrieval.langchain import ArchiveRetriever
 from assistant.retrieval.sources import Filters, Passage, Source
 
 __all__ = [
-    "ArchiveRetriever",
     "Filters",
     "HybridRetriever",
     "Mode",

@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from assistant.config import Settings
+from assistant.errors import UserError
 from assistant.index import Archive
 from assistant.index.chroma import Hit
 from assistant.index.keyword import KeywordFilter
@@ -34,7 +35,7 @@ class Retriever(Protocol):
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Source]: ...
 
 
-class UnknownFilterValue(ValueError):
+class UnknownFilterValue(UserError, ValueError):
     """A filter names a specialty or dataset that no record has."""
 
 

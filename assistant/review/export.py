@@ -9,18 +9,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict
-from enum import StrEnum
 from typing import Any
 
 from assistant.drafting.models import Draft
 from assistant.render import Approval, render_html, render_markdown
-from assistant.review.views import QuestionDetail, ReviewView, VersionView
-
-
-class Format(StrEnum):
-    MD = "md"
-    HTML = "html"
-    JSON = "json"
+from assistant.review.views import Format, QuestionDetail, ReviewView, VersionView
 
 
 def approved_version(full: QuestionDetail, review: ReviewView) -> VersionView:

@@ -18,6 +18,14 @@ class Role(StrEnum):
     ADMIN = "admin"  # manages users; cannot approve unless also a physician
 
 
+class Format(StrEnum):
+    """How an approved page is exported."""
+
+    MD = "md"
+    HTML = "html"
+    JSON = "json"
+
+
 class Status(StrEnum):
     PENDING = "pending"  # drafted; nobody has claimed or edited it yet
     IN_REVIEW = "in_review"  # claimed for review, or edited

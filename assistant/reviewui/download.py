@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.review.export import Format, page_name, render_page
-from assistant.review.views import QuestionDetail
+from assistant.review.export import page_name, render_page
+from assistant.review.views import Format, QuestionDetail
 from assistant.reviewui.versions import approval_of
 
 FORMATS = {"md": ("Markdown", "text/markdown"), "html": ("HTML", "text/html")}

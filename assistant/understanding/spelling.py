@@ -20,6 +20,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
 from textstat.backend.utils import get_cmudict  # type: ignore[import-untyped]
@@ -57,15 +58,23 @@ class Speller:
     dictionaries); ``known`` says whether a word is used in the archive as written."""
 
     def __init__(self, names: Iterable[str], known: Callable[[str], bool]) -> None:
-        self._known = known
-        # by first letter, in the order first named (dicts as ordered sets: ties break alike
-        # on every run)
-        self._words: dict[str, dict[str, None]] = defaultdict(dict)
-        for name in names:
+        self._names = names  # read on the first word not known as written: most questions
+        self._known = known  # have none, and reading every dictionary name takes a second
+
+    @cached_property
+    def _words(self) -> dict[str, dict[str, None]]:
+        """Each name's words by first letter, in the order first named (dicts as ordered sets:
+        ties break alike on every run)."""
+        words: dict[str, dict[str, None]] = defaultdict(dict)
+        for name in self._names:
             for word in _WORD.findall(name.lower()):
                 if len(word) >= MIN_LETTERS - 1:
-                    self._words[word[0]][word] = None
-        self._vocabulary = {w for words in self._words.values() for w in words}
+                    words[word[0]][word] = None
+        return words
+
+    @cached_property
+    def _vocabulary(self) -> set[str]:
+        return {w for words in self._words.values() for w in words}
 
     def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
         """``text`` with its misspelt names replaced, and the replacements made."""
@@ -85,7 +94,7 @@ class Speller:
     def read(self, word: str) -> str | None:
         """The known name ``word`` misspells, or None when it is known or nothing is close."""
         low = word.lower()
-        if len(low) < MIN_LETTERS or low in self._vocabulary or self._known(low):
+        if len(low) < MIN_LETTERS or self._known(low) or low in self._vocabulary:
             return None
         if any(english(f"{low[:-n]}'{low[-n:]}") for n in (1, 2)):
             return None  # a contraction written without its apostrophe ("theres", "doesnt")
