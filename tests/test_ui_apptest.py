@@ -97,7 +97,7 @@ def test_every_page_needs_a_sign_in(services: Services) -> None:
         assert [t.value for t in at.title] == ["Sign in"]
         assert not at.text_area and not at.dataframe
     sign_in(at, "ana")  # …and then the page that was asked for
-    assert "calcified lump" in at.title[0].value and at.text_area(key="editor").value
+    assert "calcified lump" in at.subheader[0].value and at.text_area(key="editor").value
 
 
 def test_wrong_password_then_throttled(services: Services) -> None:
@@ -178,7 +178,7 @@ def test_new_question_and_upload_are_drafted(services: Services) -> None:
 def test_edit_save_approve_and_download(services: Services) -> None:
     question = draft(services)
     at = review(signed_in("ana"), question.id)
-    drafted_by = texts(at.info)  # always shown: which drafter and which model
+    drafted_by = texts(at.caption)  # always shown: which drafter and which model
     assert "grounded-composer · model: none (no language model)" in drafted_by
     body = at.text_area(key="editor").value
     edited = body.replace("an ultrasound would tell.", "an ultrasound scan would tell.")
@@ -246,6 +246,33 @@ def test_conflict_keeps_both_texts(services: Services) -> None:
     assert latest is not None and (latest.number, latest.author, latest.body) == (3, "bob", mine)
 
 
+def test_a_decision_applies_only_to_the_version_on_the_screen(services: Services) -> None:
+    """Issue 14: two physicians read version 1; an editor saves version 2 with a dosing
+    sentence; Approve and Reject decide nothing and show version 2, which can then be
+    approved."""
+    question = draft(services)
+    ana, bob = review(signed_in("ana"), question.id), review(signed_in("bob"), question.id)
+    editor = review(signed_in("ed"), question.id)
+    dosing = "Take 800 mg of ibuprofen every two hours."
+    body = editor.text_area(key="editor").value
+    editor.text_area(key="editor").input(f"{body}\n\n{dosing}")
+    editor.button(key="save").click().run()
+    unseen = "Nothing was decided: ed saved version 2 after you opened version 1"
+    ana.button(key="approve").click().run()
+    bob.button(key="reject").click().run()
+    for page in (ana, bob):
+        assert unseen in texts(page.error)
+        assert dosing in page.text_area(key="editor").value  # version 2 is shown now
+    detail = services.store.detail(question.id)
+    assert detail.question.status == Status.IN_REVIEW and not detail.reviews
+    ana.button(key="approve").click().run()  # now it was on the screen
+    assert "This draft still has:" in texts(ana.markdown)  # version 2's own warnings
+    ana.checkbox(key="acknowledge").check().run()
+    ana.button(key="approve_ok").click().run()
+    (approval,) = services.store.detail(question.id).reviews
+    assert (approval.decision, approval.version_number) == ("approved", 2)
+
+
 def test_editor_cannot_approve(services: Services) -> None:
     question = draft(services)
     at = review(signed_in("ed"), question.id)
@@ -268,7 +295,7 @@ def test_markup_in_patient_text_is_inert(services: Services) -> None:
     markup = texts(at.html)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in markup
     assert "<script" not in markup and "<img" not in markup and "<b>" not in markup
-    markdown = [e.value for e in (*at.title, *at.caption, *at.markdown)]
+    markdown = [e.value for e in (*at.subheader, *at.caption, *at.markdown)]
     assert any("script" in m for m in markdown)  # shown as text: every < is escaped
     assert not [m for m in markdown if re.search(r"(?<!\\)<", m)]
 
@@ -332,7 +359,7 @@ def test_a_demo_model_draft_carries_its_warning(services: Services) -> None:
     labelled = composed.model_copy(update={"provenance": provenance})
     services.store.add_machine_version(question.id, labelled, checks, by=editor)
     at = review(signed_in("ana"), question.id)
-    assert "Drafted by llm · model: smollm2-135m-instruct" in texts(at.info)
+    assert "Drafted by llm · model: smollm2-135m-instruct" in texts(at.caption)
     assert f"{note}. Check every sentence against the sources." in texts(at.warning)
 
 

@@ -325,4 +325,4 @@ def test_a_physician_follows_a_batch_and_opens_its_drafts(
         assert "DRAFT — not reviewed by a physician" in bundled.read(names[0]).decode()
     first = finished_items(finished)[0]
     at.button(key=f"batch-open-{first.question_id}").click().run()
-    assert texts(at.title) == f"#{first.question_id} · Gout"
+    assert texts([at.subheader[0]]) == f"#{first.question_id} · Gout"

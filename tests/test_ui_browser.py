@@ -38,6 +38,7 @@ from bench.bench_ui import (
     to_queue,
 )
 from tests.test_ui_apptest import CALF, PASSWORD, build_home
+from tests.test_ui_evaluation import make_runs
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -52,7 +53,13 @@ NASTY = DraftRequest(
 )
 
 # the screenshots docs/ shows
-DOCUMENTED = ("queue.png", "review.png", "approve-confirm.png", "approved.png")
+DOCUMENTED = (
+    "queue.png",
+    "review-first-screen.png",
+    "review.png",
+    "approve-confirm.png",
+    "approved.png",
+)
 CLAIM = "A calcified lump can be removed in a short outpatient procedure."
 
 pytestmark = pytest.mark.slow
@@ -128,7 +135,13 @@ def test_sign_in_edit_save_approve_and_download(
     screenshot(page, "queue.png")
 
     open_item(page, calf)
-    assert page.get_by_text("Drafted by grounded-composer").is_visible()
+    assert page.get_by_text("Drafted by grounded-composer").first.is_visible()
+    # the first screen holds the draft's preview and the sources table's header and first row
+    preview = page.locator(".draft").first.bounding_box()
+    sources = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    assert preview is not None and sources is not None
+    assert preview["y"] < 1000 and sources["y"] + 70 < 1000, (preview, sources)
+    screenshot(page, "review-first-screen.png")
     editor = page.locator(".st-key-editor textarea")
     edited = (
         editor.input_value()
@@ -302,4 +315,28 @@ def test_an_editor_runs_a_five_topic_batch_and_downloads_the_zip(
         "0005-plantar-fasciitis.md",
         "index.csv",
     ]
+    page.close()
+
+
+def test_the_evaluation_report_scrolls_with_the_page(
+    app: tuple[str, Services, list[int]], browser: Browser
+) -> None:
+    url, services, _ = app
+    make_runs(services.settings.home)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, url, "ana", PASSWORD)
+    page.get_by_role("link", name="Evaluation").click()
+    frame = page.locator("iframe").first
+    frame.wait_for()
+    page.frame_locator("iframe").first.get_by_text("Comprehensiveness").first.wait_for()
+    settle(page)
+    # the frame is as tall as the report (no scroll bar of its own), and taller than a screen
+    page.wait_for_function(
+        "() => { const f = document.querySelector('iframe');"
+        " return f.getBoundingClientRect().height + 2 >="
+        " f.contentDocument.documentElement.scrollHeight; }"
+    )
+    height = frame.bounding_box()["height"]  # type: ignore[index]
+    assert height > 1000
+    screenshot(page, "evaluation-report.png", height=1400)
     page.close()

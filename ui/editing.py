@@ -35,6 +35,34 @@ from assistant.reviewui.versions import (
 )
 
 EDITOR = "editor"
+SHOWN = "shown_version"  # (question id, version number) the last finished page showed
+
+
+def last_shown(question_id: int) -> int | None:
+    """The version the page showed before this run: what a click in this run was made on.
+    Read it before the page renders (and ``remember_shown`` records this run's)."""
+    shown: tuple[int, int] | None = st.session_state.get(SHOWN)
+    return shown[1] if shown is not None and shown[0] == question_id else None
+
+
+def remember_shown(question_id: int, number: int) -> None:
+    st.session_state[SHOWN] = (question_id, number)
+
+
+def unseen(detail: QuestionDetail, seen: int | None) -> bool:
+    """True, with a message, when the newest version is not the one the reviewer saw: a
+    decision applies only to what was on the screen (issue 14)."""
+    latest = detail.latest
+    assert latest is not None
+    if seen == latest.number:
+        return False
+    before = f"after you opened version {seen}" if seen else "while the page loaded"
+    appstate.flash(
+        f"Nothing was decided: {latest.author} saved version {latest.number} {before}. "
+        "It is shown now; read it before you approve or reject.",
+        "error",
+    )
+    return True
 
 
 def editor_state(detail: QuestionDetail) -> EditorState | None:
@@ -131,10 +159,14 @@ def approve(
     detail: QuestionDetail,
     text: str,
     by: UserView,
+    seen: int | None,
     acknowledged: tuple[str, ...] = (),
 ) -> None:
+    """Approves the newest version if it is the one ``seen`` on the screen, unedited."""
     latest = detail.latest
     assert latest is not None
+    if unseen(detail, seen):
+        return
     if text != latest.body:
         appstate.flash(
             "The editor holds unsaved changes: save them (or reload) before approving, so "
@@ -151,10 +183,17 @@ def approve(
 
 
 def reject(
-    services: Services, detail: QuestionDetail, reason: RejectReason, comment: str, by: UserView
+    services: Services,
+    detail: QuestionDetail,
+    reason: RejectReason,
+    comment: str,
+    by: UserView,
+    seen: int | None,
 ) -> None:
     latest = detail.latest
     assert latest is not None
+    if unseen(detail, seen):
+        return
     try:
         services.store.reject(detail.question.id, latest.number, reason, comment or None, by)
     except ReviewError as exc:
@@ -235,6 +274,7 @@ def confirm_approval(
     text: str,
     by: UserView,
     warnings: list[tuple[str, str]],
+    seen: int | None,
 ) -> None:
     """Lists what approving accepts as it is; approves only once the physician confirms.
     Open while ``CONFIRMING`` names the question (set by the Approve button)."""
@@ -246,7 +286,7 @@ def confirm_approval(
     go_col, cancel_col = st.columns(2)
     if go_col.button("Approve anyway", type="primary", disabled=not checked, key="approve_ok"):
         _stop_confirming()
-        approve(services, detail, text, by, tuple(kind for kind, _ in warnings))
+        approve(services, detail, text, by, seen, tuple(kind for kind, _ in warnings))
         st.rerun()
     if cancel_col.button("Cancel", key="approve_cancel"):
         _stop_confirming()

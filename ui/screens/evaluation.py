@@ -32,7 +32,6 @@ from assistant.reviewui.evaluation import (
 )
 from assistant.reviewui.text import md_escape
 
-REPORT_HEIGHT = 900
 METRIC_LABELS = {m.name: m.label for m in METRICS}
 
 appstate.require_user()
@@ -64,7 +63,9 @@ def show_report(run: RunEntry) -> None:
         column.download_button(
             file.label, file.data, file.filename, file.mime, key=f"eval-download-{file.label}"
         )
-    st.iframe(page, height=REPORT_HEIGHT)  # escaped, self-contained; its own CSS stays inside
+    # escaped and self-contained (its CSS stays inside); as tall as the report, so it scrolls
+    # with the page
+    st.iframe(page, height="content")
 
 
 def show_comparison(a: RunEntry, b: RunEntry, metric: str, max_drop: float) -> None:

@@ -57,7 +57,8 @@ if question_id not in opened:  # who read what is audited, once per question and
     opened.add(question_id)
 question, latest = detail.question, detail.latest
 
-st.title(f"\\#{question.id} · {md_escape(question.title or 'Untitled question')}")
+# a compact head, so that the draft and its sources fit the first screen (1400 x 1000)
+st.subheader(f"\\#{question.id} · {md_escape(question.title or 'Untitled question')}")
 st.caption(
     " · ".join(
         filter(
@@ -82,7 +83,7 @@ if latest is None:
         st.rerun()
     st.stop()
 
-st.info(md_escape(provenance_line(latest)), icon=":material/smart_toy:")
+provenance = f":material/smart_toy: {md_escape(provenance_line(latest))}"
 if latest.model_note:
     st.warning(
         f"{md_escape(latest.model_note)}. Check every sentence against the sources.",
@@ -115,6 +116,7 @@ if question.status in (Status.APPROVED, Status.REJECTED):
                 f"Rejected by {md_escape(rejection.reviewer_display_name)} "
                 f"({why}): {md_escape(rejection.comment or 'no comment')}"
             )
+    st.caption(provenance)
     st.html(
         draft_html(draft_of(latest), checks_of(latest), approved=question.status == Status.APPROVED)
     )
@@ -125,6 +127,7 @@ if question.status in (Status.APPROVED, Status.REJECTED):
     st.stop()
 
 # the editor and the preview ---------------------------------------------------------------
+seen = editing.last_shown(question.id)  # what a click in this run was made on
 state = editing.editor_state(detail)
 assert state is not None
 base = editing.version(detail, state.base)
@@ -151,16 +154,18 @@ with edit_col:
     text = st.text_area(
         "More Info (Markdown: ## headings, [n] cites source n)",
         key=editing.EDITOR,
-        height=380,
+        height=320,
     )
 result = editing.checked(services, text, base)
 with preview_col:
     st.subheader("Preview")
+    st.caption(provenance)
     if isinstance(result, str):
         st.error(result)
         st.stop()
     draft, checks = result
     st.html(draft_html(draft, checks))
+editing.remember_shown(question.id, state.base)
 with edit_col:  # the sources under the editor: on the first screen beside the preview
     st.caption("Sources. Click a sentence in the preview to see the passage it rests on.")
     st.dataframe(
@@ -201,13 +206,15 @@ if may.edit and save_col.button("Save", type="primary", key="save"):
     st.rerun()
 warnings = open_warnings(checks)
 if may.decide and approve_col.button("Approve", key="approve"):
-    if warnings and text == latest.body:  # unsaved text: approve() says to save first
+    if editing.unseen(detail, seen):  # a newer version came meanwhile: show it first
+        st.rerun()
+    elif warnings and text == latest.body:  # unsaved text: approve() says to save first
         st.session_state[editing.CONFIRMING] = question.id
     else:
-        editing.approve(services, detail, text, user)
+        editing.approve(services, detail, text, user, seen)
         st.rerun()
 if may.decide and warnings and st.session_state.get(editing.CONFIRMING) == question.id:
-    editing.confirm_approval(services, detail, text, user, warnings)
+    editing.confirm_approval(services, detail, text, user, warnings, seen)
 if not may.decide:
     note_col.caption("Only physicians approve or reject.")
 regenerate_col, reject_col = st.columns(2)
@@ -226,7 +233,7 @@ if may.decide:
         reason = st.selectbox("Reason", list(RejectReason), key="reject_reason")
         comment = st.text_area("Comment", key="reject_comment")
         if st.button("Reject", key="reject") and reason is not None:
-            editing.reject(services, detail, reason, comment, user)
+            editing.reject(services, detail, reason, comment, user, seen)
             st.rerun()
 
 # changes, history -------------------------------------------------------------------------
