@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -106,6 +107,9 @@ def test_strict_stops_before_any_work_and_lenient_skips_bad_rows(
     ]
     article = (tmp_path / "out" / "articles" / f"{log[-1]['key']}.md").read_text()
     assert "not reviewed by a physician" in article and "\n# " in article
+    with zipfile.ZipFile(tmp_path / "out" / f"{source.stem}-articles.zip") as bundled:
+        assert bundled.namelist() == ["0001-gout.md", "0002-kidney-stones.md", "index.csv"]
+        assert bundled.read("0002-kidney-stones.md").decode() == article
     assert sorted(_queue(tmp_path)) == [
         "What should caregivers know about Kidney stones?",
         "What should patients know about Gout?",

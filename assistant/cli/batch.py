@@ -92,7 +92,7 @@ def batch(
         finally:
             runner.close()
             store.close()
-    _summary(out, report, len(todo), counts)
+    _summary(out, report, len(todo), counts, _write_bundle(out, input_file))
 
 
 def _run(runner: BatchRunner, todo: list[BatchRow], counts: Counter[str], label: str) -> None:
@@ -146,7 +146,22 @@ def _show_issues(report: InputReport) -> None:
         errors.print(f"{len(skipped)} row(s) skipped; {len(report.rows)} to draft.")
 
 
-def _summary(out: Path, report: InputReport, todo: int, counts: Counter[str]) -> None:
+def _write_bundle(out: Path, input_file: Path) -> Path:
+    """Every finished article of the run, named ``NNNN-topic.md`` in the file's order, in one
+    zip beside the articles (rewritten whole after each run; the ``articles/`` files keep the
+    item keys that resuming relies on)."""
+    from assistant.batch.bundle import bundle
+
+    path = out / f"{input_file.stem}-articles.zip"
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(bundle(out / "articles"))
+    temporary.replace(path)
+    return path
+
+
+def _summary(
+    out: Path, report: InputReport, todo: int, counts: Counter[str], bundled: Path
+) -> None:
     table = Table(title="Batch summary")
     table.add_column("")
     table.add_column("items", justify="right")
@@ -163,4 +178,9 @@ def _summary(out: Path, report: InputReport, todo: int, counts: Counter[str]) ->
     for name, value in rows:
         table.add_row(name, f"{value:,}")
     console.print(table)
-    console.print(f"Articles in {out / 'articles'}; run log {out / 'run.jsonl'}.")
+    console.print(
+        f"Articles named in the file's order: {escape(str(bundled))}; run log "
+        f"{escape(str(out / 'run.jsonl'))}; the run's own files in "
+        f"{escape(str(out / 'articles'))}.",
+        highlight=False,
+    )
