@@ -17,6 +17,7 @@ from assistant.checks import DraftChecker
 from assistant.config import Settings
 from assistant.drafting import Drafter
 from assistant.index import Archive
+from assistant.pipeline import Pipeline
 from assistant.review.store import ReviewStore
 from bench.common import DATA, bench_settings
 
@@ -121,7 +122,8 @@ def run_batch(
             result.outcomes.append(outcome)
             marks.append(time.perf_counter())
 
-    runner = BatchRunner(out, drafter, checker, store, None, concurrency, record)
+    pipeline = Pipeline.around(drafter, checker)
+    runner = BatchRunner(out, pipeline, store, None, concurrency, record)
     started = time.perf_counter()
     try:
         todo = runner.plan(rows, resume=False, retry_failed=False)

@@ -7,16 +7,17 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from assistant.batch import BatchRunner, Outcome, open_article_drafter, validate
-from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import load
 from assistant.index import Archive
+from assistant.pipeline import Pipeline
 from assistant.review.store import ReviewStore
 from tests.conftest import DATA, PAGE
 
@@ -117,10 +118,10 @@ def _run(
     archive = Archive(settings)
     store = ReviewStore.open(settings)
     outcomes: list[Outcome] = []
-    with open_article_drafter(settings, archive, "llm") as drafter:
-        checker = DraftChecker(OfflineSupportScorer(archive.embedder))
+    opener = partial(open_article_drafter, settings, archive, "llm")
+    with Pipeline.open(settings, archive, opener=opener) as pipeline:
         runner = BatchRunner(
-            tmp_path / "out", drafter, checker, store, concurrency=2, on_outcome=outcomes.append
+            tmp_path / "out", pipeline, store, concurrency=2, on_outcome=outcomes.append
         )
         rows = validate(source).rows
         runner.run(runner.plan(rows, resume=retry_failed, retry_failed=retry_failed))

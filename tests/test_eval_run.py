@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
-from assistant.drafting import Draft, DraftRequest, DraftSentence, Provenance, Section
+from assistant.drafting import Draft, Drafter, DraftRequest, DraftSentence, Provenance, Section
 from assistant.drafting.composer import GroundedComposer
 from assistant.embeddings import MiniLMEmbedder
 from assistant.evaluation.baselines import ReplyOnlyDrafter, TopSourceDrafter
@@ -39,6 +40,7 @@ from assistant.evaluation.harness import (
 from assistant.evaluation.judges import CallEstimate, Label, Pair
 from assistant.evaluation.results import METRIC_NAMES, ItemResult, read_items, read_manifest
 from assistant.index import Archive
+from assistant.pipeline import Pipeline
 from assistant.retrieval import HybridRetriever, Passage, Source
 from tests.conftest import DATA
 
@@ -93,6 +95,11 @@ class FakeFailingDrafter:
 
 
 @pytest.fixture(scope="module")
+def around(drafter: Drafter, archive: Archive) -> Pipeline:
+    """The evaluation's pipeline over an open drafter: the offline checker, no strict grounding."""
+    return Pipeline.around(drafter, DraftChecker(OfflineSupportScorer(archive.embedder)))
+
+
 def kqa_records() -> list[Record]:
     return load(KQA_PATH).records
 
@@ -363,7 +370,7 @@ def test_run_keeps_evaluation_items_out_of_every_draft(
     plan = plan_run(kqa, "composer-run", limit=3, retrieval_holdout=10)
     judge = FakeScriptedJudge(default="entailment")
     seen: list[ItemResult] = []
-    manifest = Harness(composer, judge, eval_archive).run(
+    manifest = Harness(around(composer, eval_archive), judge, eval_archive).run(
         plan, tmp_path / "run", on_item=seen.append
     )
     results = read_items(tmp_path / "run")
@@ -380,7 +387,7 @@ def test_run_keeps_evaluation_items_out_of_every_draft(
     assert manifest.retrieval and manifest.retrieval[0]["held_out"] == 10.0
     assert read_manifest(tmp_path / "run") == manifest
     with pytest.raises(RunExists):
-        Harness(composer, judge, eval_archive).run(plan, tmp_path / "run")
+        Harness(around(composer, eval_archive), judge, eval_archive).run(plan, tmp_path / "run")
 
 
 def test_a_drafter_that_ignores_exclusions_stops_the_run(
@@ -389,9 +396,9 @@ def test_a_drafter_that_ignores_exclusions_stops_the_run(
     composer = GroundedComposer(HybridRetriever(eval_archive), eval_archive.embedder)
     plan = plan_run(kqa, "leaky", limit=2, retrieval_holdout=0)
     with pytest.raises(LeakageError, match=r"kqa:0.*exclude_ids"):
-        Harness(FakeIgnoringDrafter(composer), FakeScriptedJudge(), eval_archive).run(
-            plan, tmp_path / "leaky"
-        )
+        Harness(
+            around(FakeIgnoringDrafter(composer), eval_archive), FakeScriptedJudge(), eval_archive
+        ).run(plan, tmp_path / "leaky")
     assert not (tmp_path / "leaky" / "manifest.json").exists()
 
     approved = plan_run(kqa, "approved", also_exclude=frozenset({"approved:7"}))
@@ -408,7 +415,9 @@ def test_failed_drafts_are_recorded_and_the_run_goes_on(
     dataset = load_items(str(_jsonl(tmp_path / "set.jsonl", *rows)))
     drafter = FakeFailingDrafter(ReplyOnlyDrafter(), word="aspirin")
     plan = plan_run(dataset, "failing", repeats=2, retrieval_holdout=0)
-    manifest = Harness(drafter, FakeScriptedJudge(), eval_archive).run(plan, tmp_path / "run")
+    manifest = Harness(around(drafter, eval_archive), FakeScriptedJudge(), eval_archive).run(
+        plan, tmp_path / "run"
+    )
     results = read_items(tmp_path / "run")
     assert [(r.item_id, r.repeat) for r in results] == [
         ("x:1", 0),

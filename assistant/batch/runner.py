@@ -23,8 +23,9 @@ from typing import Any, Literal
 from assistant.batch.article import request_for
 from assistant.batch.rows import BatchRow
 from assistant.batch.state import RunState
-from assistant.checks import DISCLAIMER, CheckReport, DraftChecker
-from assistant.drafting import Draft, Drafter
+from assistant.checks import CheckReport
+from assistant.drafting import Draft
+from assistant.pipeline import Pipeline
 from assistant.render import render_markdown
 from assistant.review.store import ReviewStore
 from assistant.review.views import QueueFilter, UserView
@@ -66,8 +67,7 @@ class BatchRunner:
     def __init__(
         self,
         out: Path,
-        drafter: Drafter,
-        checker: DraftChecker,
+        pipeline: Pipeline,
         store: ReviewStore,
         by: UserView | None = None,
         concurrency: int = 1,
@@ -77,8 +77,7 @@ class BatchRunner:
         self.out = out
         self.articles = out / "articles"
         self.state = RunState(out / "state.sqlite3")
-        self.drafter = drafter
-        self.checker = checker
+        self.pipeline = pipeline
         self.store = store
         self.by = by
         self.concurrency = concurrency
@@ -113,9 +112,8 @@ class BatchRunner:
     def _draft(self, row: BatchRow) -> _Drafted | _Failed:
         started = time.perf_counter()
         try:
-            draft = self.drafter.draft(request_for(row))
-            draft = draft.model_copy(update={"disclaimer": DISCLAIMER})
-            return _Drafted(draft, self.checker.check(draft), time.perf_counter() - started)
+            checked = self.pipeline.draft(request_for(row))
+            return _Drafted(checked.draft, checked.report, time.perf_counter() - started)
         except Exception as exc:  # one failed item never stops the batch
             return _Failed(_reason(exc), time.perf_counter() - started)
 

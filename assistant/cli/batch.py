@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -45,7 +46,7 @@ def batch(
     target_length, reply) into OUT/articles and the review queue. Resumable: run it again
     with --resume after a crash; --retry-failed redoes the failed items."""
     from assistant.batch import BatchRunner, open_article_drafter, validate
-    from assistant.checks import DraftChecker, OfflineSupportScorer
+    from assistant.pipeline import Pipeline
     from assistant.review.errors import ReviewError
     from assistant.review.store import ReviewStore
 
@@ -77,18 +78,18 @@ def batch(
         errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
         raise typer.Exit(1)
     kind: Literal["composer", "llm"] = "llm" if (drafter or config.drafter) == "llm" else "composer"
-    checker = DraftChecker(OfflineSupportScorer(archive.embedder))
     counts: Counter[str] = Counter()
-    with handled(), open_article_drafter(config, archive, kind) as chosen:
+    opener = partial(open_article_drafter, config, archive, kind)
+    with handled(), Pipeline.open(config, archive, opener=opener) as pipeline:
         runner = BatchRunner(
-            out, chosen, checker, store, by, concurrency, log_patient_text=config.log_patient_text
+            out, pipeline, store, by, concurrency, log_patient_text=config.log_patient_text
         )
         try:
             todo = runner.plan(report.rows, resume, retry_failed)
             for issue in report.issues:
                 if issue.row is not None:
                     runner.skip(issue.row, issue.message)
-            _run(runner, todo, counts, f"{chosen.name}, {concurrency} at a time")
+            _run(runner, todo, counts, f"{pipeline.name}, {concurrency} at a time")
         finally:
             runner.close()
             store.close()

@@ -41,8 +41,7 @@ def demo(
     questions: int = typer.Option(5, min=0, max=50, help="K-QA patient questions to draft."),
 ) -> None:
     """Create the demo accounts and draft a few real K-QA patient questions into the queue."""
-    from assistant.checks import DraftChecker, OfflineSupportScorer
-    from assistant.drafting.factory import open_drafter
+    from assistant.pipeline import Pipeline
     from assistant.review.store import ReviewStore
 
     config = settings()
@@ -53,13 +52,12 @@ def demo(
         archive = open_archive(config)
         waiting = {q.question for q in store.queue(QueueFilter())}
         todo = [r for r in _kqa_requests(questions) if r.question not in waiting]
-        checker = DraftChecker(OfflineSupportScorer(archive.embedder))
-        with open_drafter(config, archive, "composer") as drafter:
+        with Pipeline.open(config, archive, "composer") as pipeline:
             for request in todo:
                 with console.status(f"Drafting: {request.question[:60]}…"):
-                    draft = drafter.draft(request)
+                    checked = pipeline.draft(request)
                     created = store.create_question(request, by=editor, origin="demo")
-                    store.add_machine_version(created.id, draft, checker.check(draft), by=editor)
+                    store.add_machine_version(created.id, checked.draft, checked.report, by=editor)
     table = Table(title="Demo accounts (local demo only)")
     for column in ("login", "password", "role"):
         table.add_column(column)

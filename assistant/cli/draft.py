@@ -47,11 +47,10 @@ def draft(
     """Draft the long explanation for a question (and the doctor's reply), with citations."""
     from pydantic import ValidationError
 
-    from assistant.checks import DISCLAIMER, DraftChecker, OfflineSupportScorer, strict_grounding
     from assistant.corpus.record import Asker
     from assistant.drafting import DraftRequest
-    from assistant.drafting.factory import open_drafter
     from assistant.drafting.llm import LLMDrafter
+    from assistant.pipeline import Pipeline
     from assistant.render import render_html, render_markdown
 
     if drafter not in (None, "composer", "llm"):
@@ -81,18 +80,16 @@ def draft(
         errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
         raise typer.Exit(1)
     kind = drafter or config.drafter
-    with handled(), open_drafter(config, archive, kind) as chosen:  # type: ignore[arg-type]
+    strict = strict_grounding_ or None  # the flag turns it on; otherwise the settings say
+    pipeline = Pipeline.open(config, archive, kind, strict_grounding=strict)  # type: ignore[arg-type]
+    with handled(), pipeline:
+        chosen = pipeline.drafter
         if isinstance(chosen, LLMDrafter) and not as_json:
-            result = _stream(chosen, request)
+            checked = pipeline.finish(_stream(chosen, request))
         else:
             with console.status(f"Drafting with the {chosen.name}…"):
-                result = chosen.draft(request)
-    checker = DraftChecker(OfflineSupportScorer(archive.embedder))
-    report = checker.check(result)
-    if strict_grounding_ or config.strict_grounding:
-        result = strict_grounding(result, report)
-        report = checker.check(result)
-    result = result.model_copy(update={"disclaimer": DISCLAIMER})
+                checked = pipeline.draft(request)
+    result, report = checked.draft, checked.report
     for path in save:
         render = render_html if path.suffix.lower() == ".html" else render_markdown
         write_atomically(path, render(result))

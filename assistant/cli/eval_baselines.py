@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,7 @@ def baselines(
     from assistant.evaluation.report import write_report
     from assistant.evaluation.results import read_items, runs_dir
     from assistant.llm.client import LLMUnavailable
+    from assistant.pipeline import Pipeline
 
     if reply not in REPLY_NOTES:
         raise typer.BadParameter("choose lead, none or auto", param_hint="--reply")
@@ -147,8 +149,9 @@ def baselines(
             )
             measured_retrieval = True
             try:
-                with open_system(system.drafter, config, archive) as drafter:
-                    harness = Harness(drafter, judge, archive, metrics)
+                opener = partial(open_system, system.drafter, config, archive)
+                with Pipeline.open(config, archive, opener=opener) as pipeline:
+                    harness = Harness(pipeline, judge, archive, metrics)
                     manifest = run_with_progress(harness, plan, offline.agreement, system.label)
             except (LLMUnavailable, DraftingError) as exc:
                 if system.drafter != "llm":

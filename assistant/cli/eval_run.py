@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import partial
 from typing import TYPE_CHECKING, cast, get_args
 
 import typer
@@ -62,6 +63,7 @@ def run(
     from assistant.evaluation.judges import JudgeKind, open_judge
     from assistant.evaluation.report import write_report
     from assistant.evaluation.results import runs_dir
+    from assistant.pipeline import Pipeline
     from assistant.review.store import ReviewStore
     from assistant.review.to_archive import approved_ids
 
@@ -103,8 +105,10 @@ def run(
         if estimate_only:
             return
         agreement = _agreement(config, judge, chosen_judge)
-        with open_system(drafter, config, archive) as chosen:
-            manifest = run_with_progress(Harness(chosen, chosen_judge, archive), plan, agreement)
+        opener = partial(open_system, drafter, config, archive)
+        with Pipeline.open(config, archive, opener=opener) as pipeline:
+            harness = Harness(pipeline, chosen_judge, archive)
+            manifest = run_with_progress(harness, plan, agreement)
     markdown, page = write_report(run_dir)
     _print_summary(manifest)
     console.print(f"Run: {run_dir}\nReport: {markdown}\n        {page}")

@@ -23,10 +23,10 @@ from typing import Literal
 
 from rouge_score.rouge_scorer import RougeScorer
 
-from assistant.checks import DraftChecker, OfflineSupportScorer
+from assistant.checks import CheckReport, DraftChecker, OfflineSupportScorer
 from assistant.checks.readability import measure
 from assistant.checks.support import Embedder
-from assistant.drafting import Draft, Drafter, DraftRequest
+from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.common import SOURCES, retrieve
 from assistant.drafting.llm import LLMDrafter
 from assistant.evaluation.dataset import EvalItem, EvalSet
@@ -44,6 +44,7 @@ from assistant.evaluation.results import (
 from assistant.evaluation.retrieval import evaluate, held_out_split
 from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.index import Archive
+from assistant.pipeline import Pipeline
 from assistant.prompts import load_prompt
 from assistant.retrieval import HybridRetriever, Retriever
 from assistant.text import split_sentences
@@ -167,10 +168,15 @@ class DraftMetrics:
         }
 
     def measure(
-        self, draft: Draft, reference: str, statements: Sequence[StatementResult]
+        self,
+        draft: Draft,
+        reference: str,
+        statements: Sequence[StatementResult],
+        report: CheckReport | None = None,
     ) -> dict[str, float | None]:
+        """The metrics; ``report`` is the draft's checks when the pipeline already made them."""
         text = plain_text(draft)
-        report = self.checker.check(draft)
+        report = report or self.checker.check(draft)
         checked = [s for s in report.sentences if s.origin != "template"]
         reference_words = measure(reference).words
         values: dict[str, float | None] = {
@@ -277,12 +283,13 @@ class Harness:
 
     def __init__(
         self,
-        drafter: Drafter,
+        pipeline: Pipeline,
         judge: StatementJudge,
         archive: Archive,
         metrics: DraftMetrics | None = None,
     ) -> None:
-        self.drafter = drafter
+        self.pipeline = pipeline
+        self.drafter = pipeline.drafter  # opened now: a model that cannot start stops the run
         self.judge = judge
         self.archive = archive
         self.metrics = metrics or DraftMetrics(archive.embedder)
@@ -363,9 +370,10 @@ class Harness:
         )
         try:
             keep_out = plan.exclude_ids if indexed is None else indexed
-            draft = self.drafter.draft(build_request(item, keep_out, plan.reply))
+            checked = self.pipeline.draft(build_request(item, keep_out, plan.reply))
         except Exception as exc:  # a failed draft is a result, not a stop
             return _failed(result, f"drafting failed: {type(exc).__name__}: {exc}", started)
+        draft = checked.draft
         check_leakage(item.id, draft, plan.exclude_ids)
         usage = draft.provenance.usage
         result = result.model_copy(
@@ -378,7 +386,7 @@ class Harness:
         )
         try:
             statements = judge_statements(self.judge, plain_text(draft), item)
-            metrics = self.metrics.measure(draft, item.reference, statements)
+            metrics = self.metrics.measure(draft, item.reference, statements, checked.report)
         except Exception as exc:  # a failed judgement fails this item only
             return _failed(result, f"judging failed: {type(exc).__name__}: {exc}", started)
         return result.model_copy(

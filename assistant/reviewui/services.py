@@ -1,29 +1,25 @@
 """What the review UI holds for the life of the process: settings, the archive (and its
-embedder), the checker, the review store and the drafter, built once at the entry point
+embedder), the drafting pipeline and the review store, built once at the entry point
 (``st.cache_resource``), plus the few steps that combine them: draft a question, re-check an
 edited body, regenerate with an instruction, save an edit.
 
-The drafter is opened on first use: for the local demo model that starts its server, which
-a reviewer who only approves never needs.
+The pipeline opens its drafter on the first draft: for the local demo model that starts its
+server, which a reviewer who only edits and approves never needs.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from assistant.checks import DISCLAIMER, CheckReport, DraftChecker, OfflineSupportScorer
-from assistant.checks import strict_grounding as drop_unsupported
+from assistant.checks import CheckReport
 from assistant.config import Settings
 from assistant.drafting import Draft, Drafter, DraftRequest
-from assistant.drafting.body import from_body
-from assistant.drafting.factory import open_drafter
 from assistant.drafting.llm import DraftingError
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive, IndexUnavailable
 from assistant.llm.client import LLMUnavailable
+from assistant.pipeline import Pipeline
 from assistant.review.errors import ReviewError
 from assistant.review.store import ReviewStore
 from assistant.review.views import QuestionView, UserView, VersionView
@@ -41,17 +37,15 @@ class Services:
 
     settings: Settings
     archive: Archive
-    checker: DraftChecker
+    pipeline: Pipeline
     store: ReviewStore
-    _drafter: Drafter | None = None
-    _stack: ExitStack = field(default_factory=ExitStack)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, settings: Settings, store: ReviewStore | None = None) -> Services:
         archive = Archive(settings)
-        checker = DraftChecker(OfflineSupportScorer(archive.embedder))
-        return cls(settings, archive, checker, store or ReviewStore.open(settings))
+        return cls(
+            settings, archive, Pipeline.open(settings, archive), store or ReviewStore.open(settings)
+        )
 
     @property
     def embedder(self) -> MiniLMEmbedder:
@@ -59,34 +53,28 @@ class Services:
 
     @property
     def drafter(self) -> Drafter:
-        with self._lock:
-            if self._drafter is None:
-                self._drafter = self._stack.enter_context(open_drafter(self.settings, self.archive))
-            return self._drafter
+        return self.pipeline.drafter
 
     def close(self) -> None:
         """Stops the drafter (the local model's server, if it started one) and the store."""
-        self._stack.close()
-        self._drafter = None
+        self.pipeline.close()
         self.store.close()
 
     # drafting and checking -------------------------------------------------
     def drafting(self, request: DraftRequest) -> tuple[Draft, CheckReport]:
-        """A new draft for ``request`` and its checks (strict grounding when settings ask)."""
-        return self.finish(self.drafter.draft(request))
+        """A new draft for ``request`` and its checks, finished by the pipeline's policy."""
+        checked = self.pipeline.draft(request)
+        return checked.draft, checked.report
 
     def finish(self, draft: Draft) -> tuple[Draft, CheckReport]:
-        report = self.checker.check(draft)
-        if self.settings.strict_grounding:
-            draft = drop_unsupported(draft, report)
-            report = self.checker.check(draft)
-        return draft.model_copy(update={"disclaimer": DISCLAIMER}), report
+        checked = self.pipeline.finish(draft)
+        return checked.draft, checked.report
 
     def recheck(self, body: str, base: Draft) -> tuple[Draft, CheckReport]:
         """The edited ``body`` read back onto ``base`` (raises ``MalformedOutput`` when the
         body has no sentences), and its checks."""
-        draft = from_body(body, base)
-        return draft, self.checker.check(draft)
+        checked = self.pipeline.recheck(body, base)
+        return checked.draft, checked.report
 
     def regenerate(self, base: Draft, instruction: str | None) -> Regenerated:
         """A fresh draft of the same request, following ``instruction`` as far as the
