@@ -11,7 +11,6 @@ the OpenAI client's (``llm_max_retries``, ``llm_timeout_s``); see ``assistant.ll
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,6 +24,7 @@ from assistant.batch.rows import BatchRow
 from assistant.batch.state import RunState
 from assistant.checks import CheckReport
 from assistant.drafting import Draft
+from assistant.files import write_atomically
 from assistant.pipeline import Pipeline
 from assistant.render import render_markdown
 from assistant.review.store import ReviewStore
@@ -187,8 +187,8 @@ class BatchRunner:
         payload = {"key": row.key, "row": row.row, "question_id": question_id}
         payload |= {"draft": draft_json, "checks": checks}
         text = json.dumps(payload, indent=2, ensure_ascii=False)
-        _write_atomically(self.articles / f"{row.key}.json", text)
-        _write_atomically(self.articles / f"{row.key}.md", render_markdown(draft))
+        write_atomically(self.articles / f"{row.key}.json", text)
+        write_atomically(self.articles / f"{row.key}.md", render_markdown(draft))
 
     def _done(
         self, row: BatchRow, question_id: int, seconds: float, tokens: int, checks: dict[str, Any]
@@ -213,14 +213,3 @@ class BatchRunner:
 
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """A sibling temporary file, synced, then renamed: never a half-written article."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    with temporary.open("w", encoding="utf-8") as stream:
-        stream.write(text)
-        stream.flush()
-        os.fsync(stream.fileno())
-    temporary.replace(path)

@@ -152,12 +152,9 @@ def _write_bundle(out: Path, input_file: Path) -> Path:
     zip beside the articles (rewritten whole after each run; the ``articles/`` files keep the
     item keys that resuming relies on)."""
     from assistant.batch.bundle import bundle
+    from assistant.files import write_atomically
 
-    path = out / f"{input_file.stem}-articles.zip"
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(bundle(out / "articles"))
-    temporary.replace(path)
-    return path
+    return write_atomically(out / f"{input_file.stem}-articles.zip", bundle(out / "articles"))
 
 
 def _summary(

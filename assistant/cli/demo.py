@@ -13,7 +13,6 @@ already in the queue are not drafted again.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import string
 from pathlib import Path
@@ -23,6 +22,7 @@ import typer
 from rich.table import Table
 
 from assistant.cli.common import console, handled, open_archive, settings
+from assistant.files import write_atomically
 from assistant.review.views import QueueFilter, Role, UserView
 
 if TYPE_CHECKING:
@@ -75,11 +75,7 @@ def _accounts(store: ReviewStore, path: Path) -> list[tuple[str, str, str]]:
         if name not in existing:
             saved[name] = "".join(secrets.choice(_ALPHABET) for _ in range(12))
             store.add_user(name, saved[name], role, display_name=display)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(saved), encoding="utf-8")
-    os.chmod(temporary, 0o600)
-    temporary.replace(path)
+    write_atomically(path, json.dumps(saved), mode=0o600)  # passwords: the owner's only
     return [
         (name, saved.get(name, "(set before; see demo-accounts.txt)"), role)
         for name, role, _ in ACCOUNTS

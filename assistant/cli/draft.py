@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.cli.common import console, errors, handled, open_archive, parse_date, settings
+from assistant.files import write_atomically
 
 if TYPE_CHECKING:
     from assistant.checks import CheckReport
@@ -101,14 +102,6 @@ def draft(
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     show(result, report)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Writes a sibling temporary file, then renames it: never a half-written page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def _stream(drafter: LLMDrafter, request: DraftRequest) -> Draft:

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, settings
 from assistant.cli.eval_run import run_settings, run_with_progress
+from assistant.files import write_atomically
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -261,7 +262,4 @@ def _summary(rows: list[SystemRun]) -> Table:
 
 
 def _write(out: Path, text: str) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(out)
+    write_atomically(out, text)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, progress_bar, settings
+from assistant.files import write_atomically
 
 if TYPE_CHECKING:
     from assistant.evaluation import calibration as calib
@@ -80,10 +81,7 @@ def calibrate(
         console.print(confusion_table(result))
     console.print(agreement_table(results, human))
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        temporary = out.with_name(f".{out.name}.tmp")
-        temporary.write_text(calib.to_markdown(results, human), encoding="utf-8")
-        temporary.replace(out)
+        write_atomically(out, calib.to_markdown(results, human))
         console.print(f"Written to {out}")
 
 

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, settings
-from assistant.cli.draft import write_atomically
+from assistant.files import write_atomically
 from assistant.review.errors import ReviewError
 from assistant.review.views import Format, Role, Status
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.evaluation.compare import load_run
 from assistant.evaluation.results import ItemResult
+from assistant.files import write_atomically
 
 FILENAME = "kqa_results.json"
 
@@ -33,8 +34,5 @@ def export_kqa(run_dir: Path, out: Path | None = None) -> tuple[Path, list[dict[
     path and the entries written."""
     entries = kqa_results(load_run(run_dir).items)
     path = out or run_dir / FILENAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    temporary.replace(path)
+    write_atomically(path, json.dumps(entries, ensure_ascii=False, indent=2) + "\n")
     return path, entries

@@ -43,6 +43,7 @@ from assistant.evaluation.results import (
     StatementResult,
 )
 from assistant.evaluation.stats import bootstrap_interval, repeat_spread
+from assistant.files import write_atomically
 from assistant.llm.client import LOCAL_MODEL
 from assistant.render.templating import template_environment
 from assistant.text import shorten
@@ -383,7 +384,4 @@ def _md_quote(text: str) -> str:
 
 
 def _write(path: Path, text: str) -> Path:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return path
+    return write_atomically(path, text)

@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.evaluation.judges import Label
+from assistant.files import write_atomically
 
 StatementKind = Literal["must_have", "nice_to_have"]
 Better = Literal["higher", "lower", "closer_to_1"]
@@ -154,10 +155,7 @@ def runs_dir(home: Path) -> Path:
 
 
 def write_manifest(run_dir: Path, manifest: RunManifest) -> None:
-    run_dir.mkdir(parents=True, exist_ok=True)
-    temporary = run_dir / ".manifest.json.tmp"
-    temporary.write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-    temporary.replace(run_dir / "manifest.json")
+    write_atomically(run_dir / "manifest.json", manifest.model_dump_json(indent=2))
 
 
 def read_manifest(run_dir: Path) -> RunManifest:

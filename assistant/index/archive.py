@@ -21,6 +21,7 @@ from chromadb.api import ClientAPI
 from assistant.config import Settings
 from assistant.corpus.record import Record
 from assistant.embeddings import LangChainEmbeddings, MiniLMEmbedder
+from assistant.files import write_atomically
 from assistant.index.chroma import ChromaIndex, open_client
 from assistant.index.chunking import CHUNKER_VERSION, Chunk, Chunker
 from assistant.index.keyword import KeywordIndex
@@ -237,10 +238,7 @@ class Archive:
                 (rid, meta.get("focus") or meta.get("title"), meta.get("question_type"))
                 for rid, meta in self.vectors.first_chunks()
             ]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"revision": revision, "rows": rows}), encoding="utf-8")
-            tmp.replace(path)
+            write_atomically(path, json.dumps({"revision": revision, "rows": rows}))
         catalogue = FocusCatalogue.build(rows)
         self._foci = (revision, catalogue)
         return catalogue

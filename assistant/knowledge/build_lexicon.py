@@ -58,6 +58,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from assistant.files import write_atomically
+
 HERE: Final = Path(__file__).parent
 OUT_FILE: Final = HERE / "data" / "lexicon.json.gz"
 CORPUS_DIR: Final = HERE.parents[1] / "data"
@@ -586,11 +588,10 @@ def build(corpus_dir: Path, log: list[str]) -> dict[str, Any]:
 
 def write(data: dict[str, Any], out: Path) -> None:
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    with tmp.open("wb") as f, gzip.GzipFile("", "wb", 9, f, mtime=0) as gz:
+    packed = io.BytesIO()
+    with gzip.GzipFile("", "wb", 9, packed, mtime=0) as gz:
         gz.write(raw.encode("utf-8"))
-    tmp.replace(out)  # never a half-written data file
+    write_atomically(out, packed.getvalue())  # never a half-written data file
 
 
 def main(argv: list[str] | None = None) -> int:

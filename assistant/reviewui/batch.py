@@ -30,6 +30,7 @@ from pydantic import SecretStr
 from assistant.batch import InputReport, RunState, validate
 from assistant.batch.state import ItemState
 from assistant.config import Settings
+from assistant.files import write_atomically
 from assistant.llm.client import describe
 from assistant.review.errors import PermissionDenied
 from assistant.review.views import Role, UserView
@@ -224,9 +225,7 @@ def _write(batch: Batch) -> None:
         "topics": batch.topics,
         "runs": [{**vars(r), "started_at": r.started_at.isoformat()} for r in batch.runs],
     }
-    temporary = batch.folder / f".{META}.tmp"
-    temporary.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
-    temporary.replace(batch.folder / META)
+    write_atomically(batch.folder / META, json.dumps(meta, indent=1, ensure_ascii=False))
 
 
 # running ------------------------------------------------------------------------------------

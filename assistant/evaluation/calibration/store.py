@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from assistant.evaluation.calibration.measure import Calibration
 from assistant.evaluation.results import Agreement
+from assistant.files import write_atomically
 
 
 class CalibrationError(ValueError):
@@ -42,11 +43,7 @@ def store_calibration(home: Path, calibration: Calibration) -> Path:
         and previous.pairs > calibration.pairs
     ):
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(calibration.model_dump_json(indent=2), encoding="utf-8")
-    temporary.replace(path)
-    return path
+    return write_atomically(path, calibration.model_dump_json(indent=2))
 
 
 def load_calibration(home: Path, judge_name: str) -> Calibration | None:
