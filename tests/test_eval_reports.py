@@ -285,14 +285,16 @@ def test_repeats_show_spread_and_the_worst_repeat(tmp_path: Path) -> None:
 def test_physicians_agreement_quoted_by_the_report_is_that_of_the_labels_file() -> None:
     with (DATA / "kqa_nli_physician_labels.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == report_module.PHYSICIAN_PAIRS
+    ceiling = report_module.physicians()
+    assert ceiling.pairs == len(rows) == 399
     pairwise = sorted(
-        sum(r[f"label_{i}"] == r[f"label_{j}"] for r in rows)
+        sum(r[f"label_{i}"] == r[f"label_{j}"] for r in rows) / len(rows)
         for i, j in itertools.combinations(range(3), 2)
     )
-    assert pairwise == sorted(report_module.PHYSICIAN_PAIRWISE)
-    all_three = sum(r["label_0"] == r["label_1"] == r["label_2"] for r in rows)
-    assert all_three == report_module.PHYSICIAN_ALL_THREE
+    assert sorted(p.accuracy for p in ceiling.pairwise) == pytest.approx(pairwise)
+    all_three = sum(r["label_0"] == r["label_1"] == r["label_2"] for r in rows) / len(rows)
+    assert ceiling.all_three == pytest.approx(all_three)
+    assert [round(p * 399) for p in pairwise] == [329, 343, 351]  # the figures quoted in docs
 
 
 def test_a_full_size_run_renders_every_item(tmp_path: Path) -> None:

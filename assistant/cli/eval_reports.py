@@ -123,7 +123,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _print(comparison: Comparison, metric: str, max_drop: float, passed: bool, show: int) -> None:
-    from assistant.evaluation.compare import BETTER, fmt, interval, movement, signed
+    from assistant.evaluation.compare import fmt, interval, movement, signed
     from assistant.text import shorten
 
     a, b = comparison.a.manifest, comparison.b.manifest
@@ -138,7 +138,7 @@ def _print(comparison: Comparison, metric: str, max_drop: float, passed: bool, s
         style = {"worse": "red", "better": "green"}.get(change.verdict, "")
         table.add_row(
             m.label,
-            BETTER[m.better],
+            m.better_in_words,
             str(change.n),
             fmt(change.mean_a, m.name),
             fmt(change.mean_b, m.name),

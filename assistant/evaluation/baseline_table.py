@@ -26,12 +26,12 @@ from assistant.evaluation.calibration import (
     kappa_text,
     to_markdown,
 )
-from assistant.evaluation.compare import fmt, interval, md_cell
+from assistant.evaluation.compare import fmt, interval
+from assistant.evaluation.markdown import md_cell
 from assistant.evaluation.report import model_line
 from assistant.evaluation.results import METRICS, Interval, ItemResult, Metric, RunManifest
 
 BY_NAME = {m.name: m for m in METRICS}
-ARROWS = {"higher": "↑", "lower": "↓", "closer_to_1": "→ 1"}
 FEW_ITEMS = 30  # below this many items per system, the page says the intervals are wide
 _REASON = (
     "K-QA gives no physician reply, while the product always drafts from one (the physician's "
@@ -168,7 +168,7 @@ def _reply_modes(ran: Sequence[SystemRun]) -> list[str]:
 
 def _table(systems: Sequence[SystemRun]) -> list[str]:
     header = ["system", "drafter", "model", "reply", "items"]
-    header += [f"{m.label} {ARROWS[m.better]}" for m in METRICS]
+    header += [f"{m.label} {m.arrow}" for m in METRICS]
     header += ["failed", "s/item"]
     align = ["---"] * 4 + ["---:"] * (len(header) - 4)
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]

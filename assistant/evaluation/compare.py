@@ -9,7 +9,6 @@ B - A with its bootstrap 95% interval, and a verdict that follows the metric's b
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
+from assistant.evaluation.markdown import md_cell
 from assistant.evaluation.results import (
     METRICS,
     Agreement,
@@ -251,7 +251,7 @@ def to_markdown(comparison: Comparison, metric: str, max_drop: float, limit: int
     for change in comparison.changes.values():
         m = change.metric
         lines.append(
-            f"| {m.label} | {BETTER[m.better]} | {change.n} | {fmt(change.mean_a, m.name)} | "
+            f"| {m.label} | {m.better_in_words} | {change.n} | {fmt(change.mean_a, m.name)} | "
             f"{fmt(change.mean_b, m.name)} | {signed(change.delta, m.name)} | "
             f"{interval(change.delta, m.name)} | {change.verdict} |"
         )
@@ -271,9 +271,6 @@ def to_markdown(comparison: Comparison, metric: str, max_drop: float, limit: int
     return "\n".join(lines) + "\n"
 
 
-BETTER = {"higher": "higher ↑", "lower": "lower ↓", "closer_to_1": "closer to 1"}
-
-
 def fmt(value: float | None, metric: str) -> str:
     if value is None:
         return "—"
@@ -290,12 +287,6 @@ def interval(value: Interval | None, metric: str) -> str:
     if value is None:
         return "—"
     return f"[{fmt(value.low, metric)}, {fmt(value.high, metric)}]"
-
-
-def md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: markup shown as text, no pipes, one line."""
-    escaped = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(line.strip() for line in escaped.splitlines())
 
 
 def _badness(metric: Metric, value: float) -> float:

@@ -25,15 +25,16 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from assistant.evaluation.calibration.agreement import HumanCeiling, human_ceiling
+from assistant.evaluation.calibration.labels import DEFAULT_LABELS, read_labels
 from assistant.evaluation.compare import (
-    BETTER,
     ItemMeans,
     fmt,
     interval,
     item_means,
     load_run,
-    md_cell,
 )
+from assistant.evaluation.markdown import md_cell
 from assistant.evaluation.results import (
     METRICS,
     Interval,
@@ -52,11 +53,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 DEMO_NOTE = "small demo model: fluent, often wrong"
 WORST = 5
 
-# How far K-QA's three physicians agree with each other on the entailment label of the same 399
-# (answer, statement) pairs (data/kqa_nli_physician_labels.csv; tests recompute these).
-PHYSICIAN_PAIRS = 399
-PHYSICIAN_PAIRWISE = (329, 343, 351)  # physicians 0-1, 1-2, 0-2 give the same label
-PHYSICIAN_ALL_THREE = 312
+
+@cache
+def physicians() -> HumanCeiling:
+    """How far K-QA's three physicians agree with each other on the entailment label of the
+    same (answer, statement) pairs, computed from the labels file the judges are calibrated on."""
+    return human_ceiling(read_labels(DEFAULT_LABELS), DEFAULT_LABELS.name)
+
+
 _SHARES = {
     "comprehensiveness",
     "hallucination",
@@ -171,13 +175,14 @@ def judge_statement(manifest: RunManifest) -> Judge:
             warnings=(),
             command=command,
         )
-    pairwise = [n / PHYSICIAN_PAIRS for n in PHYSICIAN_PAIRWISE]
+    ceiling = physicians()
+    pairwise = [p.accuracy for p in ceiling.pairwise]
     sentence = (
         f"Judge {agreement.judge} agrees with the physicians' majority on "
         f"{agreement.accuracy:.0%} of {agreement.pairs} statements "
         f"(Cohen's κ = {agreement.kappa:.2f}); physicians agree with each other on "
         f"{min(pairwise) * 100:.0f}\u2013{max(pairwise) * 100:.0f}% pairwise, "
-        f"{PHYSICIAN_ALL_THREE / PHYSICIAN_PAIRS:.0%} all three."
+        f"{ceiling.all_three:.0%} all three."
     )
     if agreement.calibrated_at is not None:
         sentence += f" Calibrated {agreement.calibrated_at:%Y-%m-%d}."
@@ -240,7 +245,7 @@ def plot_svgs(data: ReportData) -> dict[str, str]:
                 ax.hist(shown, bins=10 if bounds else 15, range=bounds, color="#4c78a8")
                 mean = sum(shown) / len(shown)
                 ax.axvline(mean, color="#222222", linestyle="--", linewidth=1)
-                ax.set_title(f"{metric.label} ({BETTER[metric.better]})", fontsize=8)
+                ax.set_title(f"{metric.label} ({metric.better_in_words})", fontsize=8)
                 ax.set_xlabel(f"mean {fmt(mean, metric.name)}, n = {len(shown)}", fontsize=7)
             for ax in axes[len(data.columns) :]:
                 ax.set_visible(False)
@@ -368,7 +373,6 @@ def _env(autoescape: bool) -> Environment:
     env.filters.update(
         fmt=fmt,
         interval=interval,
-        better=BETTER.__getitem__,
         shorten=shorten,
         cell=md_cell,
         text=lambda s: html.escape(" ".join(str(s).split()), quote=False),

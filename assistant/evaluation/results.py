@@ -25,6 +25,12 @@ from assistant.files import write_atomically
 
 StatementKind = Literal["must_have", "nice_to_have"]
 Better = Literal["higher", "lower", "closer_to_1"]
+_ARROW: dict[Better, str] = {"higher": "↑", "lower": "↓", "closer_to_1": "→ 1"}
+_IN_WORDS: dict[Better, str] = {
+    "higher": "higher ↑",
+    "lower": "lower ↓",
+    "closer_to_1": "closer to 1",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,16 @@ class Metric:
     label: str
     better: Better
     description: str
+
+    @property
+    def arrow(self) -> str:
+        """Which way is better, as a column heading shows it: ↑, ↓ or → 1."""
+        return _ARROW[self.better]
+
+    @property
+    def better_in_words(self) -> str:
+        """Which way is better, in a table's "better" column: "higher ↑", …"""
+        return _IN_WORDS[self.better]
 
 
 METRICS: tuple[Metric, ...] = (

@@ -32,6 +32,8 @@ from assistant.review.database import configure, make_engine, upgrade
 from assistant.review.errors import LoginThrottled, ReadOnly
 from assistant.review.models import User
 from assistant.review.views import (
+    EDITORS,
+    PHYSICIANS,
     AuditEventView,
     AuditVerification,
     QuestionDetail,
@@ -44,9 +46,6 @@ from assistant.review.views import (
     UserView,
     VersionView,
 )
-
-EDITORS = (Role.PHYSICIAN, Role.EDITOR)
-PHYSICIANS = (Role.PHYSICIAN,)
 
 
 def utc_now() -> datetime:

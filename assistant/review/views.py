@@ -18,6 +18,12 @@ class Role(StrEnum):
     ADMIN = "admin"  # manages users; cannot approve unless also a physician
 
 
+EDITORS = (Role.PHYSICIAN, Role.EDITOR)
+"""Who may add questions, draft, edit, claim, release and reopen."""
+PHYSICIANS = (Role.PHYSICIAN,)
+"""Who may approve and reject."""
+
+
 class Format(StrEnum):
     """How an approved page is exported."""
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.evaluation.compare import (
-    BETTER,
     Comparison,
     RunError,
     fmt,
@@ -26,10 +25,8 @@ from assistant.evaluation.compare import (
     signed,
 )
 from assistant.evaluation.report import (
-    PHYSICIAN_ALL_THREE,
-    PHYSICIAN_PAIRS,
-    PHYSICIAN_PAIRWISE,
     model_line,
+    physicians,
     write_report,
 )
 from assistant.evaluation.results import METRICS, Agreement, RunManifest, read_manifest, runs_dir
@@ -45,7 +42,6 @@ REPORT_FILES = (  # file in the run directory, MIME type
     ("items.jsonl", "application/jsonl"),
 )
 _METRICS = {m.name: m for m in METRICS}
-_ARROWS = {"higher": "↑", "lower": "↓", "closer_to_1": "→1"}
 
 
 @dataclass(frozen=True)
@@ -145,7 +141,7 @@ def headline(manifest: RunManifest) -> list[Headline]:
 def column(metric: str) -> str:
     """A metric's column name: its label and which way is better."""
     m = _METRICS[metric]
-    return f"{m.label} {_ARROWS[m.better]}"
+    return f"{m.label} {m.arrow}"
 
 
 def summary_cell(manifest: RunManifest, metric: str) -> str:
@@ -164,7 +160,7 @@ def agreement_cell(manifest: RunManifest) -> str:
     measured = _measured(agreement)
     if agreement.judge != manifest.judge:
         return f"uncalibrated ({measured} is of judge {agreement.judge})"
-    if agreement.accuracy < min(PHYSICIAN_PAIRWISE) / PHYSICIAN_PAIRS:
+    if agreement.accuracy < min(p.accuracy for p in physicians().pairwise):
         return f"{measured}, below physicians"
     return measured
 
@@ -199,20 +195,21 @@ def run_rows(runs: Sequence[RunEntry]) -> list[dict[str, object]]:
 def metric_rows() -> list[dict[str, str]]:
     """What every metric measures and which way is better."""
     return [
-        {"metric": m.label, "better": BETTER[m.better], "what it measures": m.description}
+        {"metric": m.label, "better": m.better_in_words, "what it measures": m.description}
         for m in METRICS
     ]
 
 
 def judge_guide() -> str:
     """How far a judge can be trusted, against how far physicians agree with each other."""
-    pairwise = [n / PHYSICIAN_PAIRS for n in PHYSICIAN_PAIRWISE]
+    ceiling = physicians()
+    pairwise = [p.accuracy for p in ceiling.pairwise]
     return (
         "Comprehensiveness and hallucination are decided statement by statement by a judge: "
         "does the draft entail, or contradict, each statement of a physician's answer (K-QA)? "
-        f"Three physicians labelling the same {PHYSICIAN_PAIRS} statements agree with each "
+        f"Three physicians labelling the same {ceiling.pairs} statements agree with each "
         f"other on {min(pairwise) * 100:.0f}\u2013{max(pairwise) * 100:.0f}% of them pairwise, "
-        f"and all three on {PHYSICIAN_ALL_THREE / PHYSICIAN_PAIRS:.0%}. A judge whose "
+        f"and all three on {ceiling.all_three:.0%}. A judge whose "
         "agreement with the physicians' majority comes near that is about as reliable as "
         "another physician; below it, read those two metrics as rough; an *uncalibrated* "
         "judge's numbers have unknown accuracy (measure it with `assistant eval calibrate`). "
@@ -281,7 +278,7 @@ def comparison_rows(comparison: Comparison) -> list[dict[str, object]]:
         rows.append(
             {
                 "metric": m.label,
-                "better": BETTER[m.better],
+                "better": m.better_in_words,
                 "n": change.n,
                 "A": fmt(change.mean_a, m.name),
                 "B": fmt(change.mean_b, m.name),

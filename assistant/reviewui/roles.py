@@ -1,11 +1,12 @@
-"""What each role may do on the review page (the store enforces it; the page only hides what
-would be refused)."""
+"""What each role may do on the review page: the store's own role table
+(``assistant.review.views``), which the store enforces; the page only hides what would be
+refused."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.review.views import Role
+from assistant.review.views import EDITORS, PHYSICIANS, Role
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,6 @@ class Permissions:
 
 def permissions(role: Role) -> Permissions:
     return Permissions(
-        edit=role in (Role.PHYSICIAN, Role.EDITOR),
-        decide=role == Role.PHYSICIAN,
+        edit=role in EDITORS,
+        decide=role in PHYSICIANS,
     )

@@ -8,10 +8,7 @@ from collections.abc import Sequence
 from assistant.evaluation.calibration.agreement import HumanCeiling
 from assistant.evaluation.calibration.measure import Calibration
 from assistant.evaluation.judges import LABELS
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from assistant.evaluation.markdown import md_cell
 
 
 def kappa_text(kappa: float) -> str:
@@ -38,7 +35,7 @@ def to_markdown(calibrations: Sequence[Calibration], human: HumanCeiling) -> str
     ]
     for c in calibrations:
         note = " (in-sample: tuned on these labels)" if c.in_sample else ""
-        name = _cell(c.judge)
+        name = md_cell(c.judge)
         lines.append(
             f"| {name} | physicians' majority{note} | {c.pairs} | {_pct(c.accuracy)} | "
             f"{kappa_text(c.kappa)} |"
@@ -46,7 +43,7 @@ def to_markdown(calibrations: Sequence[Calibration], human: HumanCeiling) -> str
         if c.held_out is not None:
             h = c.held_out
             lines.append(
-                f"| {name} | physicians' majority, held out ({_cell(h.method)}) | {h.pairs} | "
+                f"| {name} | physicians' majority, held out ({md_cell(h.method)}) | {h.pairs} | "
                 f"{_pct(h.accuracy)} | {kappa_text(h.kappa)} |"
             )
         lines.append(
@@ -65,7 +62,7 @@ def to_markdown(calibrations: Sequence[Calibration], human: HumanCeiling) -> str
         f"| all three physicians | each other | {human.pairs} | {_pct(human.all_three)} | - |"
     )
     for c in calibrations:
-        lines += ["", f"## {_cell(c.judge)}", ""]
+        lines += ["", f"## {md_cell(c.judge)}", ""]
         lines += [
             "Confusion (rows: physicians' majority; columns: judge):",
             "",
