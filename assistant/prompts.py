@@ -5,6 +5,13 @@ so a typo fails at load time, not as a silently empty slot in front of a patient
 Chat prompts have ``system`` and ``user`` texts (rendered by langchain's
 ``ChatPromptTemplate``, f-string syntax); text collections (the composer's connecting
 wording) have a ``[text]`` table of named strings.
+
+Data enters a prompt one way, when it is rendered (:meth:`Prompt.messages`): every value is
+passed through :func:`as_data`, so that a patient's question, an archived answer or a model's
+reply can neither close nor open the prompt's tags (``</source>``, ``<statement>``), and no
+caller can forget it. Only a :class:`Block` goes in as it is: text the code assembled around
+data it already passed through ``as_data`` (the numbered sources in ``<source>`` tags, a plan,
+the evidence), whose own tags are the prompt's.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import BaseMessage
+from langchain_core.prompt_values import ChatPromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -24,6 +32,23 @@ PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 class PromptError(ValueError):
     """A prompt file is missing, malformed, or uses undeclared variables."""
+
+
+class Block(str):
+    """Prompt text the code assembled around data it already made inert with :func:`as_data`
+    (sources in ``<source>`` tags, a plan, evidence): entered into the prompt as it is."""
+
+    __slots__ = ()
+
+
+def as_data(text: str) -> str:
+    """Text from outside (patients, the archive, a model) with its angle brackets turned into
+    look-alikes, so that it can neither close nor open a tag of the prompt."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
+def _entered(value: object) -> str:
+    return value if isinstance(value, Block) else as_data(str(value))
 
 
 @dataclass(frozen=True)
@@ -48,7 +73,11 @@ class Prompt:
                 f"{self.path}: expects {sorted(declared)}, got {sorted(given)} "
                 f"(missing {sorted(declared - given)}, unknown {sorted(given - declared)})"
             )
-        return self.template().format_messages(**values)
+        return self.template().format_messages(**{k: _entered(v) for k, v in values.items()})
+
+    def value(self, **values: Any) -> ChatPromptValue:
+        """The messages as one prompt value, for a chat model's ``batch``."""
+        return ChatPromptValue(messages=self.messages(**values))
 
     def fill(self, key: str, **values: Any) -> str:
         """One of the named texts, filled."""

@@ -15,12 +15,12 @@ from assistant.corpus import Record
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.common import LISTED_MIN, listable
 from assistant.drafting.composer import GroundedComposer
-from assistant.drafting.llm import DraftingError, LLMDrafter, as_data
+from assistant.drafting.llm import DraftingError, LLMDrafter
 from assistant.drafting.models import MAX_QUESTION_CHARS
 from assistant.drafting.parsing import MalformedOutput, citations_in, parse_markdown
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
-from assistant.prompts import load_prompt
+from assistant.prompts import as_data, load_prompt
 from assistant.retrieval import HybridRetriever
 
 # drafting does not depend on the index backend (each has its own suite)

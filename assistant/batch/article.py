@@ -16,7 +16,7 @@ from assistant.batch.rows import BatchRow
 from assistant.config import Settings
 from assistant.drafting import Drafter, DraftRequest
 from assistant.drafting.factory import DrafterKind, open_drafter
-from assistant.drafting.llm import LLMDrafter, as_data
+from assistant.drafting.llm import LLMDrafter
 from assistant.drafting.plan import Plan
 from assistant.index import Archive
 from assistant.prompts import Prompt, load_prompt
@@ -72,8 +72,8 @@ class ExplainerDrafter(LLMDrafter):
         audience = article.audience if article else "patient"
         words = article.target_length if article else None
         extra = {
-            "question": as_data(request.title or request.question),
-            "reply": as_data(request.reply or "(no reply yet)"),
+            "question": request.title or request.question,
+            "reply": request.reply or "(no reply yet)",
             "audience": (
                 "a patient" if audience == "patient" else "a family member caring for a patient"
             ),

@@ -16,14 +16,13 @@ from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import BaseMessage
 
 from assistant.checks.support import NO_EVIDENCE, Evidence, Support, SupportScorer, Verdict
-from assistant.prompts import Prompt, load_prompt
+from assistant.prompts import Block, Prompt, as_data, load_prompt
 
 JUDGE_PROMPT = "support_judge"
 NO_VERDICT = "judge gave no verdict"
 MAX_EVIDENCE_CHARS = 4_000
 
 _VERDICT = re.compile(r"\b(NOT[_ ]SUPPORTED|UNSUPPORTED|CONTRADICTED|SUPPORTED)\b", re.IGNORECASE)
-_CLOSING_TAG = re.compile(r"<\s*/?\s*(claim|evidence)\b[^>]*>", re.IGNORECASE)
 
 
 def parse_verdict(answer: str) -> Verdict | None:
@@ -40,16 +39,13 @@ def parse_verdict(answer: str) -> Verdict | None:
     return verdict
 
 
-def as_data(text: str) -> str:
-    """Text that cannot close or open the prompt's data tags."""
-    return _CLOSING_TAG.sub(lambda m: m.group().replace("<", "&lt;").replace(">", "&gt;"), text)
-
-
-def format_evidence(evidence: Sequence[Evidence]) -> str:
-    return "\n\n".join(
-        f"{'Physician reply' if e.label == 'reply' else 'Source ' + e.label}:\n"
-        f"{as_data(e.text[:MAX_EVIDENCE_CHARS])}"
-        for e in evidence
+def format_evidence(evidence: Sequence[Evidence]) -> Block:
+    return Block(
+        "\n\n".join(
+            f"{'Physician reply' if e.label == 'reply' else 'Source ' + e.label}:\n"
+            f"{as_data(e.text[:MAX_EVIDENCE_CHARS])}"
+            for e in evidence
+        )
     )
 
 
@@ -65,7 +61,6 @@ class LLMJudgeScorer:
     ) -> None:
         self.chat_model = chat_model
         self.prompt = prompt or load_prompt(JUDGE_PROMPT)
-        self._template = self.prompt.template()
         self.locator = locator
         self.max_concurrency = max_concurrency
 
@@ -82,7 +77,7 @@ class LLMJudgeScorer:
             return [Support(0.0, False, reasons=(NO_EVIDENCE,)) for _ in claims]
         text = format_evidence(evidence)
         inputs: list[LanguageModelInput] = [
-            self._template.invoke({"claim": as_data(claim), "evidence": text}) for claim in claims
+            self.prompt.value(claim=claim, evidence=text) for claim in claims
         ]
         answers = self.chat_model.batch(
             inputs, config={"max_concurrency": self.max_concurrency}, return_exceptions=True

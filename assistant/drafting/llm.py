@@ -23,7 +23,7 @@ from assistant.drafting.parsing import MalformedOutput, parse_markdown
 from assistant.drafting.plan import Plan, as_read, plan_for, plan_sources
 from assistant.errors import UserError
 from assistant.index import Archive
-from assistant.prompts import Prompt, load_prompt
+from assistant.prompts import Block, Prompt, as_data, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.understanding import ASK_WORDS
 
@@ -142,12 +142,12 @@ class LLMDrafter:
     ) -> dict[str, str]:
         values = {
             "plan": format_plan(plan, sources),
-            "question": as_data(request.question),
-            "reply": as_data(request.reply or ""),
+            "question": request.question,
+            "reply": request.reply or "",
             "asker": asker_line(request.asker),
-            "specialty": as_data(request.specialty or "not given"),
+            "specialty": request.specialty or "not given",
             "sources": format_sources(sources),
-            "instruction": (
+            "instruction": Block(
                 f"The reviewing physician asks for this version: {as_data(request.instruction)}\n\n"
                 if request.instruction
                 else ""
@@ -156,20 +156,15 @@ class LLMDrafter:
         return {k: v for k, v in values.items() if k in prompt.variables}
 
 
-def as_data(text: str) -> str:
-    """Text from outside (patients, archive) with its angle brackets made inert."""
-    return text.replace("<", "‹").replace(">", "›")  # noqa: RUF001 (look-alikes on purpose)
-
-
 def asker_line(asker: Asker) -> str:
     parts = [f"{asker.age_range} year old" if asker.age_range else "", asker.sex or ""]
     line = " ".join(p for p in parts if p)
-    return as_data(line) if line else "not given"
+    return line or "not given"
 
 
-def format_sources(sources: list[Source]) -> str:
+def format_sources(sources: list[Source]) -> Block:
     if not sources:
-        return "(no similar past answers were found)"
+        return Block("(no similar past answers were found)")
     blocks = []
     for n, s in enumerate(sources, start=1):
         who = ", ".join(x for x in (s.doctor and f"Dr. {s.doctor}", s.specialty) if x)
@@ -178,14 +173,14 @@ def format_sources(sources: list[Source]) -> str:
             f"[{n}] {as_data(s.display_title)}{f' ({as_data(who)})' if who else ''}\n"
             f"<source>\n{as_data(text)}\n</source>"
         )
-    return "\n\n".join(blocks)
+    return Block("\n\n".join(blocks))
 
 
-def format_plan(plan: Plan | None, sources: list[Source]) -> str:
+def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
     """The plan as the prompt gives it: the sections in page order, each with the numbered
     quotes it should use, the terms to explain and what no source covers."""
     if plan is None:
-        return "(no plan: use the sources that fit the question)"
+        return Block("(no plan: use the sources that fit the question)")
     u = plan.understanding
     number = {s.record_id: n for n, s in enumerate(sources, start=1)}
     lines = [f"Topic: {as_data(u.focus)}" if u.focus else "Topic: not found in the archive"]
@@ -200,7 +195,7 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> str:
     if plan.missing:
         missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")
-    return "\n".join(lines)
+    return Block("\n".join(lines))
 
 
 def _last(items: Iterator[str | Draft]) -> Draft:

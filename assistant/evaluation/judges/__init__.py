@@ -20,7 +20,6 @@ from assistant.evaluation.judges.llm import (
     MESSAGE_TOKENS,
     LLMJudge,
     Question,
-    as_data,
     parse_yes_no,
 )
 from assistant.evaluation.judges.offline import (
@@ -68,7 +67,6 @@ __all__ = [
     "Question",
     "StatementJudge",
     "Thresholds",
-    "as_data",
     "cache_path",
     "conflicts",
     "decide",

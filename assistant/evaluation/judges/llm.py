@@ -27,18 +27,12 @@ COMPLETION_TOKENS = 2
 Question = Literal["entailment", "contradiction"]
 QUESTIONS: tuple[Question, ...] = ("entailment", "contradiction")
 _ONE_WORD = re.compile(r"^[\s\"'*`_.:!]*(yes|no)[\s\"'*`_.:!]*$", re.IGNORECASE)
-_DATA_TAG = re.compile(r"<\s*/?\s*(answer|statement)\b[^>]*>", re.IGNORECASE)
 
 
 def parse_yes_no(reply: str) -> bool | None:
     """``"YES"`` → True, ``"no."`` → False; None unless the whole reply is that one word."""
     match = _ONE_WORD.match(reply)
     return None if match is None else match.group(1).lower() == "yes"
-
-
-def as_data(text: str) -> str:
-    """Text that can neither close nor open the prompt's ``<answer>``/``<statement>`` tags."""
-    return _DATA_TAG.sub(lambda m: m.group().replace("<", "&lt;").replace(">", "&gt;"), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +70,6 @@ class LLMJudge:
             "entailment": entailment or load_prompt(ENTAILMENT_PROMPT),
             "contradiction": contradiction or load_prompt(CONTRADICTION_PROMPT),
         }
-        self._templates = {q: p.template() for q, p in self.prompts.items()}
         self.max_concurrency = max_concurrency
         self.guard = guard
         self.model = str(getattr(chat_model, "model_name", None) or chat_model._llm_type)
@@ -177,9 +170,6 @@ class LLMJudge:
         return JudgeCache.key(self.model, digest, pair.answer, pair.statement)
 
     def _input(self, call: _Call) -> PromptValue:
-        return self._templates[call.question].invoke(
-            {
-                "answer": as_data(call.pair.answer[:MAX_ANSWER_CHARS]),
-                "statement": as_data(call.pair.statement),
-            }
+        return self.prompts[call.question].value(
+            answer=call.pair.answer[:MAX_ANSWER_CHARS], statement=call.pair.statement
         )
