@@ -39,14 +39,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from assistant.batch import BatchRow, ExplainerDrafter, InputReport, open_article_drafter
+from assistant.batch import BatchRow, InputReport
 from assistant.batch.article import request_for
-from assistant.checks import DISCLAIMER, DraftChecker, OfflineSupportScorer
+from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.drafting import Drafter
 from assistant.drafting.common import SOURCES, retrieve
+from assistant.drafting.factory import open_drafter
+from assistant.drafting.llm import LLMDrafter
 from assistant.llm import LLMUnavailable
 from assistant.llm.local import ensure_llm
+from assistant.pipeline import Pipeline
 from assistant.review.store import ReviewStore
 from bench.batchkit import (
     BatchRun,
@@ -68,12 +71,13 @@ WARM_UP = 5  # composer drafts before anything is timed
 
 
 def bare_drafts(drafter: Drafter, checker: DraftChecker, rows: list[BatchRow]) -> list[float]:
-    """Seconds per article of the drafter alone: what a runner's worker does, nothing else."""
+    """Seconds per article of the pipeline alone (draft, checks, policy): what a runner's
+    worker does, nothing else."""
+    pipeline = Pipeline.around(drafter, checker)
     seconds = []
     for row in rows:
         started = time.perf_counter()
-        draft = drafter.draft(request_for(row))
-        checker.check(draft.model_copy(update={"disclaimer": DISCLAIMER}))
+        pipeline.draft(request_for(row))
         seconds.append(time.perf_counter() - started)
     return seconds
 
@@ -95,7 +99,7 @@ def composer(args: argparse.Namespace, console: Console) -> None:
         )
         store = ReviewStore.open(settings)
         try:
-            with open_article_drafter(settings, archive, "composer") as drafter:
+            with open_drafter(settings, archive, "composer") as drafter:
                 bare_drafts(drafter, checker, report.rows[:WARM_UP])
                 bare = bare_drafts(drafter, checker, sample[:half])
                 run = run_batch(
@@ -160,11 +164,11 @@ def composer(args: argparse.Namespace, console: Console) -> None:
 # -- llm ------------------------------------------------------------------------------------
 
 
-def messages_for(drafter: ExplainerDrafter, row: BatchRow) -> list[ChatCompletionMessageParam]:
-    """The chat messages the explainer-article drafter sends for ``row``."""
+def messages_for(drafter: LLMDrafter, row: BatchRow) -> list[ChatCompletionMessageParam]:
+    """The chat messages the LLM drafter sends for ``row`` (the explainer prompt)."""
     request = request_for(row)
     sources = retrieve(drafter.retriever, request)[:SOURCES]
-    prompt = drafter.expand if request.reply else drafter.answer
+    prompt = drafter.prompt_for(request)
     messages: list[ChatCompletionMessageParam] = []
     for m in prompt.messages(**drafter.variables(prompt, request, sources)):
         if m.type == "system":
@@ -291,9 +295,9 @@ def llm(args: argparse.Namespace, console: Console) -> None:
         batches: list[BatchRun] = []
         try:
             checker = DraftChecker(OfflineSupportScorer(archive.embedder))
-            with open_article_drafter(settings, archive, "llm") as drafter:
-                if not isinstance(drafter, ExplainerDrafter):
-                    raise SystemExit("open_article_drafter did not give the LLM drafter")
+            with open_drafter(settings, archive, "llm") as drafter:
+                if not isinstance(drafter, LLMDrafter):
+                    raise SystemExit("open_drafter did not give the LLM drafter")
                 prompts = [messages_for(drafter, row) for row in rows]
                 raw_requests(client, settings, [messages_for(drafter, warm)], 1)
                 bare_drafts(drafter, checker, [warm])

@@ -7,13 +7,12 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from assistant.batch import BatchRunner, Outcome, open_article_drafter, validate
+from assistant.batch import BatchRunner, Outcome, validate
 from assistant.config import Settings
 from assistant.corpus import load
 from assistant.index import Archive
@@ -118,8 +117,7 @@ def _run(
     archive = Archive(settings)
     store = ReviewStore.open(settings)
     outcomes: list[Outcome] = []
-    opener = partial(open_article_drafter, settings, archive, "llm")
-    with Pipeline.open(settings, archive, opener=opener) as pipeline:
+    with Pipeline.open(settings, archive, "llm") as pipeline:
         runner = BatchRunner(
             tmp_path / "out", pipeline, store, concurrency=2, on_outcome=outcomes.append
         )

@@ -13,13 +13,13 @@ from assistant.checks import (
     Evidence,
     OfflineSupportScorer,
     Support,
-    measure,
     readability_flags,
     strict_grounding,
 )
 from assistant.corpus import Record
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.embeddings import MiniLMEmbedder
+from assistant.knowledge.readability import measure
 from assistant.retrieval import Passage, Source
 
 CALF_QUESTION = (

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.checks import detect_red_flags, has_escalation
-from assistant.checks.redflags import default_categories, load_categories
+from assistant.knowledge.redflags import (
+    default_categories,
+    detect_red_flags,
+    has_escalation,
+    load_categories,
+)
 
 
 def categories(text: str) -> list[str]:

@@ -10,7 +10,6 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from pydantic import ValidationError
 
 from assistant.checks import DraftChecker, OfflineSupportScorer
-from assistant.checks.redflags import detect_red_flags
 from assistant.corpus import Record
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.common import LISTED_MIN, listable
@@ -20,6 +19,7 @@ from assistant.drafting.models import MAX_QUESTION_CHARS
 from assistant.drafting.parsing import MalformedOutput, citations_in, parse_markdown
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
+from assistant.knowledge.redflags import detect_red_flags
 from assistant.prompts import as_data, load_prompt
 from assistant.retrieval import HybridRetriever
 

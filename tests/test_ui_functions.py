@@ -11,6 +11,8 @@ from assistant.corpus import Asker
 from assistant.drafting import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.drafting.body import to_body
 from assistant.drafting.composer import GroundedComposer
+from assistant.drafting.instructions import simplify
+from assistant.drafting.llm import LLMDrafter
 from assistant.retrieval import Source
 from assistant.retrieval.sources import Passage
 from assistant.review.views import (
@@ -41,7 +43,6 @@ from assistant.reviewui.queue import (
     reviewer_text,
     view_filter,
 )
-from assistant.reviewui.regenerate import abilities, simplify
 from assistant.reviewui.roles import Permissions, permissions
 from assistant.reviewui.sources import (
     highlighted,
@@ -361,13 +362,13 @@ def test_simplify_drops_the_hardest_source_sentences() -> None:
     )
     asked = draft.model_copy(update={"sections": [answering], "asks": ("treatment",)})
     assert simplify(asked) == (asked, 0)  # never from the section that answers the question
-    composer, free_text = abilities(object.__new__(GroundedComposer))
-    assert not free_text and "cannot follow your own instructions" in composer
+    composer = GroundedComposer.instructions
+    assert not composer.free_text and "cannot follow your own instructions" in composer.summary
 
 
 def test_regenerate_says_what_a_language_model_can_do() -> None:
-    said, free_text = abilities(object())
-    assert free_text and "reads your instruction" in said
+    said = LLMDrafter.instructions
+    assert said.free_text and "reads your instruction" in said.summary
 
 
 def test_audit_events_read_as_sentences_with_display_names() -> None:

@@ -139,10 +139,11 @@ def regenerate(services: Services, detail: QuestionDetail, instruction: str, by:
     try:
         with st.spinner("Drafting again…"):
             result = services.regenerate(draft_of(latest), instruction)
+            note = result.draft.provenance.instruction_note or ""
             if to_body(result.draft) == latest.body:
                 appstate.flash(
                     f"Drafted again, the same text as version {latest.number}: nothing was "
-                    f"saved. {result.note or ''}".strip(),
+                    f"saved. {note}".strip(),
                     "warning",
                 )
                 return
@@ -151,7 +152,7 @@ def regenerate(services: Services, detail: QuestionDetail, instruction: str, by:
         appstate.flash(str(exc), "error")
         return
     reset_editor(saved)
-    appstate.flash(f"Regenerated as version {saved.number}. {result.note or ''}".strip())
+    appstate.flash(f"Regenerated as version {saved.number}. {note}".strip())
 
 
 def approve(

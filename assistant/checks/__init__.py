@@ -3,14 +3,7 @@
 from assistant.checks.agreement import Vocabulary, default_vocabulary, disagreements, quantities
 from assistant.checks.checker import DISCLAIMER, DraftChecker, source_evidence, strict_grounding
 from assistant.checks.judge import LLMJudgeScorer, parse_verdict
-from assistant.checks.readability import (
-    GRADE_TARGET,
-    LENGTH_TARGET,
-    Readability,
-    measure,
-    readability_flags,
-)
-from assistant.checks.redflags import RedFlag, detect_red_flags, has_escalation
+from assistant.checks.readability import readability_flags
 from assistant.checks.report import CheckReport, Flag, SentenceCheck
 from assistant.checks.support import (
     DEFAULT_THRESHOLD,
@@ -23,25 +16,18 @@ from assistant.checks.support import (
 __all__ = [
     "DEFAULT_THRESHOLD",
     "DISCLAIMER",
-    "GRADE_TARGET",
-    "LENGTH_TARGET",
     "CheckReport",
     "DraftChecker",
     "Evidence",
     "Flag",
     "LLMJudgeScorer",
     "OfflineSupportScorer",
-    "Readability",
-    "RedFlag",
     "SentenceCheck",
     "Support",
     "SupportScorer",
     "Vocabulary",
     "default_vocabulary",
-    "detect_red_flags",
     "disagreements",
-    "has_escalation",
-    "measure",
     "parse_verdict",
     "quantities",
     "readability_flags",

@@ -12,11 +12,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.checks.readability import GRADE_TARGET, LENGTH_TARGET, measure, readability_flags
-from assistant.checks.redflags import Category, detect_red_flags, has_escalation
+from assistant.checks.readability import readability_flags
 from assistant.checks.report import CheckReport, Flag, FlagKind, SentenceCheck
 from assistant.checks.support import Evidence, Support, SupportScorer
 from assistant.drafting.models import Draft, DraftSentence
+from assistant.knowledge.readability import GRADE_TARGET, LENGTH_TARGET, measure
+from assistant.knowledge.redflags import Category, detect_red_flags, has_escalation
 from assistant.retrieval import Source
 from assistant.understanding import ANSWERED_BY
 
@@ -112,6 +113,7 @@ class DraftChecker:
             sentences=tuple(checks),
             flags=tuple(flags),
             red_flags=tuple(f.category for f in red_flags),
+            red_flag_labels=tuple(f.label for f in red_flags),
             escalation_present=escalation,
             grade=measured.grade,
             words=measured.words,

@@ -58,6 +58,9 @@ class CheckReport(BaseModel):
     red_flags: tuple[str, ...] = Field(
         default=(), description="red-flag categories in the question"
     )
+    red_flag_labels: tuple[str, ...] = Field(
+        default=(), description="the same categories in words, as the reviewer reads them"
+    )
     escalation_present: bool = False
     grade: float | None = Field(default=None, description="Flesch-Kincaid grade of the body")
     words: int = 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -45,7 +44,7 @@ def batch(
     """Draft one explainer article per row (topic or question; optional audience, specialty,
     target_length, reply) into OUT/articles and the review queue. Resumable: run it again
     with --resume after a crash; --retry-failed redoes the failed items."""
-    from assistant.batch import BatchRunner, open_article_drafter, validate
+    from assistant.batch import BatchRunner, validate
     from assistant.pipeline import Pipeline
     from assistant.review.errors import ReviewError
     from assistant.review.store import ReviewStore
@@ -79,8 +78,7 @@ def batch(
         raise typer.Exit(1)
     kind: Literal["composer", "llm"] = "llm" if (drafter or config.drafter) == "llm" else "composer"
     counts: Counter[str] = Counter()
-    opener = partial(open_article_drafter, config, archive, kind)
-    with handled(), Pipeline.open(config, archive, opener=opener) as pipeline:
+    with handled(), Pipeline.open(config, archive, kind) as pipeline:
         runner = BatchRunner(
             out, pipeline, store, by, concurrency, log_patient_text=config.log_patient_text
         )

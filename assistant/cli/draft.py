@@ -17,8 +17,7 @@ from assistant.files import write_atomically
 
 if TYPE_CHECKING:
     from assistant.checks import CheckReport
-    from assistant.drafting import Draft, DraftRequest
-    from assistant.drafting.llm import LLMDrafter
+    from assistant.drafting import Draft, DraftRequest, Streaming
 
 PAGE_SUFFIXES = (".md", ".html")
 
@@ -49,8 +48,7 @@ def draft(
     from pydantic import ValidationError
 
     from assistant.corpus.record import Asker
-    from assistant.drafting import DraftRequest
-    from assistant.drafting.llm import LLMDrafter
+    from assistant.drafting import DraftRequest, Streaming
     from assistant.pipeline import Pipeline
     from assistant.render import render_html, render_markdown
 
@@ -85,7 +83,7 @@ def draft(
     pipeline = Pipeline.open(config, archive, kind, strict_grounding=strict)  # type: ignore[arg-type]
     with handled(), pipeline:
         chosen = pipeline.drafter
-        if isinstance(chosen, LLMDrafter) and not as_json:
+        if isinstance(chosen, Streaming) and not as_json:  # a model: show its text live
             checked = pipeline.finish(_stream(chosen, request))
         else:
             with console.status(f"Drafting with the {chosen.name}…"):
@@ -104,7 +102,7 @@ def draft(
     show(result, report)
 
 
-def _stream(drafter: LLMDrafter, request: DraftRequest) -> Draft:
+def _stream(drafter: Streaming, request: DraftRequest) -> Draft:
     from assistant.drafting import Draft
     from assistant.drafting.llm import DraftingError
 

@@ -9,6 +9,7 @@ escalation paragraph of the red-flag list.
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections.abc import Sequence
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
-from assistant.checks.redflags import detect_red_flags
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
@@ -28,6 +28,14 @@ from assistant.drafting.arrange import (
     topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
+from assistant.drafting.instructions import (
+    COMPOSER,
+    COMPOSER_CANNOT,
+    HARD_GRADE,
+    MIN_SENTENCES,
+    preset,
+    simplify,
+)
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.drafting.plan import (
     PAGE_ORDER,
@@ -42,6 +50,7 @@ from assistant.drafting.terms import TermQuote, explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.knowledge import lexicon
+from assistant.knowledge.redflags import detect_red_flags
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
@@ -83,10 +92,16 @@ class _Candidate:
     record_id: str
 
 
+def _noted(draft: Draft, note: str) -> Draft:
+    provenance = draft.provenance.model_copy(update={"instruction_note": note})
+    return draft.model_copy(update={"provenance": provenance})
+
+
 class GroundedComposer:
     """Composes drafts from retrieved sources; the default drafter when no LLM is configured."""
 
     name = "grounded-composer"
+    instructions = COMPOSER
 
     def __init__(
         self,
@@ -111,6 +126,26 @@ class GroundedComposer:
         self.mmr_lambda = mmr_lambda
 
     def draft(self, request: DraftRequest) -> Draft:
+        """The composed draft, following "shorter" and "simpler" (see
+        ``assistant.drafting.instructions``); the provenance notes what was done."""
+        order = preset(request.instruction)
+        if order == "shorter":
+            fewer = max(MIN_SENTENCES, self.max_sentences // 2)
+            shorter = copy.copy(self)
+            shorter.max_sentences = fewer
+            note = f"The composer picked at most {fewer} source sentences."
+            return _noted(shorter._draft(request), note)
+        draft = self._draft(request)
+        if order == "simpler":
+            draft, dropped = simplify(draft)
+            return _noted(
+                draft,
+                f"The composer left out {dropped} source sentence(s) that read above grade "
+                f"{HARD_GRADE:g}.",
+            )
+        return _noted(draft, COMPOSER_CANNOT) if order == "other" else draft
+
+    def _draft(self, request: DraftRequest) -> Draft:
         started = time.perf_counter()
         plan = plan_for(self.archive, request)
         asked = as_read(request, plan)  # searched and matched as read ("hemmroids")

@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessageChunk
 
 from assistant.corpus.record import Asker
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings
+from assistant.drafting.instructions import LANGUAGE_MODEL
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Usage
 from assistant.drafting.parsing import MalformedOutput, parse_markdown
 from assistant.drafting.plan import Plan, as_read, plan_for, plan_sources
@@ -26,6 +27,8 @@ from assistant.index import Archive
 from assistant.prompts import Block, Prompt, as_data, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.understanding import ASK_WORDS
+
+EXPLAINER_WORDS = "about 400 to 700 words"  # an explainer's length when the row gives none
 
 
 class DraftingError(UserError, RuntimeError):
@@ -36,6 +39,7 @@ class LLMDrafter:
     """Drafts with a chat model; ``stream`` yields text as it arrives, then the ``Draft``."""
 
     name = "llm"
+    instructions = LANGUAGE_MODEL  # the instruction goes into the prompt
 
     def __init__(
         self,
@@ -61,6 +65,14 @@ class LLMDrafter:
         self.guard = guard
         self.expand = load_prompt("expand_reply")
         self.answer = load_prompt("draft_answer")
+        self.explainer = load_prompt("explainer_article")
+
+    def prompt_for(self, request: DraftRequest) -> Prompt:
+        """The explainer prompt for an editor's explainer; otherwise the prompt that expands
+        the doctor's reply, or the one that answers when there is none."""
+        if request.explainer is not None:
+            return self.explainer
+        return self.expand if request.reply else self.answer
 
     def draft(self, request: DraftRequest) -> Draft:
         """One call, not streamed (endpoints report token usage reliably this way)."""
@@ -76,7 +88,7 @@ class LLMDrafter:
         pool = retrieve(self.retriever, as_read(request, plan))
         sources = self._sources(plan, pool)
         retrieved = time.perf_counter()
-        prompt = self.expand if request.reply else self.answer
+        prompt = self.prompt_for(request)
         messages = prompt.messages(**self.variables(prompt, request, sources, plan))
         usage = Usage()
         for attempt in range(1, self.attempts + 1):
@@ -153,6 +165,18 @@ class LLMDrafter:
                 else ""
             ),
         }
+        if request.explainer is not None:
+            words = request.explainer.target_length
+            values |= {
+                "question": request.title or request.question,
+                "reply": request.reply or "(no reply yet)",
+                "audience": (
+                    "a patient"
+                    if request.explainer.audience == "patient"
+                    else "a family member caring for a patient"
+                ),
+                "target_length": f"about {words} words" if words else EXPLAINER_WORDS,
+            }
         return {k: v for k, v in values.items() if k in prompt.variables}
 
 

@@ -23,6 +23,15 @@ Origin = Literal["reply", "source", "template", "model", "human"]
 SectionKind = Literal["opening", "explanation", "seek_care", "escalation", "conclusion"]
 
 
+class Explainer(BaseModel):
+    """An editor's explainer (a batch row): whom it is for and how long it should be."""
+
+    model_config = ConfigDict(frozen=True)
+
+    audience: Literal["patient", "caregiver"] = "patient"
+    target_length: int | None = None  # words; None: the prompt's default
+
+
 class DraftRequest(BaseModel):
     """A patient's question, and what the physician has said so far."""
 
@@ -37,6 +46,7 @@ class DraftRequest(BaseModel):
     reply_date: date | None = None
     title: str | None = None
     article: bool = False  # an editor's explainer article on ``title``, not a patient's question
+    explainer: Explainer | None = None  # drafted as an editor's explainer (audience, length)
     instruction: str | None = Field(
         default=None, max_length=500, description="e.g. 'simpler' or 'shorter' on regenerate"
     )
@@ -105,6 +115,7 @@ class Provenance(BaseModel):
     source_ids: tuple[str, ...] = ()
     timings_ms: dict[str, float] = Field(default_factory=dict)
     usage: Usage | None = None
+    instruction_note: str | None = None  # what the drafter did with a reviewer's instruction
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 

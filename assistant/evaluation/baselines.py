@@ -20,6 +20,7 @@ from assistant.config import Settings
 from assistant.drafting import Drafter
 from assistant.drafting.common import assemble, draft_title, retrieve, timings
 from assistant.drafting.factory import open_drafter
+from assistant.drafting.instructions import NONE
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.index import Archive
 from assistant.retrieval import HybridRetriever, Retriever, Source
@@ -48,6 +49,7 @@ class ReplyOnlyDrafter:
     """The doctor's reply as the whole draft: the floor any expansion should beat."""
 
     name = "baseline-reply-only"
+    instructions = NONE
 
     def draft(self, request: DraftRequest) -> Draft:
         started = time.perf_counter()
@@ -74,6 +76,7 @@ class TopSourceDrafter:
     """The top retrieved past answer as the draft: what retrieval alone gives a reader."""
 
     name = "baseline-top-source"
+    instructions = NONE
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever

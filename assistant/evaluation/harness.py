@@ -24,7 +24,6 @@ from typing import Literal
 from rouge_score.rouge_scorer import RougeScorer
 
 from assistant.checks import CheckReport, DraftChecker, OfflineSupportScorer
-from assistant.checks.readability import measure
 from assistant.checks.support import Embedder
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.common import SOURCES, retrieve
@@ -44,6 +43,7 @@ from assistant.evaluation.results import (
 from assistant.evaluation.retrieval import evaluate, held_out_split
 from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.index import Archive
+from assistant.knowledge.readability import measure
 from assistant.pipeline import Pipeline
 from assistant.prompts import load_prompt
 from assistant.retrieval import HybridRetriever, Retriever

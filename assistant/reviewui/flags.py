@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.checks import GRADE_TARGET, LENGTH_TARGET, CheckReport, Flag
+from assistant.checks import CheckReport, Flag
+from assistant.knowledge.readability import GRADE_TARGET, LENGTH_TARGET
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from assistant.checks import CheckReport, Flag, SentenceCheck, detect_red_flags
+from assistant.checks import CheckReport, Flag, SentenceCheck
 from assistant.drafting import Draft
+from assistant.knowledge.redflags import detect_red_flags
 from assistant.review.views import QuestionView
 from assistant.reviewui.sources import highlighted, supporting_passage
 
@@ -163,8 +164,7 @@ def _evidence(draft: Draft, checks: CheckReport, position: Position) -> str:
 def red_flag_html(draft: Draft, checks: CheckReport) -> str:
     if not checks.red_flags:
         return ""
-    found = detect_red_flags(draft.request.question)
-    labels = ", ".join(f.label for f in found) or ", ".join(checks.red_flags)
+    labels = ", ".join(checks.red_flag_labels or _labels(draft, checks))
     if checks.escalation_present:
         return (
             f'<div class="redflag ok"><strong>Red flag</strong> in the question: {escape(labels)}. '
@@ -175,6 +175,11 @@ def red_flag_html(draft: Draft, checks: CheckReport) -> str:
         "<strong>The draft never tells the patient to get emergency help</strong>: "
         "add the escalation paragraph.</div>"
     )
+
+
+def _labels(draft: Draft, checks: CheckReport) -> list[str]:
+    """For a version checked before reports carried the labels: found again in the question."""
+    return [f.label for f in detect_red_flags(draft.request.question)] or list(checks.red_flags)
 
 
 def _flag(flag: Flag) -> str:

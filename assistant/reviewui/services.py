@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from assistant.checks import CheckReport
 from assistant.config import Settings
 from assistant.drafting import Draft, Drafter, DraftRequest
+from assistant.drafting.instructions import normalize
 from assistant.drafting.llm import DraftingError
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive, IndexUnavailable
 from assistant.llm.client import LLMUnavailable
-from assistant.pipeline import Pipeline
+from assistant.pipeline import Checked, Pipeline
 from assistant.review.errors import ReviewError
 from assistant.review.store import ReviewStore
 from assistant.review.views import QuestionView, UserView, VersionView
-from assistant.reviewui.regenerate import Regenerated, follow_instruction
 from assistant.reviewui.versions import draft_of
 
 Progress = Callable[[int, int], object]  # (done, total)
@@ -76,10 +76,12 @@ class Services:
         checked = self.pipeline.recheck(body, base)
         return checked.draft, checked.report
 
-    def regenerate(self, base: Draft, instruction: str | None) -> Regenerated:
+    def regenerate(self, base: Draft, instruction: str | None) -> Checked:
         """A fresh draft of the same request, following ``instruction`` as far as the
-        drafter can ("simpler", "shorter", or free text for a language model)."""
-        return follow_instruction(self, base.request, instruction)
+        drafter can ("simpler", "shorter", or free text for a language model); the draft's
+        ``provenance.instruction_note`` says what it did."""
+        request = base.request.model_copy(update={"instruction": normalize(instruction)})
+        return self.pipeline.draft(request)
 
     # the store, with drafting ------------------------------------------------
     def create_and_draft(
@@ -115,9 +117,7 @@ class Services:
         draft, report = self.recheck(body, draft_of(base))
         return self.store.save_edit(question_id, body, draft, report, base.number, by)
 
-    def save_regenerated(
-        self, question_id: int, regenerated: Regenerated, by: UserView
-    ) -> VersionView:
+    def save_regenerated(self, question_id: int, regenerated: Checked, by: UserView) -> VersionView:
         return self.store.add_machine_version(
-            question_id, regenerated.draft, regenerated.checks, by=by, kind="regenerated"
+            question_id, regenerated.draft, regenerated.report, by=by, kind="regenerated"
         )

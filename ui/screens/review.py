@@ -7,6 +7,7 @@ import streamlit as st
 
 import appstate
 import editing
+from assistant.drafting.instructions import PRESETS
 from assistant.review.errors import NotFound
 from assistant.review.views import QuestionDetail, RejectReason, Status
 from assistant.reviewui.diffing import diff_html
@@ -14,7 +15,6 @@ from assistant.reviewui.download import FORMATS, page_file
 from assistant.reviewui.flags import open_warnings, summarize
 from assistant.reviewui.preview import draft_html, question_html
 from assistant.reviewui.queue import STATUS_LABELS, reviewer_text
-from assistant.reviewui.regenerate import PRESETS, abilities
 from assistant.reviewui.roles import permissions
 from assistant.reviewui.sources import source_rows
 from assistant.reviewui.text import md_escape
@@ -220,9 +220,9 @@ if not may.decide:
 regenerate_col, reject_col = st.columns(2)
 if may.edit:
     with regenerate_col.expander("Regenerate"):
-        can, free_text = abilities(services.drafter)
-        st.caption(can)
-        choices = ["", *PRESETS, *(["other"] if free_text else [])]
+        can = services.drafter.instructions  # said before anything is drafted
+        st.caption(can.summary)
+        choices = ["", *PRESETS, *(["other"] if can.free_text else [])]
         preset = st.selectbox("Instruction", choices, key="instruction_preset")
         free = st.text_input("Your instruction", key="instruction_text", disabled=preset != "other")
         if st.button("Regenerate", key="regenerate"):

@@ -1,9 +1,10 @@
 """Red-flag symptoms in a patient's question, and whether a draft tells them to get emergency help.
 
 The categories, their patterns and the escalation paragraph for each live in
-``data/red_flags.toml`` (see its header for the matching rules). Negation handling is
-deliberately simple: a match is ignored when a negation word ("no", "not", "without",
-"denies", "don't have", …) comes within a few words before it in the same clause.
+``data/red_flags.toml`` beside this module (see its header for the matching rules).
+Negation handling is deliberately simple: a match is ignored when a negation word ("no",
+"not", "without", "denies", "don't have", …) comes within a few words before it in the same
+clause.
 """
 
 from __future__ import annotations
