@@ -94,12 +94,12 @@ class FakeFailingDrafter:
         return self.inner.draft(request)
 
 
-@pytest.fixture(scope="module")
 def around(drafter: Drafter, archive: Archive) -> Pipeline:
     """The evaluation's pipeline over an open drafter: the offline checker, no strict grounding."""
     return Pipeline.around(drafter, DraftChecker(OfflineSupportScorer(archive.embedder)))
 
 
+@pytest.fixture(scope="module")
 def kqa_records() -> list[Record]:
     return load(KQA_PATH).records
 
