@@ -338,14 +338,17 @@ def test_undrafted_question_can_be_drafted_from_its_page(services: Services) -> 
 
 
 def test_regenerate_follows_instructions_the_composer_can(services: Services) -> None:
+    """The composer follows the instruction itself and says in the provenance what it did."""
     base, _ = services.drafting(CALF)
-    shorter = services.regenerate(base, "shorter")
-    assert shorter.note and "at most 6 source sentences" in shorter.note
-    simpler = services.regenerate(base, "Simpler.")
-    assert simpler.note and "above grade 10" in simpler.note
-    free = services.regenerate(base, "mention compression stockings")
-    assert free.note and "cannot follow free-text instructions" in free.note
-    assert free.draft.request.instruction == "mention compression stockings"
+    assert base.provenance.instruction_note is None
+    shorter = services.regenerate(base, "shorter").draft.provenance.instruction_note
+    assert shorter and "at most 6 source sentences" in shorter
+    simpler = services.regenerate(base, "Simpler.").draft.provenance.instruction_note
+    assert simpler and "above grade 10" in simpler
+    free = services.regenerate(base, "mention  compression stockings").draft
+    assert free.provenance.instruction_note
+    assert "cannot follow free-text instructions" in free.provenance.instruction_note
+    assert free.request.instruction == "mention compression stockings"
 
 
 def test_a_demo_model_draft_carries_its_warning(services: Services) -> None:
