@@ -9,8 +9,10 @@ precomputed vector: what any search must at least do).
 ``assistant search`` also embeds the question (ONNX) and runs BM25 and fusion, so it cannot
 reach the bare query; ``assistant --help`` should stay a small multiple of ``python -c pass``.
 
-Uses the index under ``ASSISTANT_HOME`` (``make demo`` fills it). Run from the repository
-root: ``python -m bench.bench_startup [--rounds 7]``.
+Uses the index under ``ASSISTANT_HOME`` (``make demo`` fills it). ``--baseline DIR`` adds
+the same two commands run from another checkout (say a ``git worktree`` of an older commit),
+side by side. Run from the repository root:
+``python -m bench.bench_startup [--rounds 7] [--baseline DIR]``.
 """
 
 from __future__ import annotations
@@ -39,19 +41,30 @@ client.get_collection(sys.argv[2]).query(query_embeddings=[[0.05] * 384], n_resu
 BARE = "bare Chroma query (import, open, 1 query)"
 
 
-def commands(settings: Settings, question: str) -> dict[str, list[str]]:
+Command = tuple[list[str], str | None]  # argv, and the directory to run it in
+
+
+def commands(settings: Settings, question: str, baseline: str | None) -> dict[str, Command]:
     python = sys.executable
-    return {
-        "python -c pass": [python, "-c", "pass"],
-        BARE: [python, "-c", _BARE_QUERY, str(settings.chroma_dir), settings.collection],
-        "assistant --help": [python, "-m", "assistant", "--help"],
-        "assistant search (hybrid, k=5)": [python, "-m", "assistant", "search", question],
+    found: dict[str, Command] = {
+        "python -c pass": ([python, "-c", "pass"], None),
+        BARE: ([python, "-c", _BARE_QUERY, str(settings.chroma_dir), settings.collection], None),
+        "assistant --help": ([python, "-m", "assistant", "--help"], None),
+        "assistant search (hybrid, k=5)": ([python, "-m", "assistant", "search", question], None),
     }
+    if baseline:  # run in the other checkout: `python -m` imports the package found there
+        found["baseline: assistant --help"] = ([python, "-m", "assistant", "--help"], baseline)
+        found["baseline: assistant search"] = (
+            [python, "-m", "assistant", "search", question],
+            baseline,
+        )
+    return found
 
 
-def wall_time(argv: list[str]) -> float:
+def wall_time(command: Command) -> float:
+    argv, directory = command
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=directory)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:4])} failed:\n{done.stderr[-2000:]}")
@@ -62,17 +75,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7, help="runs of each command")
     parser.add_argument("--question", default="What is the treatment for gout?")
+    parser.add_argument("--baseline", help="another checkout to time beside this one")
     args = parser.parse_args()
     settings = Settings()
     if not settings.chroma_dir.exists():
         raise SystemExit(f"No index under {settings.home}: run `make demo` (or ingest) first.")
-    argvs = commands(settings, args.question)
-    times: dict[str, list[float]] = {name: [] for name in argvs}
-    for argv in argvs.values():  # warm the file cache
-        wall_time(argv)
+    found = commands(settings, args.question, args.baseline)
+    times: dict[str, list[float]] = {name: [] for name in found}
+    for command in found.values():  # warm the file cache
+        wall_time(command)
     for _ in range(args.rounds):
-        for name, argv in argvs.items():
-            times[name].append(wall_time(argv))
+        for name, command in found.items():
+            times[name].append(wall_time(command))
 
     python_s = statistics.median(times["python -c pass"])
     chroma_s = statistics.median(times[BARE])
