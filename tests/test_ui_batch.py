@@ -23,12 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from assistant.batch import RunState
 from assistant.batch.bundle import bundle
-from assistant.config import Settings
-from assistant.review.errors import PermissionDenied
-from assistant.review.store import ReviewStore
-from assistant.review.views import QueueFilter, Role
-from assistant.reviewui.batch import (
-    MAX_BYTES,
+from assistant.batch.jobs import (
     Batch,
     BatchError,
     Progress,
@@ -39,9 +34,16 @@ from assistant.reviewui.batch import (
     load,
     log_tail,
     progress,
-    save_upload,
     start,
     stop,
+)
+from assistant.config import Settings
+from assistant.review.errors import PermissionDenied
+from assistant.review.store import ReviewStore
+from assistant.review.views import QueueFilter, Role
+from assistant.reviewui.batch import (
+    MAX_BYTES,
+    save_upload,
 )
 from tests.conftest import DATA, TEST_HASHER
 from tests.test_ui_apptest import APP, build_home, signed_in, texts

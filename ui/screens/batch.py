@@ -8,26 +8,28 @@ import streamlit as st
 
 import appstate
 from assistant.batch.bundle import bundle
-from assistant.review.errors import PermissionDenied
-from assistant.reviewui.batch import (
+from assistant.batch.jobs import (
     DRAFTERS,
     Batch,
     BatchError,
-    Checked,
     Mode,
     batches,
     batches_dir,
     discard,
-    drafter_label,
-    duration,
     finished_items,
     load,
     log_tail,
     may_start,
     progress,
-    save_upload,
     start,
     stop,
+)
+from assistant.review.errors import PermissionDenied
+from assistant.reviewui.batch import (
+    Checked,
+    drafter_label,
+    duration,
+    save_upload,
 )
 from assistant.reviewui.text import md_escape
 
