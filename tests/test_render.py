@@ -63,6 +63,24 @@ def test_patient_markup_is_inert_in_html() -> None:
     assert "&lt;script&gt;" in page
 
 
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://www.example.org/answers/42", True),
+        ("javascript:alert(document.cookie)", False),
+        (" JavaScript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("/relative/path", False),
+    ],
+)
+def test_a_source_links_only_to_a_web_address(url: str, linked: bool) -> None:
+    draft = _draft()
+    source = draft.sources[0].model_copy(update={"source_url": url})
+    page = render_html(draft.model_copy(update={"sources": [source]}))
+    assert ('<a href="https://www.example.org/answers/42">' in page) is linked
+    assert 'href="javascript' not in page.lower() and 'href="data:' not in page
+
+
 def test_citations_link_to_sources() -> None:
     html = render_html(_draft())
     assert 'href="#source-1"' in html and 'id="source-1"' in html

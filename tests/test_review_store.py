@@ -327,3 +327,16 @@ def test_insights_per_drafter_and_week(review_store: ReviewStore, review_clock: 
     (gone,) = most_deleted(found)
     assert (gone.sentence, gone.times) == ("Calcium builds up.", 1)
     assert changed_share("a b c d", "a b c d") == 0.0 and changed_share("a b", "x y") == 1.0
+
+
+def test_the_sqlite_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds password hashes and patients' questions (issue 14)."""
+    fresh = Settings(home=tmp_path / "fresh-home")
+    ReviewStore.open(fresh).close()
+    assert (fresh.home.stat().st_mode & 0o777) == 0o700
+    assert ((fresh.home / "review.sqlite3").stat().st_mode & 0o777) == 0o600
+    shared = tmp_path / "shared-home"  # an existing home and store, open to everyone
+    shared.mkdir(mode=0o755)
+    (shared / "review.sqlite3").touch(mode=0o644)
+    ReviewStore.open(Settings(home=shared)).close()
+    assert ((shared / "review.sqlite3").stat().st_mode & 0o777) == 0o600

@@ -382,3 +382,14 @@ def test_insights_show_what_physicians_did_with_the_drafts(services: Services) -
     (table,) = [d.value for d in at.dataframe if "approved unchanged" in d.value.columns]
     assert "grounded-composer" in set(table["drafter"])  # one row per drafter and week
     assert services.store.detail(waiting.id).question.status.value == "pending"
+
+
+@pytest.mark.parametrize("link", ["²", "٣", "12345678901234567890", "-1", "1e3", " 7"])
+def test_a_malformed_question_link_shows_no_traceback(services: Services, link: str) -> None:
+    at = signed_in("ana")
+    at.query_params["q"] = link
+    at.switch_page("screens/review.py").run()
+    assert not at.exception
+    assert "Open a question from the queue" in texts(at.info) or "There is no question" in texts(
+        at.error
+    )

@@ -106,8 +106,10 @@ def open_question(question_id: int) -> None:
 
 def question_id() -> int | None:
     """From the address (``/review?q=12``), else the last one opened in this session."""
-    raw = st.query_params.get("q")
-    if raw is not None and str(raw).isdigit():
+    raw = str(st.query_params.get("q") or "")
+    # ASCII digits only ("²" and "٣" are digits to str.isdigit), and at most nine of them:
+    # a 20-digit number would overflow the database's integer
+    if raw.isascii() and raw.isdigit() and len(raw) <= 9:
         st.session_state.question_id = int(raw)
         return int(raw)
     remembered = st.session_state.get("question_id")

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
@@ -42,7 +43,17 @@ def render_html(draft: Draft, approval: Approval | None = None) -> str:
 def _env(autoescape: bool) -> Environment:
     env = template_environment(TEMPLATES, autoescape)
     env.filters["cite"] = _cite
+    env.filters["web_url"] = web_url
     return env
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address a page may link to; None for anything else
+    (``javascript:``, ``data:``, a bare path), which the page then shows as plain text."""
+    if not url:
+        return None
+    parsed = urlsplit(url.strip())
+    return url.strip() if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
 
 
 def _cite(sentence: DraftSentence) -> str:

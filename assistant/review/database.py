@@ -3,6 +3,7 @@ to the newest schema with the Alembic scripts shipped in ``assistant/review/migr
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,28 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for a SQLite file, its directory is created first."""
+    """An engine for ``url``; for a SQLite file, see :func:`private_file`."""
     parsed = make_url(url)
     options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))
         options["connect_args"] = {"timeout": 30}
     else:
         options["pool_pre_ping"] = True
     return configure(create_engine(url, **options))
+
+
+def private_file(path: Path) -> None:
+    """The store's SQLite file, readable by its owner only (it holds password hashes and
+    patients' questions): its directory is created 0700 when missing, and the file 0600
+    (SQLite gives its journal and WAL files the same mode). An existing file open to others
+    is closed to them."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    path.touch(mode=0o600, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
 
 
 def configure(engine: Engine) -> Engine:
