@@ -81,6 +81,15 @@ def test_a_source_links_only_to_a_web_address(url: str, linked: bool) -> None:
     assert 'href="javascript' not in page.lower() and 'href="data:' not in page
 
 
+def test_patient_markup_is_inert_in_markdown() -> None:
+    """A Markdown viewer renders raw HTML: the page escapes it (exports, batch articles)."""
+    draft = _draft(question=f"Is this bad? {SCRIPT} & why")
+    page = render_markdown(draft.model_copy(update={"title": "<b>Lumps</b>"}))
+    assert "<script" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in page and "&amp; why" in page and "# &lt;b&gt;Lumps" in page
+    assert "Calcium builds up. [1]" in page  # text without markup is as it was
+
+
 def test_citations_link_to_sources() -> None:
     html = render_html(_draft())
     assert 'href="#source-1"' in html and 'id="source-1"' in html

@@ -8,6 +8,7 @@ markup shows as text.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -42,9 +43,17 @@ def render_html(draft: Draft, approval: Approval | None = None) -> str:
 @cache  # built and its templates compiled once, not on every render
 def _env(autoescape: bool) -> Environment:
     env = template_environment(TEMPLATES, autoescape)
+    if not autoescape:  # Markdown: text from outside shows as text, never as HTML
+        env.finalize = _inert
     env.filters["cite"] = _cite
     env.filters["web_url"] = web_url
     return env
+
+
+def _inert(value: object) -> object:
+    """What a Markdown page prints of a value: HTML's ``&``, ``<`` and ``>`` escaped, so a
+    patient's ``<script>`` or ``<img onerror>`` reads as text in any Markdown viewer."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
 
 
 def web_url(url: str | None) -> str | None:
