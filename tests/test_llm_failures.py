@@ -187,6 +187,15 @@ def test_endpoint_malformed_stream(tmp_path: Path) -> None:
     assert "not an OpenAI chat completion" in text
 
 
+def test_endpoint_empty_stream(tmp_path: Path) -> None:
+    """A stream that ends before any chunk (issue 14): an explained failure, not a traceback."""
+    with FakeMalformedServer(b"data: [DONE]\n\n", "text/event-stream") as empty:
+        config = settings(tmp_path, empty.base_url)
+        text = message(config, streaming=True)
+    assert_actionable(text, config)
+    assert "not an OpenAI chat completion" in text and "No generation chunks" in text
+
+
 @pytest.mark.parametrize("retries", [0, 2])
 def test_server_errors_are_retried_a_bounded_number_of_times(tmp_path: Path, retries: int) -> None:
     with FakeErrorServer(500) as failing:

@@ -32,7 +32,8 @@ LOCAL_ENDPOINT = "local llama.cpp server (started on demand)"
 # Exceptions that, raised from inside the OpenAI client or langchain's parsing of its response,
 # mean the endpoint answered something that is not an OpenAI chat completion.
 _MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError)
-_CLIENT_PACKAGES = ("openai", "langchain_openai", "httpx", "json", "pydantic")
+# langchain_core: "No generation chunks were returned" when a stream ends empty
+_CLIENT_PACKAGES = ("openai", "langchain_openai", "langchain_core", "httpx", "json", "pydantic")
 
 
 class LLMUnavailable(UserError, RuntimeError):
