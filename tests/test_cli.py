@@ -192,3 +192,25 @@ def test_eval_retrieval_prints_both_tables(tmp_path: Path) -> None:
     tables = out.read_text(encoding="utf-8")
     assert tables.count("| focus + ask, hybrid (RRF + MMR, default) |") == 2
     assert "statement recall@10" in tables
+
+
+def test_rich_markup_in_a_record_is_text(tmp_path: Path) -> None:
+    """A record's specialty, title or id with "[/]" in it (issue 14): stats and search print
+    it as written instead of failing on every call."""
+    (tmp_path / "home").mkdir()
+    odd = json.dumps(
+        {
+            "id": "odd:[/]1",
+            "question": "Why do my [bold]knees[/] ache at night?",
+            "reply": "Rest them [/] and see a doctor if it goes on.",
+            "specialty": "Ortho[/]pedics",
+            "title": "Knee [red]pain[/red]",
+        }
+    )
+    assert run(tmp_path, "ingest", str(_jsonl(tmp_path / "odd.jsonl", odd))).returncode == 0
+    stats = run(tmp_path, "stats")
+    assert stats.returncode == 0, stats.stderr
+    assert "Ortho[/]pedics" in stats.stdout
+    found = run(tmp_path, "search", "knees ache at night")
+    assert found.returncode == 0, found.stderr
+    assert "Knee [red]pain[/red]" in found.stdout and "odd:[/]1" in found.stdout

@@ -127,7 +127,7 @@ def remove(ids: list[str] = typer.Argument(..., help="Record ids to delete.")) -
     missing = archive.remove(ids)
     console.print(f"Removed {len(ids) - len(missing)} record(s).")
     if missing:
-        errors.print(f"[yellow]Not in the index:[/] {', '.join(missing)}")
+        errors.print(f"[yellow]Not in the index:[/] {escape(', '.join(missing))}")
         raise typer.Exit(1)
 
 
@@ -148,7 +148,7 @@ def stats() -> None:
         table.add_column(title.removeprefix("By ").capitalize())
         table.add_column("records", justify="right")
         for name, count in counts.most_common():
-            table.add_row(name, f"{count:,}")
+            table.add_row(escape(name), f"{count:,}")  # a specialty may hold "[/]"
         console.print(table)
 
 

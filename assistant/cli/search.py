@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import (
@@ -83,7 +84,8 @@ def _answer(
 def _table(question: str, sources: list[Source]) -> Table:
     from assistant.text import shorten
 
-    table = Table(title=f"Similar past replies: {shorten(question, 70)}", show_lines=True)
+    # every value from the archive or the question escaped: "[/]" in a specialty is text
+    table = Table(title=f"Similar past replies: {escape(shorten(question, 70))}", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("Title / id", max_width=34)
     table.add_column("Doctor · specialty", max_width=22)
@@ -93,9 +95,9 @@ def _table(question: str, sources: list[Source]) -> Table:
         who = " · ".join(x for x in (s.doctor and f"Dr. {s.doctor}", s.specialty) if x)
         table.add_row(
             str(s.rank),
-            f"[bold]{shorten(s.display_title, 60)}[/]\n[dim]{s.record_id}[/]",
-            who or (s.dataset or ""),
-            shorten(s.passage, 300),
+            f"[bold]{escape(shorten(s.display_title, 60))}[/]\n[dim]{escape(s.record_id)}[/]",
+            escape(who or (s.dataset or "")),
+            escape(shorten(s.passage, 300)),
             f"{s.score:.3f}",
         )
     return table
