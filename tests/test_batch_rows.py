@@ -86,3 +86,31 @@ def test_bad_json_lines_are_reported_and_keys_are_stable(tmp_path: Path) -> None
     again = validate(path)
     assert [r.key for r in report.rows] == [r.key for r in again.rows]
     assert len({r.key for r in report.rows}) == 2
+
+
+def test_hostile_rows_are_reported_not_raised(tmp_path: Path) -> None:
+    """Issue 14: deep nesting, a 5,000-digit number and a 200 KiB CSV field each become a
+    problem on their own line; the good rows around them are kept."""
+    jsonl = tmp_path / "hostile.jsonl"
+    jsonl.write_text(
+        '{"topic": "Gout"}\n'
+        + '{"topic": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}\n"
+        + '{"topic": "Gout flare", "target_length": '
+        + "9" * 5_000
+        + "}\n"
+        + '{"topic": "Kidney stones"}\n',
+        encoding="utf-8",
+    )
+    report = validate(jsonl)
+    assert [r.topic for r in report.rows] == ["Gout", "Kidney stones"]
+    problems = {i.row: i.message for i in report.issues}
+    assert "nested too deeply" in problems[2] and "digits" in problems[3]
+
+    big = _csv(tmp_path, "topic\nGout\n" + '"' + "x" * 200_000 + '"\nKidney stones\n')
+    report = validate(big)
+    assert [r.topic for r in report.rows] == ["Gout", "Kidney stones"]
+    # over csv's 128 KiB field limit, or (where an ingest raised that limit) over ours
+    assert any(i.row == 3 for i in report.issues)

@@ -131,3 +131,20 @@ def test_a_json_array_is_not_json_lines(tmp_path: Path) -> None:
     path.write_text('[\n  {"question": "Q?"}\n]\n', encoding="utf-8")
     with pytest.raises(CorpusError, match=r"a\.json:1: this is a JSON array.*jq -c"):
         load(path)
+
+
+def test_hostile_lines_are_issues_not_tracebacks(tmp_path: Path) -> None:
+    """Issue 14: a line nested 100,000 deep or holding a 5,000-digit number is reported on its
+    own line; the records around it load."""
+    path = tmp_path / "hostile.jsonl"
+    good = json.dumps({"id": "a:1", "question": "Why do my knees ache?", "reply": "Rest them."})
+    other = json.dumps({"id": "a:2", "question": "Is coffee bad for the heart?", "reply": "No."})
+    path.write_text(
+        "\n".join([good, "[" * 100_000 + "]" * 100_000, '{"id": ' + "7" * 5_000 + "}", other])
+        + "\n",
+        encoding="utf-8",
+    )
+    result = load(path)
+    assert [r.id for r in result.records] == ["a:1", "a:2"]
+    assert {i.line for i in result.issues} == {2, 3}
+    assert any("nested too deeply" in str(i) for i in result.issues)

@@ -119,7 +119,11 @@ def validate(path: Path) -> InputReport:
 
 def _read_csv(path: Path, report: InputReport) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(text for _, text in iter_lines(path))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        report.issues.append(Issue(1, f"the header line cannot be read as CSV: {exc}", True))
+        return
     if header is None:
         report.issues.append(Issue(None, f"{path}: the file is empty", True))
         return
@@ -131,7 +135,15 @@ def _read_csv(path: Path, report: InputReport) -> Iterator[tuple[int, dict[str, 
         )
         return
     line = reader.line_num
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the csv module's 128 KiB limit, a stray NUL
+            start, line = line + 1, reader.line_num
+            report.issues.append(Issue(start, f"cannot be read as CSV: {exc}"))
+            continue
         start, line = line + 1, reader.line_num
         values = {n: c for n, c in zip(names, cells, strict=False) if n in FIELDS}
         if len(cells) > len(names):
@@ -150,6 +162,10 @@ def _read_jsonl(path: Path, report: InputReport) -> Iterator[tuple[int, dict[str
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             report.issues.append(Issue(line, f"invalid JSON at column {exc.colno}: {exc.msg}"))
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[…]]]]
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            report.issues.append(Issue(line, f"JSON that cannot be read: {why}"))
             continue
         if not isinstance(data, dict):
             report.issues.append(Issue(line, "expected a JSON object {...} per line"))

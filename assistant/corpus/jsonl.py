@@ -41,6 +41,10 @@ def iter_jsonl(path: Path) -> Generator[Item, None, None]:
         except json.JSONDecodeError as exc:
             yield ImportIssue(shown, number, None, f"invalid JSON at column {exc.colno}: {exc.msg}")
             continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[…]]]]
+            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            yield ImportIssue(shown, number, None, f"JSON that cannot be read: {why}")
+            continue
         if not isinstance(raw, dict):
             kind = _JSON_KINDS.get(type(raw), "null")
             yield ImportIssue(shown, number, None, f"expected a JSON object {{...}}, got {kind}")
