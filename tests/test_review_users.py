@@ -64,6 +64,27 @@ def test_wrong_passwords_are_slowed_down(
     assert {"user.login_ok", "user.login_failed", "user.login_throttled"} <= set(actions)
 
 
+def test_an_unknown_name_is_throttled_like_a_real_one(
+    review_store: ReviewStore, review_clock: FakeClock
+) -> None:
+    """Issue 14: the answers to a real name and to an unknown one cannot be told apart."""
+    review_store.add_user("ada", "correct horse", Role.PHYSICIAN)
+
+    def answers(name: str) -> list[str]:
+        seen = []
+        for _ in range(6):
+            try:
+                seen.append(str(review_store.authenticate(name, "guess")))
+            except LoginThrottled as exc:
+                seen.append(str(exc))
+                review_clock.advance(exc.retry_after_s or 0)
+        return seen
+
+    real, unknown = answers("ada"), answers("nobody")
+    assert real == unknown
+    assert real[3].startswith("too many wrong passwords: try again in 1 s")
+
+
 def test_disabled_users_cannot_log_in(review_store: ReviewStore) -> None:
     admin = review_store.add_user("root", "admin password", Role.ADMIN)
     editor = review_store.add_user("ed", "battery staple", Role.EDITOR)

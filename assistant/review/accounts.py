@@ -7,6 +7,8 @@ password after the lock has passed resets the count.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +29,31 @@ FREE_FAILURES = 3
 MAX_LOCK_S = 300.0
 MIN_PASSWORD = 8
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+
+class UnknownNames:
+    """Failed sign-ins of names that no account has, throttled exactly as an account's are
+    (``lock_seconds``), so that the answer never tells a real name from an unknown one.
+    Kept in memory, for the most recent ``limit`` names: the review app signs in within one
+    process, and nothing about a name that is not a user is worth a database row."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._failed: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, name: str, now: datetime) -> float | None:
+        with self._lock:
+            _, until = self._failed.get(name, (0, None))
+        return (until - now).total_seconds() if until is not None and now < until else None
+
+    def failed(self, name: str, now: datetime) -> None:
+        with self._lock:
+            failures = self._failed.pop(name, (0, None))[0] + 1
+            lock = lock_seconds(failures)
+            self._failed[name] = (failures, now + timedelta(seconds=lock) if lock else None)
+            while len(self._failed) > self.limit:
+                self._failed.popitem(last=False)
 
 
 @dataclass(frozen=True)
@@ -113,16 +140,24 @@ def disable(session: Session, now: datetime, name: str, by: UserView | None) -> 
 
 
 def login(
-    session: Session, hasher: PasswordHasher, now: datetime, name: str, password: str
+    session: Session,
+    hasher: PasswordHasher,
+    now: datetime,
+    name: str,
+    password: str,
+    unknown: UnknownNames,
 ) -> LoginOutcome:
     """Checks a password and records the attempt; the caller commits, then raises if
     throttled (so that the attempt stays in the audit trail)."""
     key = name.strip().lower()
     user = session.scalars(select(User).where(User.name == key).with_for_update()).first()
-    if user is None:
-        _matches(
-            hasher, _dummy_hash(hasher), password
-        )  # as slow as a real check: names cannot be probed by timing
+    if user is None:  # answered as a real name would be: throttled alike, as slow
+        wait = unknown.wait(key, now)
+        if wait is not None:
+            audit.append(session, now, None, "user.login_throttled", reason="unknown user")
+            return LoginOutcome(None, retry_after_s=wait)
+        _matches(hasher, _dummy_hash(hasher), password)
+        unknown.failed(key, now)
         audit.append(session, now, None, "user.login_failed", reason="unknown user")
         return LoginOutcome(None)
     if user.locked_until is not None and now < user.locked_until:

@@ -71,6 +71,7 @@ class ReviewStore:
         self.hasher = hasher or PasswordHasher()
         self.session_idle = session_idle
         self.session_lifetime = session_lifetime
+        self.unknown_names = accounts.UnknownNames()
 
     @classmethod
     def open(
@@ -117,7 +118,7 @@ class ReviewStore:
         in a row for a name, raises ``LoginThrottled`` with a wait that doubles each time
         (1 s, 2 s, 4 s … up to 5 min); success resets it. Audited either way."""
         with self._tx() as s:
-            outcome = accounts.login(s, self.hasher, self.now(), name, password)
+            outcome = accounts.login(s, self.hasher, self.now(), name, password, self.unknown_names)
         if outcome.retry_after_s is not None:
             wait = outcome.retry_after_s
             message = f"too many wrong passwords: try again in {math.ceil(wait)} s"
