@@ -3,9 +3,14 @@ throttling that doubles the wait after three failures, disabling, and who may ma
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from assistant.config import Settings
 from assistant.review.errors import LoginThrottled, NotFound, PermissionDenied, ReviewError
 from assistant.review.store import ReviewStore
 from assistant.review.views import Role
@@ -145,3 +150,32 @@ def test_sessions_resume_until_sign_out_idle_time_lifetime_or_disabling(
     assert [(e.actor, e.details["reason"]) for e in audited] == [
         ("ada", "idle"), ("ada", "lifetime"), ("ada", "signed_out"),
     ]  # fmt: skip
+
+
+def test_the_slow_password_check_holds_no_database_lock(tmp_path: Path) -> None:
+    """Issue 14: argon2 ran inside the sign-in's write transaction, so a flood of wrong
+    passwords locked the database for everyone. Now the check runs with no lock held: while
+    it runs, another connection can take the write lock at once."""
+    settings = Settings(home=tmp_path / "home")
+    held: list[bool] = []
+
+    class Probing(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            probe = sqlite3.connect(settings.home / "review.sqlite3", timeout=0)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+                held.append(False)
+            except sqlite3.OperationalError:  # "database is locked"
+                held.append(True)
+            finally:
+                probe.close()
+            return super().verify(hash, password)
+
+    store = ReviewStore.open(settings, hasher=Probing(time_cost=1, memory_cost=8, parallelism=1))
+    store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    assert store.authenticate("ada", "wrong") is None
+    assert store.authenticate("ada", "correct horse") is not None
+    assert store.authenticate("nobody", "anything") is None
+    store.close()
+    assert held == [False, False, False]

@@ -139,32 +139,58 @@ def disable(session: Session, now: datetime, name: str, by: UserView | None) -> 
     return user
 
 
-def login(
-    session: Session,
-    hasher: PasswordHasher,
-    now: datetime,
-    name: str,
-    password: str,
-    unknown: UnknownNames,
-) -> LoginOutcome:
-    """Checks a password and records the attempt; the caller commits, then raises if
-    throttled (so that the attempt stays in the audit trail)."""
-    key = name.strip().lower()
-    user = session.scalars(select(User).where(User.name == key).with_for_update()).first()
+@dataclass(frozen=True)
+class Challenge:
+    """What a sign-in checks the password against (the dummy hash for an unknown name), or
+    how long it must wait: read in a short transaction, so that the slow hash check runs with
+    no database lock held."""
+
+    password_hash: str
+    retry_after_s: float | None = None
+
+
+def challenge(
+    session: Session, hasher: PasswordHasher, now: datetime, key: str, unknown: UnknownNames
+) -> Challenge:
+    """The first half of a sign-in; a throttled attempt is audited here."""
+    user = session.scalars(select(User).where(User.name == key)).first()
     if user is None:  # answered as a real name would be: throttled alike, as slow
         wait = unknown.wait(key, now)
         if wait is not None:
             audit.append(session, now, None, "user.login_throttled", reason="unknown user")
-            return LoginOutcome(None, retry_after_s=wait)
-        _matches(hasher, _dummy_hash(hasher), password)
-        unknown.failed(key, now)
-        audit.append(session, now, None, "user.login_failed", reason="unknown user")
-        return LoginOutcome(None)
+        return Challenge(_dummy_hash(hasher), wait)
     if user.locked_until is not None and now < user.locked_until:
         wait = (user.locked_until - now).total_seconds()
         audit.append(session, now, user.name, "user.login_throttled", retry_after_s=round(wait, 3))
+        return Challenge(user.password_hash, wait)
+    return Challenge(user.password_hash)
+
+
+def matches(hasher: PasswordHasher, stored: str, password: str) -> bool:
+    """The slow part (argon2): call it with no transaction open."""
+    return _matches(hasher, stored, password)
+
+
+def settle(
+    session: Session,
+    now: datetime,
+    key: str,
+    matched: bool,
+    rehashed: str | None,
+    unknown: UnknownNames,
+) -> LoginOutcome:
+    """The second half of a sign-in: records the attempt as the account stands now; the
+    caller commits. ``rehashed``: the password hashed anew when the hash's parameters aged."""
+    user = session.scalars(select(User).where(User.name == key).with_for_update()).first()
+    if user is None:
+        unknown.failed(key, now)
+        audit.append(session, now, None, "user.login_failed", reason="unknown user")
+        return LoginOutcome(None)
+    if user.locked_until is not None and now < user.locked_until:  # failed meanwhile
+        wait = (user.locked_until - now).total_seconds()
+        audit.append(session, now, user.name, "user.login_throttled", retry_after_s=round(wait, 3))
         return LoginOutcome(None, retry_after_s=wait)
-    if not _matches(hasher, user.password_hash, password):
+    if not matched:
         user.failed_logins += 1
         lock = lock_seconds(user.failed_logins)
         user.locked_until = now + timedelta(seconds=lock) if lock else None
@@ -181,8 +207,8 @@ def login(
         audit.append(session, now, user.name, "user.login_failed", reason="disabled")
         return LoginOutcome(None)
     user.failed_logins, user.locked_until = 0, None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if rehashed is not None:
+        user.password_hash = rehashed
     audit.append(session, now, user.name, "user.login_ok")
     return LoginOutcome(user_view(user))
 

@@ -117,8 +117,17 @@ class ReviewStore:
         """The user, or None for a wrong name/password or a disabled user. After 3 failures
         in a row for a name, raises ``LoginThrottled`` with a wait that doubles each time
         (1 s, 2 s, 4 s … up to 5 min); success resets it. Audited either way."""
-        with self._tx() as s:
-            outcome = accounts.login(s, self.hasher, self.now(), name, password, self.unknown_names)
+        key = name.strip().lower()
+        with self._tx() as s:  # short: the write lock is not held while argon2 works
+            asked = accounts.challenge(s, self.hasher, self.now(), key, self.unknown_names)
+        if asked.retry_after_s is not None:
+            outcome = accounts.LoginOutcome(None, retry_after_s=asked.retry_after_s)
+        else:
+            matched = accounts.matches(self.hasher, asked.password_hash, password)
+            aged = matched and self.hasher.check_needs_rehash(asked.password_hash)
+            rehashed = self.hasher.hash(password) if aged else None
+            with self._tx() as s:
+                outcome = accounts.settle(s, self.now(), key, matched, rehashed, self.unknown_names)
         if outcome.retry_after_s is not None:
             wait = outcome.retry_after_s
             message = f"too many wrong passwords: try again in {math.ceil(wait)} s"
