@@ -393,3 +393,14 @@ def test_a_malformed_question_link_shows_no_traceback(services: Services, link: 
     assert "Open a question from the queue" in texts(at.info) or "There is no question" in texts(
         at.error
     )
+
+
+def test_a_message_quoting_an_endpoint_shows_its_markdown_as_text(services: Services) -> None:
+    """Issue 14: an LLM endpoint's error body may carry Markdown (an image from a
+    third-party host); the app shows it as text, never renders it."""
+    at = signed_in("ana")
+    at.session_state["flash"] = ("error", "HTTP 500: ![x](https://evil.example/p.png) **now**")
+    at.switch_page("screens/queue.py").run()
+    (shown,) = [e.value for e in at.error if "HTTP 500" in e.value]
+    assert "\\!\\[x\\]" in shown and "\\*\\*now\\*\\*" in shown
+    assert "![x](https://evil.example/p.png) **now**" in texts(at.error)  # the words, intact

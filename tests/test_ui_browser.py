@@ -130,6 +130,10 @@ def test_sign_in_edit_save_approve_and_download(
     page.get_by_label("User name").wait_for()
     assert page.get_by_text("Drafted by").count() == 0
     sign_in(page, url, "ana", PASSWORD)
+    icons = page.evaluate(
+        "() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)"
+    )
+    assert icons and all(i.startswith(url) or i.startswith("data:") for i in icons), icons
     to_queue(page)
     page.locator(f".st-key-open-{calf}").wait_for()
     screenshot(page, "queue.png")

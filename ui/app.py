@@ -4,12 +4,16 @@ Every page needs a signed-in user: without one, whatever page the address names,
 shows the sign-in form, and after signing in the page that was asked for.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 import appstate
 from screens import login
 
-st.set_page_config(page_title="Draft review", page_icon=":material/stethoscope:", layout="wide")
+# the icon is a file of the app's own: a material-icon or emoji icon is fetched from a CDN
+ICON = Path(__file__).with_name("favicon.png")
+st.set_page_config(page_title="Draft review", page_icon=str(ICON), layout="wide")
 
 pages = [
     st.Page(appstate.QUEUE_PAGE, title="Queue", icon=":material/inbox:", default=True),

@@ -117,10 +117,13 @@ def question_id() -> int | None:
 
 
 def flash(message: str, kind: str = "success") -> None:
+    """A message for the next run of the page, shown as plain text: it may quote a store's
+    refusal or an LLM endpoint's error body, whose Markdown (an image from another host)
+    must not render."""
     st.session_state.flash = (kind, message)
 
 
 def show_flash() -> None:
     kind, message = st.session_state.pop("flash", (None, None))
     if message:
-        {"success": st.success, "warning": st.warning, "error": st.error}[kind](message)
+        {"success": st.success, "warning": st.warning, "error": st.error}[kind](md_escape(message))

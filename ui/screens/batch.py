@@ -55,16 +55,16 @@ def run(
     try:
         started = start(settings, batch, user, mode, drafter, concurrency)
     except (BatchError, PermissionDenied) as exc:
-        appstate.flash(md_escape(str(exc)), "error")
+        appstate.flash(str(exc), "error")
     else:
-        appstate.flash(f"{STARTED[mode]} batch {md_escape(started.name)}.")
+        appstate.flash(f"{STARTED[mode]} batch {started.name}.")
         st.session_state.batch_selected = started.id
     st.rerun()
 
 
 def stop_batch(batch: Batch) -> None:
     stop(batch)
-    appstate.flash(f"Stopped batch {md_escape(batch.name)}: resume it to finish.", "warning")
+    appstate.flash(f"Stopped batch {batch.name}: resume it to finish.", "warning")
     st.rerun()
 
 
