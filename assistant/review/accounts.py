@@ -69,6 +69,11 @@ def lock_seconds(failures: int) -> float:
     return min(2.0 ** (failures - FREE_FAILURES), MAX_LOCK_S)
 
 
+def name_key(name: str) -> str:
+    """A user name as stored and looked up: trimmed, lower case."""
+    return name.strip().lower()
+
+
 def acting(
     session: Session, by: UserView | None, roles: Collection[Role], what: str
 ) -> User | None:
@@ -96,7 +101,7 @@ def add(
     by: UserView | None,
 ) -> User:
     actor = acting(session, by, (Role.ADMIN,), "add users")
-    name = name.strip().lower()
+    name = name_key(name)
     if not name or not set(name) <= NAME_CHARS or len(name) > 64:
         raise ReviewError(
             f"{name!r} is not a user name: use 1-64 letters, digits, '.', '_', '-' or '@'"
@@ -123,7 +128,7 @@ def add(
 
 
 def find(session: Session, name: str) -> User:
-    user = session.scalars(select(User).where(User.name == name.strip().lower())).first()
+    user = session.scalars(select(User).where(User.name == name_key(name))).first()
     if user is None:
         raise NotFound(f"there is no user {name!r}: see `assistant users list`")
     return user

@@ -117,7 +117,7 @@ class ReviewStore:
         """The user, or None for a wrong name/password or a disabled user. After 3 failures
         in a row for a name, raises ``LoginThrottled`` with a wait that doubles each time
         (1 s, 2 s, 4 s … up to 5 min); success resets it. Audited either way."""
-        key = name.strip().lower()
+        key = accounts.name_key(name)
         with self._tx() as s:  # short: the write lock is not held while argon2 works
             asked = accounts.challenge(s, self.hasher, self.now(), key, self.unknown_names)
         if asked.retry_after_s is not None:
