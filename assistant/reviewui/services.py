@@ -66,10 +66,6 @@ class Services:
         checked = self.pipeline.draft(request)
         return checked.draft, checked.report
 
-    def finish(self, draft: Draft) -> tuple[Draft, CheckReport]:
-        checked = self.pipeline.finish(draft)
-        return checked.draft, checked.report
-
     def recheck(self, body: str, base: Draft) -> tuple[Draft, CheckReport]:
         """The edited ``body`` read back onto ``base`` (raises ``MalformedOutput`` when the
         body has no sentences), and its checks."""
