@@ -280,3 +280,28 @@ def test_is_heading(line: str) -> None:
 )
 def test_is_not_heading(line: str) -> None:
     assert not is_heading(line)
+
+
+# MedlinePlus, "Cold Sores": the source lost a full stop
+COLD_SORES = (
+    "Type 1 usually causes oral herpes, or cold sores. Type 2 usually affects the genital area"
+    " Some people have no symptoms from the infection. But others develop painful sores."
+)
+
+
+def test_a_sentence_that_lost_its_full_stop_is_cut_from_the_next() -> None:
+    units = split_sentences(split_headings(COLD_SORES, "Cold Sores"))
+    assert "Some people have no symptoms from the infection." in units
+    assert "Type 2 usually affects the genital area" in units
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Read Choosing a Medigap Policy: A Guide to Health Insurance for People with Medicare.",
+        "Vitamin A is needed for vision. Hepatitis A and B are different.",
+        "It was named after the doctor who first described it.",
+    ],
+)
+def test_title_words_and_ordinary_sentences_are_not_cut(text: str) -> None:
+    assert split_headings(text) == text

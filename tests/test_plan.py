@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import fits
 from assistant.drafting.composer import NEAR, GroundedComposer
-from assistant.drafting.llm import LLMDrafter
+from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import DraftRequest
 from assistant.drafting.plan import make_plan, plan_for, plan_sources, standalone
 from assistant.embeddings import MiniLMEmbedder
@@ -70,7 +70,7 @@ def test_planned_draft_answers_and_is_supported(
     assert report.unsupported == []
     assert 200 <= report.words <= 650
     headings = [s.heading for s in draft.sections]
-    assert headings.index("Treatment and care") < headings.index("What Gout is")
+    assert headings.index("Treatment and care") < headings.index("About Gout")
 
 
 def test_the_answer_check_flags_a_draft_that_does_not_answer(
@@ -236,3 +236,58 @@ def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
     chosen = composer._choose(request, sources, focus_keys={key_of("Gout")})
     assert [c.text for c in chosen] == [on]
     assert composer._choose(request, sources) == []  # no focus: neither is close enough
+
+
+SORES = ("Cold Sores", "Canker Sores", "Peptic Ulcer", "Genital Herpes", "HPV", "Herpes Simplex")
+
+
+@pytest.fixture(scope="module")
+def sores_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
+    """MedlinePlus's answers on sores, ulcers and two sexually transmitted infections."""
+    records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in SORES]
+    home = tmp_path_factory.mktemp("sores-home")
+    archive = Archive(Settings(home=home, collection="sores"), embedder=embedder)
+    archive.ingest(records)
+    return archive
+
+
+def test_two_conditions_asked_about_each_get_their_answer(sores_archive: Archive) -> None:
+    question = "And how does Genital herpes and HPV differ?"  # K-QA
+    plan = make_plan(sores_archive, question)
+    answers = [(s.focus, s.ask) for s in plan.sections if s.answers_question]
+    assert answers == [(None, "definition"), ("HPV", "definition")]
+    # the LLM drafter's plan says which condition each section is on
+    listed = str(format_plan(plan, plan_sources(plan, sores_archive.records(plan.record_ids))))
+    assert "what it is (on HPV) (answers the question" in listed
+    hpv = next(s for s in plan.sections if s.focus == "HPV")
+    assert {sores_archive.records([q.record_id])[q.record_id].focus for q in hpv.quotes} == {"HPV"}
+    composer = GroundedComposer(
+        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
+    )
+    draft = composer.draft(DraftRequest(question=question))
+    headings = [s.heading for s in draft.sections]
+    assert headings.index("About Genital Herpes") + 1 == headings.index("About HPV")
+
+
+def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: Archive) -> None:
+    question = (
+        "And is there any way I can get some medicine for a cold sore and a mouth ulcer that is"
+        " killing me"  # K-QA
+    )
+    plan = make_plan(sores_archive, question)
+    assert plan.understanding.focus == "Cold Sores"
+    first = plan.sections[0]
+    assert first.ask == "medication" and first.answers_question
+    texts = [q.text for q in first.quotes]
+    # "Antiviral medicines can help them heal faster. They can also help to prevent …"
+    start = texts.index("Antiviral medicines can help them heal faster.")
+    assert texts[start + 1].startswith("They can also help to prevent cold sores")
+    # the source's lost full stop ("… the genital area Some people …") is no sentence here
+    assert not any("area Some" in q.text for s in plan.sections for q in s.quotes)
+    composer = GroundedComposer(
+        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
+    )
+    draft = composer.draft(DraftRequest(question=question))
+    text = " ".join(s.text for section in draft.sections for s in section.sentences)
+    # a peptic ulcer is not a mouth ulcer: no sentence about one enters the page
+    assert "peptic" not in text.lower()

@@ -105,3 +105,27 @@ def test_a_grouped_focus_answers_to_its_own_name() -> None:
     assert keys_of("Parasites - Scabies") == {key_of("Parasites - Scabies"), key_of("Scabies")}
     assert key_of("Anxiety") in keys_of("Anxiety Disorders")
     assert keys_of("Iron deficiency anemia") == {key_of("Iron deficiency anemia")}
+
+
+def test_a_second_condition_asked_about_with_the_focus() -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Genital Herpes", "information"),
+            ("m:2", "HPV", "information"),
+            ("m:3", "Gout", "information"),
+            ("m:4", "Diabetes", "information"),
+        ]
+    )
+    # K-QA: "And how does Genital herpes and HPV differ?"
+    both = understand("And how does Genital herpes and HPV differ?", catalogue=catalogue)
+    assert both.focus == "Genital Herpes"
+    assert [(f.name, f.records) for f in both.also] == [("HPV", ("m:2",))]
+    assert both.also[0].records_for("definition") == ["m:2"]
+    # named in the same question but not asked about together
+    apart = understand(
+        "I have gout. Does it matter that my father has diabetes?", catalogue=catalogue
+    )
+    assert apart.also == ()
+    # an editor's topic is one condition
+    titled = understand("Genital herpes and HPV", title="Genital Herpes", catalogue=catalogue)
+    assert titled.also == ()

@@ -19,6 +19,9 @@ not a heading: where the title, or two words used together elsewhere in the text
 cut apart ("Adult Acute Lymphoblastic Leukemia is …"), nothing is cut. A missed heading
 costs little and a false cut breaks a sentence, so every rule errs towards leaving the text
 as it is.
+
+A sentence that lost its full stop ("… affects the genital area Some people have no …") is
+cut the same way, where a lower-case word runs into a capitalized word that opens sentences.
 """
 
 from __future__ import annotations
@@ -240,7 +243,28 @@ def split_headings(text: str, title: str | Iterable[str | None] | None = None) -
     """
     lines = [collapse_repeats(line) for line in text.split("\n")]
     context = _Context(_names(title), lines)
-    return "\n".join(_split_line(line, context) for line in lines)
+    return "\n".join(_unglue(_split_line(line, context)) for line in lines)
+
+
+# a sentence that lost its full stop, or a heading ending on a lower-case word, runs into the
+# next sentence: "Type 2 usually affects the genital area Some people have no symptoms …",
+# "Risk-reducing salpingo-oophorectomy Some women who …"; the opener must be followed by a
+# lower-case word, and the word before it a lower-case word but not a small word of a title
+# ("for People with Medicare"; Title-Case runs are the heading rules' to judge)
+_OPENER_AFTER_LOWER = re.compile(
+    r"(?<=[a-z]{3}) (?=(?:Some|Many|Most|These|This|They|There|It|People|Others|If|When|You|"
+    r"Your|Both|Each|Other|Another|However|Also|Sometimes|Often|Usually|The|In) [a-z])"
+)
+
+
+def _unglue(line: str) -> str:
+    """``line`` with a newline where a sentence with no full stop runs into the next."""
+
+    def cut(match: re.Match[str]) -> str:
+        before = line[: match.start()].rsplit(" ", 1)[-1]
+        return "\n" if before[:1].islower() and _bare(before) not in _SMALL else " "
+
+    return _OPENER_AFTER_LOWER.sub(cut, line)
 
 
 def is_heading(line: str) -> bool:

@@ -74,7 +74,7 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
     """The first of ``asks`` that ``text`` answers ("definition": it names the focus)."""
     for ask in asks:
         if ask == "definition":
-            if any(n and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in focus_names):
+            if names_any(text, focus_names):
                 return ask
         elif ask in _ASK_CUES and _ASK_CUES[ask].search(text):
             return ask
@@ -98,6 +98,11 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     if hits:
         return min(hits)[2]
     return ask_of(text, ("definition",), focus_names) if "definition" in asks else None
+
+
+def names_any(text: str, names: Sequence[str]) -> bool:
+    """Whether ``text`` names any of ``names`` (whole words, any case)."""
+    return any(n and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names)
 
 
 def on_focus(source: Source, focus_keys: set[str]) -> bool:

@@ -21,6 +21,7 @@ import Stemmer
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
+    names_any,
     numbered,
     on_focus,
     quoted,
@@ -40,6 +41,7 @@ from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Proven
 from assistant.drafting.plan import (
     PAGE_ORDER,
     Plan,
+    PlannedSection,
     as_read,
     plan_for,
     plan_sources,
@@ -186,7 +188,9 @@ class GroundedComposer:
         assert self.archive is not None
         planned = plan_sources(plan, self.archive.records(plan.record_ids))
         quoted = {q.text for s in plan.sections for q in s.quotes}
-        keys = {key_of(n) for n in plan.understanding.focus_names}
+        u = plan.understanding
+        names = [*u.focus_names, *(n for f in u.also for n in f.names)]
+        keys = {key_of(n) for n in names}
         chosen = self._choose(asked, top, sorted(quoted), keys)
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
@@ -207,6 +211,9 @@ class GroundedComposer:
         # this one: it goes under "similar questions", and an article leaves it out
         other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
         picked = [c for c in picked if c not in other]
+        # and there only when it names what was asked about: "Peptic ulcers will get worse"
+        # is no answer to a question on a cold sore and a mouth ulcer
+        other = [c for c in other if names_any(c.text, names)]
         if request.title:
             other = []
         # at most MAX_WORDS in all: the most relevant picked sentences fill what the
@@ -217,7 +224,6 @@ class GroundedComposer:
         picked, other = [c for c in picked if c in kept], [c for c in other if c in kept]
         # a focus the archive has no answers on (a name from the dictionaries) is not
         # announced: "I asked if it was a lipoma, but he said it was not"
-        u = plan.understanding
         focus = u.focus if u.focus_records else None
         topic = request.title or focus or topic_of(request, top)
         sections = self._planned_sections(request, plan, topic, picked, other, terms, unexplained)
@@ -285,10 +291,17 @@ class GroundedComposer:
                 c.text, _BY_CUE, focus_names
             )
             (by_ask.setdefault(ask, []) if ask else more).append(sentence)
-        planned = {p.ask: p for p in plan.sections}
+        planned = {p.ask: p for p in plan.sections if p.focus is None}
+        # a second condition asked about: its answer follows the focus's, both headings named
+        also = [p for p in plan.sections if p.focus is not None]
+        two = bool(also)
         answered: set[str] = set()
         more_at: int | None = None
         for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
+            if ask not in asks and also:  # after the answer on the focus, the one on the other
+                out += [self._also(p, fill) for p in also]
+                answered.update(p.ask for p in also)
+                more_at, also = len(out), []
             picked_here = by_ask.pop(ask, [])
             planned_here: list[DraftSentence] = []
             if ask in planned:
@@ -305,16 +318,15 @@ class GroundedComposer:
             if not sentences:
                 continue
             answered.add(ask)
+            heading = self._heading(ask, topic if two and ask in asks else None, fill)
             out.append(
-                Section(
-                    kind="explanation",
-                    heading=t.fill(_HEADING_KEY[ask], **fill),
-                    sentences=tuple(sentences),
-                    ask=ask,
-                )
+                Section(kind="explanation", heading=heading, sentences=tuple(sentences), ask=ask)
             )
             if ask == asks[-1]:
                 more_at = len(out)  # the rest of what was picked goes after the answer
+        if also:
+            out += [self._also(p, fill) for p in also]
+            answered.update(p.ask for p in also)
         more = more[:MORE]  # a short aside, not a second page
         if more:
             out.insert(
@@ -345,6 +357,22 @@ class GroundedComposer:
                     notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return out
+
+    def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:
+        """A section's heading; ``on``: named for the condition it is about, where the
+        question asks about two ("Treatment and care: Canker Sores")."""
+        heading = self.templates.fill(_HEADING_KEY[ask], **{**fill, "topic": on or fill["topic"]})
+        if on is None or ask == "definition":  # "About HPV" names it already
+            return heading
+        return self.templates.fill("heading_on", **{**fill, "heading": heading, "topic": on})
+
+    def _also(self, planned: PlannedSection, fill: dict[str, object]) -> Section:
+        return Section(
+            kind="explanation",
+            heading=self._heading(planned.ask, planned.focus, fill),
+            sentences=tuple(quoted(q.text, q.record_id) for q in planned.quotes),
+            ask=planned.ask,
+        )
 
     # choosing sentences
     def _choose(

@@ -211,7 +211,8 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
     lines.append("Asked: " + ", ".join(ASK_WORDS[a] for a in u.asks))
     for i, section in enumerate(plan.sections, start=1):
         role = " (answers the question: write it first)" if section.answers_question else ""
-        lines.append(f"{i}. {ASK_WORDS[section.ask]}{role}")
+        on = f" (on {as_data(section.focus)})" if section.focus else ""  # a second condition
+        lines.append(f"{i}. {ASK_WORDS[section.ask]}{on}{role}")
         lines += [f'   [{number[q.record_id]}] "{as_data(q.text)}"' for q in section.quotes]
     if u.terms:
         terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)

@@ -21,7 +21,7 @@ from assistant.drafting.models import DraftRequest
 from assistant.index import Archive
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
-from assistant.understanding import EVIDENCE_TYPES, Ask, Understanding, understand
+from assistant.understanding import EVIDENCE_TYPES, Ask, FocusAnswers, Understanding, understand
 
 # the sections of a More Info page, in page order after the answer
 PAGE_ORDER: tuple[Ask, ...] = (
@@ -58,6 +58,7 @@ class PlannedSection(BaseModel):
     ask: Ask
     answers_question: bool
     quotes: tuple[Quote, ...]
+    focus: str | None = None  # a second condition asked about ("… and HPV"); None: the focus
 
 
 class Plan(BaseModel):
@@ -89,17 +90,23 @@ def make_plan(
     )
     if not u.focus_records:
         return Plan(understanding=u, missing=u.asks)
-    records = archive.records(list(u.focus_records))
+    records = archive.records([*u.focus_records, *(r for f in u.also for r in f.records)])
     used: set[str] = set()
     sections: list[PlannedSection] = []
     missing: list[Ask] = []
     words = 0
-    for ask in (*u.asks, *(a for a in PAGE_ORDER if a not in u.asks)):
+    # what is asked, about the focus and about a second condition asked about with it ("… and
+    # HPV", from that condition's own records); then the page's other sections on the focus
+    steps: list[tuple[Ask, FocusAnswers | None]] = [(a, None) for a in u.asks]
+    steps += [(a, other) for other in u.also for a in u.asks]
+    steps += [(a, None) for a in PAGE_ORDER if a not in u.asks]
+    for ask, other in steps:
         answering = ask in u.asks
         size = RUN["answer" if answering else "other"]
-        quotes = _run(records, u.records_for(ask), used, size, ask)
+        ranked = other.records_for(ask) if other else u.records_for(ask)
+        quotes = _run(records, ranked, used, size, ask)
         if quotes is None:
-            if answering:
+            if answering and other is None:
                 missing.append(ask)
             continue
         length = sum(len(q.text.split()) for q in quotes)
@@ -107,7 +114,14 @@ def make_plan(
             continue
         used.update(q.text for q in quotes)
         words += length
-        sections.append(PlannedSection(ask=ask, answers_question=answering, quotes=quotes))
+        sections.append(
+            PlannedSection(
+                ask=ask,
+                answers_question=answering,
+                quotes=quotes,
+                focus=other.name if other else None,
+            )
+        )
     return Plan(understanding=u, sections=tuple(sections), missing=tuple(missing))
 
 
@@ -191,12 +205,32 @@ def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
 
 
 def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
-    found = [s for s in _quotable(record, used) if s is not None and standalone(s) and fits(s, ask)]
-    return found[:size]
+    """The sentences that talk about ``ask``, each with the ones right after it that lean
+    on it ("Antiviral medicines can help them heal faster. They can also help to prevent
+    cold sores …"), in the answer's order."""
+    sentences = list(_quotable(record, used))
+    found: list[str] = []
+    i = 0
+    while i < len(sentences) and len(found) < size:
+        sentence = sentences[i]
+        i += 1
+        if sentence is None or not standalone(sentence) or not fits(sentence, ask):
+            continue
+        found.append(sentence)
+        while i < len(sentences) and len(found) < size:
+            follows = sentences[i]
+            if follows is None or standalone(follows):
+                break
+            if not standalone(follows, after_predecessor=True):
+                break
+            found.append(follows)
+            i += 1
+    return found
 
 
 _OPENS_ON_PREDECESSOR = re.compile(
-    r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|there|other|"
+    r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|"
+    r"there(?! (is|are) (no|many|several|two|three|four|five|\d+|more than)\b)|other|"
     r"another|also|"
     r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"
     r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"

@@ -30,6 +30,7 @@ __all__ = [
     "Ask",
     "Correction",
     "Focus",
+    "FocusAnswers",
     "FocusCatalogue",
     "FocusRecord",
     "Particulars",
@@ -53,6 +54,35 @@ _GENERIC_TERMS = frozenset(
 )
 
 
+class FocusAnswers(BaseModel):
+    """A focus and the archive's answers on it, by question type."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    names: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # aligned with records
+
+    @classmethod
+    def of(cls, focus: Focus) -> FocusAnswers:
+        return cls(
+            name=focus.name,
+            names=tuple(sorted(focus.names)),
+            records=tuple(r.record_id for r in focus.records),
+            types=tuple(r.question_type or "" for r in focus.records),
+        )
+
+    def records_for(self, ask: Ask) -> list[str]:
+        """The records whose question type answers ``ask``, best type first."""
+        wanted = EVIDENCE_TYPES[ask]
+        pairs = zip(self.records, self.types, strict=True)
+        ranked = sorted(
+            ((wanted.index(t), rid) for rid, t in pairs if t in wanted), key=lambda x: x[0]
+        )
+        return [rid for _, rid in ranked]
+
+
 class Understanding(BaseModel):
     """What a question is about and asks; the plan and the answer check read it."""
 
@@ -63,6 +93,9 @@ class Understanding(BaseModel):
     focus_records: tuple[str, ...] = ()  # archive answers on the focus
     focus_types: tuple[str, ...] = ()  # their question types, aligned with focus_records
     other_foci: tuple[str, ...] = ()
+    # a second condition the question asks the same about: "a cold sore and a mouth ulcer",
+    # "how do genital herpes and HPV differ"
+    also: tuple[FocusAnswers, ...] = ()
     asks: tuple[Ask, ...] = ("definition",)
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
@@ -71,12 +104,10 @@ class Understanding(BaseModel):
 
     def records_for(self, ask: Ask) -> list[str]:
         """The focus's records whose question type answers ``ask``, best type first."""
-        wanted = EVIDENCE_TYPES[ask]
-        pairs = zip(self.focus_records, self.focus_types, strict=True)
-        ranked = sorted(
-            ((wanted.index(t), rid) for rid, t in pairs if t in wanted), key=lambda x: x[0]
+        answers = FocusAnswers(
+            name=self.focus or "", records=self.focus_records, types=self.focus_types
         )
-        return [rid for _, rid in ranked]
+        return answers.records_for(ask)
 
     @property
     def search_query(self) -> str:
@@ -118,6 +149,7 @@ def understand(
         if text:
             foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
     focus = foci[0] if foci else None
+    also = _conjoined(asked, focus, foci[1:]) if focus and not title else []
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
     return Understanding(
@@ -128,12 +160,39 @@ def understand(
         other_foci=tuple(
             dict.fromkeys(f.name for f in foci[1:] if f.name != (focus and focus.name))
         )[:5],
+        also=tuple(FocusAnswers.of(f) for f in also),
         asks=asks,
         particulars=particulars,
         terms=terms,
         question=question,
         corrections=corrections,
     )
+
+
+# what joins two conditions asked about together: "a cold sore and a mouth ulcer", "genital
+# herpes and HPV", "gout or pseudogout", "flu vs. a cold", "tell shingles from chickenpox"
+_JOINED = re.compile(
+    r"^\W*(?:and|or|vs\.?|versus|from|than|compared (?:to|with))\W+"
+    r"(?:(?:a|an|the|my|his|her|their)\W+)?$",
+    re.I,
+)
+
+
+def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:
+    """The archive foci the question names right beside its focus, joined by "and", "or",
+    "vs": it asks the same about each (at most one more)."""
+    lower = text.lower()
+    at = lower.find(focus.surface.lower())
+    if at < 0:
+        return []
+    for other in others:
+        where = lower.find(other.surface.lower())
+        if other.kind != "archive" or not other.records or where < 0 or other.name == focus.name:
+            continue
+        first, second = sorted([(at, focus.surface), (where, other.surface)])
+        if _JOINED.match(text[first[0] + len(first[1]) : second[0]]):
+            return [other]
+    return []
 
 
 def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, ...]:
