@@ -129,3 +129,21 @@ def test_a_second_condition_asked_about_with_the_focus() -> None:
     # an editor's topic is one condition
     titled = understand("Genital herpes and HPV", title="Genital Herpes", catalogue=catalogue)
     assert titled.also == ()
+
+
+def test_the_condition_a_medicine_or_care_is_for_is_the_focus() -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Antibiotics", "information"),
+            ("m:2", "Sinusitis", "treatment"),
+            ("m:3", "Surgery", "information"),
+            ("m:4", "Hernia", "information"),
+        ]
+    )
+    # K-QA: the medicine is what is asked, the condition what the question is about
+    asked = understand("Can't you recommend me an antibiotic for sinusitis?", catalogue=catalogue)
+    assert (asked.focus, asked.other_foci) == ("Sinusitis", ("Antibiotics",))
+    assert "medication" in asked.asks
+    assert understand("Is surgery needed for a hernia?", catalogue=catalogue).focus == "Hernia"
+    # a question about the medicine itself keeps it
+    assert understand("What are antibiotics?", catalogue=catalogue).focus == "Antibiotics"

@@ -148,6 +148,7 @@ def understand(
     for text in (title, asked):
         if text:
             foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
+    foci = _condition_first(asked, foci)
     focus = foci[0] if foci else None
     also = _conjoined(asked, focus, foci[1:]) if focus and not title else []
     terms = _terms(question, reply, focus)
@@ -176,6 +177,35 @@ _JOINED = re.compile(
     r"(?:(?:a|an|the|my|his|her|their)\W+)?$",
     re.I,
 )
+
+
+# what puts a medicine or a kind of care before the condition it is for: "an antibiotic for
+# sinusitis", "is surgery needed for a hernia", "pain relievers that are safe with arthritis"
+_FOR = re.compile(
+    r"^\W+(?:[\w']+\W+){0,3}?(?:for|to treat|against|with)\W+"
+    r"(?:(?:a|an|the|my|his|her|their)\W+)?$",
+    re.I,
+)
+
+
+def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
+    """The foci with the condition first where the question asks about a medicine or a kind
+    of care for it: the medicine is then what is asked, the condition what it is about."""
+    if len(foci) < 2:
+        return foci
+    first = foci[0]
+    concept = lexicon().concept(first.name)
+    if concept is not None and concept.kind == "disease":
+        return foci
+    lower = text.lower()
+    at = lower.find(first.surface.lower())
+    for other in foci[1:]:
+        where = lower.find(other.surface.lower())
+        if at < 0 or where <= at or other.kind == "drug":
+            continue
+        if _FOR.match(text[at + len(first.surface) : where]):
+            return [other, *(f for f in foci if f is not other)]
+    return foci
 
 
 def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:
