@@ -291,3 +291,22 @@ def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: 
     text = " ".join(s.text for section in draft.sections for s in section.sentences)
     # a peptic ulcer is not a mouth ulcer: no sentence about one enters the page
     assert "peptic" not in text.lower()
+
+
+def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(
+    topics_archive: Archive,
+) -> None:
+    # the closest answers agree on a condition the patient never named: no diagnosis
+    composer = GroundedComposer(
+        HybridRetriever(topics_archive), topics_archive.embedder, archive=topics_archive
+    )
+    question = (
+        "My big toe became red, hot and swollen overnight and the joint hurts terribly. What"
+        " is happening?"
+    )
+    assert make_plan(topics_archive, question).understanding.focus_records == ()
+    opening = composer.draft(DraftRequest(question=question)).sections[0].sentences[0].text
+    assert opening == (
+        "The past answers closest to your question are about Gout; only your doctor can tell"
+        " whether that is what you have."
+    )

@@ -251,7 +251,11 @@ class GroundedComposer:
         fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
         base = self._sections(request, [], topic, count)
         opening = list(base[0].sentences)
-        if topic and not request.title and lexicon().plain_name(topic):
+        if topic and not request.title and not plan.understanding.focus_records:
+            # a topic the question does not name, but the closest answers share, is no
+            # diagnosis: "The past answers closest to your question are about geographic tongue"
+            opening[0] = _template(t.fill("opening_closest", **fill))
+        elif topic and not request.title and lexicon().plain_name(topic):
             # "Your question is about myocardial infarction (heart attack)."
             named = t.fill("opening", **{**fill, "topic": lexicon().with_plain_name(topic)})
             opening[0] = _template(named)
