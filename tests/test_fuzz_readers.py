@@ -236,6 +236,9 @@ SITE_PAGE = [
     ),
     st.integers(1, len(SITE_PAGE)),
 )
+@example(Run("a", " ", "b"), 2)  # a question line: tried as the asker line
+@example(Run("Dr. a", " ", "b"), 3)  # the doctor line
+@example(Run("a", " ", "b"), len(SITE_PAGE))  # a Related FAQ line
 def test_page_reader_takes_linear_time(run: Run, at: int) -> None:
     """A long line anywhere in a page (asker, doctor, FAQ lines…) costs linear time."""
     assert_linear(
