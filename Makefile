@@ -72,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.bench_batch
 	$(BIN)/python -m bench.bench_batch_crash
 	$(BIN)/python -m bench.bench_split
+	$(BIN)/python -m bench.bench_load
 	$(BIN)/python -m bench.bench_startup
 	$(BIN)/python -m bench.bench_ui --home $${ASSISTANT_HOME:-.assistant}/bench
 

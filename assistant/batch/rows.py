@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.corpus import CorpusError
+from assistant.corpus.jsonl import UnreadableLine, read_json_line
 from assistant.corpus.textfile import iter_lines
 
 MAX_FIELD_CHARS = 4_000
@@ -159,13 +160,9 @@ def _read_jsonl(path: Path, report: InputReport) -> Iterator[tuple[int, dict[str
             yield line, {}
             continue
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            report.issues.append(Issue(line, f"invalid JSON at column {exc.colno}: {exc.msg}"))
-            continue
-        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[…]]]]
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            report.issues.append(Issue(line, f"JSON that cannot be read: {why}"))
+            data = read_json_line(text)
+        except UnreadableLine as exc:
+            report.issues.append(Issue(line, str(exc)))
             continue
         if not isinstance(data, dict):
             report.issues.append(Issue(line, "expected a JSON object {...} per line"))

@@ -23,6 +23,36 @@ _JSON_KINDS = {
 }
 
 
+class UnreadableLine(ValueError):
+    """A line that is not one JSON value; the message says why."""
+
+
+def read_json_line(text: str) -> object:
+    """The JSON value on one line, or :class:`UnreadableLine` saying what is wrong with it:
+    invalid JSON, a number too long to read, nesting too deep, or an escape such as
+    ``\\ud800`` that stands for half a character (no text can hold it: storing, hashing or
+    writing the record would fail later, far from the line)."""
+    try:
+        value = json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        raise UnreadableLine(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[…]]]]
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise UnreadableLine(f"JSON that cannot be read: {why}") from None
+    if "\\u" in text:  # only an escape can make a lone surrogate out of UTF-8 text
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            escape = f"\\u{ord(exc.object[exc.start]):04x}"
+            raise UnreadableLine(
+                f"the escape {escape} is half of a UTF-16 surrogate pair, not a character; "
+                "write the character itself"
+            ) from None
+        except RecursionError:
+            raise UnreadableLine("JSON that cannot be read: nested too deeply") from None
+    return value
+
+
 def iter_jsonl(path: Path) -> Generator[Item, None, None]:
     """Yield each line's record (or its issues), reading the file lazily."""
     shown = str(path)
@@ -37,13 +67,9 @@ def iter_jsonl(path: Path) -> Generator[Item, None, None]:
             )
         first = False
         try:
-            raw = json.loads(text.rstrip("\r\n"))
-        except json.JSONDecodeError as exc:
-            yield ImportIssue(shown, number, None, f"invalid JSON at column {exc.colno}: {exc.msg}")
-            continue
-        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[…]]]]
-            why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            yield ImportIssue(shown, number, None, f"JSON that cannot be read: {why}")
+            raw = read_json_line(text)
+        except UnreadableLine as exc:
+            yield ImportIssue(shown, number, None, str(exc))
             continue
         if not isinstance(raw, dict):
             kind = _JSON_KINDS.get(type(raw), "null")

@@ -37,13 +37,16 @@ from assistant.corpus.textfile import iter_lines
 
 Line = tuple[int, str]
 
-_ID = re.compile(r"id:\s*(?P<id>\S+)", re.IGNORECASE)
-_ASKER = re.compile(r"(?P<who>.*?)\.?\s*Ask Date:\s*(?P<date>\S*)")
+# Linear time on any line: a run of spaces is entered only at its start (the ``(?<!\s)``
+# lookbehinds) and taken whole (possessive quantifiers), so a lazy name that grows past a long
+# run does not rescan it at every step (a 20,000-space line took seconds, quadratically).
+_ID = re.compile(r"id:\s*+(?P<id>\S+)", re.IGNORECASE)
+_ASKER = re.compile(r"(?P<who>.*?)(?<!\s)\s*+\.?\s*+Ask Date:\s*+(?P<date>\S*+)")
 _AGE_SEX = re.compile(r"(?:(?P<age>\S+)\s+years?\s+old\b)?\s*(?P<sex>.*)")
-_DOCTOR = re.compile(r"Dr\.\s*(?P<name>.+?)\s+reply\s+(?P<specialty>.+)")
-_REPLY_DATE = re.compile(r"Reply Date:\s*(?P<date>\S*)")
+_DOCTOR = re.compile(r"Dr\.\s*+(?P<name>.+?)(?<!\s)\s++reply\s++(?P<specialty>.+)")
+_REPLY_DATE = re.compile(r"Reply Date:\s*+(?P<date>\S*+)")
 _READ_MORE = re.compile(r"\[Read More\]\s*(?P<title>.*)$")
-_FAQ = re.compile(r"(?P<topic>.*?)\s*\((?P<specialty>[^()]*)\)")
+_FAQ = re.compile(r"(?P<topic>.*?)(?<!\s)\s*+\((?P<specialty>[^()]*+)\)")
 _SEPARATOR = re.compile(r"\f|={5,}")
 _HEADERS = {"more info": "explanation", "similar q&a": "similar", "related faq": "faq"}
 _PAGE_HINT = "fix or remove the page"

@@ -60,7 +60,7 @@ REPLY_NOTES: dict[ReplyMode, str] = {
 }
 RETRIEVAL_SYSTEM = "focus + ask, hybrid (RRF + MMR, default)"
 CHARS_PER_TOKEN = 4
-_CITATION = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+_CITATION = re.compile(r"(?<!\s)\s*+\[\d+(?:\s*+[,;]\s*+\d+)*+\]")  # linear: see drafting.parsing
 
 
 class LeakageError(RuntimeError):

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.render.templating import template_environment
@@ -52,8 +53,15 @@ def _env(autoescape: bool) -> Environment:
 
 def _inert(value: object) -> object:
     """What a Markdown page prints of a value: HTML's ``&``, ``<`` and ``>`` escaped, so a
-    patient's ``<script>`` or ``<img onerror>`` reads as text in any Markdown viewer."""
-    return html.escape(value, quote=False) if isinstance(value, str) else value
+    patient's ``<script>`` or ``<img onerror>`` reads as text in any Markdown viewer, and ``[``
+    written as a character reference, which Markdown shows as ``[`` but never reads as the
+    start of a link or an image (``[x](javascript:…)``, ``![x](https://tracker…)``, ``[x]: …``).
+    The page's own markup (``Markup``, e.g. citation numbers) is printed as it is."""
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, str):
+        return html.escape(value, quote=False).replace("[", "&#91;")
+    return value
 
 
 def web_url(url: str | None) -> str | None:
@@ -65,8 +73,8 @@ def web_url(url: str | None) -> str | None:
     return url.strip() if parsed.scheme.lower() in ("http", "https") and parsed.netloc else None
 
 
-def _cite(sentence: DraftSentence) -> str:
-    return "".join(f"[{n}]" for n in sentence.citations)
+def _cite(sentence: DraftSentence) -> Markup:
+    return Markup("".join(f"[{n}]" for n in sentence.citations))
 
 
 def _context(draft: Draft, approval: Approval | None) -> dict[str, Any]:
