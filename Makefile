@@ -12,7 +12,7 @@ DEMO_ONLY ?= medquad:4_* medquad:7_* medquad:9_*
 DEMO_QUERY ?= calcified lump under the skin of my calf
 PORT ?= 8501
 
-.PHONY: demo test install system-deps lint typecheck unit bench quality baselines clean
+.PHONY: demo test install system-deps lint typecheck unit bench quality baselines reference clean
 
 # Debian packages the tests use for real: a PostgreSQL server and a headless Chromium.
 SYSTEM_PACKAGES := postgresql chromium
@@ -59,10 +59,15 @@ system-deps:
 	fi
 
 quality: $(STAMP)
-	$(BIN)/assistant eval retrieval
+	$(BIN)/assistant eval retrieval --suite eval/suites/retrieval.toml
 
 baselines: $(STAMP)
-	$(BIN)/assistant eval baselines --out docs/evaluation.md
+	$(BIN)/assistant eval baselines --suite eval/suites/baselines.toml --out docs/evaluation.md
+
+# After a deliberate drafting change: refresh the reference run CI's gate compares against
+# (tests/test_eval_gate.py); commit eval/reference/kqa-smoke/ with the change.
+reference: $(STAMP)
+	$(BIN)/assistant eval run --suite eval/suites/kqa-smoke.toml --write-reference
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_embeddings

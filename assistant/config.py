@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"  # the checkout's eval/ folder
+
 
 class Settings(BaseSettings):
     """Where state lives and how the index is built and searched."""
@@ -29,6 +31,11 @@ class Settings(BaseSettings):
         description="A Chroma server, e.g. http://127.0.0.1:8000; unset: embedded under home.",
     )
     collection: str = Field(default="archive", min_length=3, max_length=512)
+    eval_dir: Path = Field(
+        default=EVAL_DIR,
+        description="What is evaluated: suites, dataset cards, the gate (gates.toml) and "
+        "reference runs; default: the checkout's eval/ folder.",
+    )
 
     # embeddings
     embed_batch_size: int = Field(default=32, ge=1, le=1024)

@@ -391,7 +391,11 @@ def test_cli_baselines_runs_every_system_and_writes_the_page(
     assert manifests["baseline-composer"].retrieval  # measured once, in the first run
     assert not manifests["baseline-top-source"].retrieval
     page = out.read_text("utf-8")
-    assert "assistant eval baselines --limit 2 --llm-limit 0" in page
+    # the systems and the suite's defaults come from eval/suites/baselines.toml
+    assert (
+        "assistant eval baselines --suite eval/suites/baselines.toml --limit 2 --llm-limit 0"
+        in page
+    )
     for system in ("grounded composer", "doctor's reply only", "top source only"):
         (row,) = _rows(page, system)
         assert row[4] == "2" and row[3] == "`lead`"

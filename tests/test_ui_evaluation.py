@@ -333,6 +333,26 @@ def test_comparing_two_runs_shows_the_deltas_the_warnings_and_a_failing_gate(
     assert not [d for d in at.dataframe if "verdict" in d.value.columns]
 
 
+def test_the_gate_starts_from_the_eval_folders_gates_file(
+    users: dict[str, UserView], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's gate is ``gates.toml``'s, as ``assistant eval compare``'s is; a broken
+    file is named, and nothing is gated on a made-up default."""
+    monkeypatch.setenv("ASSISTANT_EVAL_DIR", str(tmp_path))
+    gates = tmp_path / "gates.toml"
+    gates.write_text('[gate]\nmetric = "hallucination"\nmax_drop = 0.15\n', encoding="utf-8")
+    at = evaluation_page("ana")
+    assert at.selectbox(key="eval_metric").value == "hallucination"
+    assert at.number_input(key="eval_max_drop").value == 0.15
+    assert "Gate on hallucination: worse by 0.125, allowed 0.15: PASS" in texts(at.success)
+
+    gates.write_text('[gate]\nmetric = "comprehensiveness"\n', encoding="utf-8")
+    at = evaluation_page("ana")
+    assert not at.exception
+    assert "gates.toml" in texts(at.error) and "key 'gate.max_drop'" in texts(at.error)
+    assert not [d for d in at.dataframe if "verdict" in d.value.columns]
+
+
 def test_without_runs_the_page_says_how_to_make_one(
     users: dict[str, UserView], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -46,7 +47,8 @@ def handled() -> Iterator[None]:
     try:
         yield
     except UserError as exc:
-        errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        # the message is plain text: "[index]" in it is not markup
+        errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
 
 

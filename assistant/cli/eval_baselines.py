@@ -9,7 +9,6 @@ the page (``docs/evaluation.md`` by default) is built from the finished runs by
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -20,63 +19,50 @@ from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, open_archive, settings
-from assistant.cli.eval_run import run_settings, run_with_progress
+from assistant.cli.eval_run import run_settings, run_with_progress, smallest_limit
 from assistant.files import write_atomically
 
 if TYPE_CHECKING:
     from assistant.config import Settings
     from assistant.evaluation.baseline_table import SystemRun
-    from assistant.evaluation.baselines import SystemKind
     from assistant.evaluation.calibration import Calibration
-    from assistant.evaluation.harness import ReplyMode
     from assistant.evaluation.judges import StatementJudge
 
 DEFAULT_OUT = Path("docs/evaluation.md")
-DEFAULT_LLM_LIMIT = 40
-
-
-@dataclass(frozen=True)
-class System:
-    """One row: what it is called, its run's name, the drafter, and its reply mode."""
-
-    label: str
-    name: str  # the run is baseline-{name}-{time}
-    drafter: SystemKind  # as `eval run --drafter`
-    reply: ReplyMode | None = None  # None: the command's --reply
-
-
-# in the table's order; the extra composer row is dropped when --reply is none already
-SYSTEMS = (
-    System("grounded composer", "composer", "composer"),
-    System("local model", "llm", "llm"),
-    System("doctor's reply only", "reply-only", "reply-only"),
-    System("top source only", "top-source", "top-source"),
-    System("grounded composer (no reply)", "composer-reply-none", "composer", "none"),
-)
 
 
 def baselines(
-    limit: int | None = typer.Option(
-        None, min=1, help="Only the first N K-QA items per system (default: all 201)."
+    suite: Path | None = typer.Option(
+        None,
+        "--suite",
+        help="The systems, dataset and limits (default: eval/suites/baselines.toml of the eval "
+        "folder); the options below override its limits and reply mode.",
     ),
-    llm_limit: int = typer.Option(
-        DEFAULT_LLM_LIMIT,
+    limit: int | None = typer.Option(
+        None, min=1, help="Only the first N items per system (default: the suite's, or all)."
+    ),
+    llm_limit: int | None = typer.Option(
+        None,
         "--llm-limit",
         min=0,
-        help="Items for the local model (slow: about 10-40 s each on 2 cores); 0 skips it.",
+        help="Items for the local model (slow: about 10-40 s each on 2 cores; default: the "
+        "suite's); 0 skips it.",
     ),
     out: Path = typer.Option(DEFAULT_OUT, "--out", help="Where to write the Markdown page."),
-    reply: str = typer.Option(
-        "lead",
-        help="lead (default): the reference's first sentence stands in for the physician's "
-        "reply K-QA lacks; none: no reply; auto: the item's own (none in K-QA). The composer "
-        "also runs with none as an extra row.",
+    reply: str | None = typer.Option(
+        None,
+        help="lead (the suite's default): the reference's first sentence stands in for the "
+        "physician's reply K-QA lacks; none: no reply; auto: the item's own (none in K-QA). "
+        "Systems with a reply mode of their own keep it (a row whose mode equals this one is "
+        "dropped).",
     ),
-    retrieval_holdout: int = typer.Option(
-        200, min=0, help="Held-out MedQuAD questions for retrieval recall/MRR (0: skip)."
+    retrieval_holdout: int | None = typer.Option(
+        None,
+        min=0,
+        help="Held-out MedQuAD questions for retrieval recall/MRR (0: skip; default: the suite's).",
     ),
 ) -> None:
-    """Run the composer, the local model and two baselines on K-QA; write one page."""
+    """Run the suite's systems (the composer, the local model, baselines) on K-QA; one page."""
     from assistant.drafting.llm import DraftingError
     from assistant.evaluation.baseline_table import (
         Produced,
@@ -93,20 +79,27 @@ def baselines(
         human_ceiling,
         read_labels,
     )
-    from assistant.evaluation.dataset import KQA, load_items
+    from assistant.evaluation.dataset import load_card_items
     from assistant.evaluation.harness import REPLY_NOTES, DraftMetrics, Harness, plan_run
     from assistant.evaluation.judges import open_judge
     from assistant.evaluation.report import write_report
     from assistant.evaluation.results import read_items, runs_dir
+    from assistant.evaluation.specs import load_card
+    from assistant.evaluation.suites import load_drafting_suite, suite_eval_dir
     from assistant.llm.client import LLMUnavailable
     from assistant.pipeline import Pipeline
 
-    if reply not in REPLY_NOTES:
+    if reply is not None and reply not in REPLY_NOTES:
         raise typer.BadParameter("choose lead, none or auto", param_hint="--reply")
-    command = _command(limit, llm_limit, out, reply, retrieval_holdout)
     config = settings()
+    path = suite or config.eval_dir / "suites" / "baselines.toml"
     with handled():
-        eval_set = load_items(KQA)
+        spec = load_drafting_suite(path)
+        eval_set = load_card_items(load_card(spec.dataset, suite_eval_dir(path)))
+    limit = limit if limit is not None else spec.limit
+    mode = reply or spec.reply
+    holdout = spec.retrieval_holdout if retrieval_holdout is None else retrieval_holdout
+    command = _command(path, limit, llm_limit, out, reply, retrieval_holdout)
     try:
         labels = read_labels(DEFAULT_LABELS)
     except LabelsError as exc:
@@ -119,33 +112,35 @@ def baselines(
         raise typer.Exit(1)
     at = datetime.now(UTC)
     stamp = at.strftime("%Y%m%dT%H%M%SZ")
-    chosen = [s for s in SYSTEMS if not (s.reply == "none" and reply == "none")]
-    run_ids = {s.name: f"baseline-{s.name}-{stamp}" for s in chosen}
+    # a system with its own reply mode is an extra row: dropped when that is everyone's mode
+    chosen = [s for s in spec.systems if s.reply is None or s.reply != mode]
+    run_ids = {s.name: f"{spec.name}-{s.name}-{stamp}" for s in chosen}
     for run_id in run_ids.values():
         if (runs_dir(config.home) / run_id).exists():
             errors.print(f"[bold red]Error:[/] run {run_id} exists: wait a second and rerun")
             raise typer.Exit(1)
     rows: dict[str, SystemRun] = {}
     measured_retrieval = False
-    with handled(), open_judge("offline", config, archive.embedder) as judge:
+    with handled(), open_judge(spec.judge, config, archive.embedder) as judge:
         offline = _offline_calibration(config, judge)
         metrics = DraftMetrics(archive.embedder)
         # the slow local model last: the other rows are saved before it starts
         for system in sorted(chosen, key=lambda s: s.drafter == "llm"):
-            mode = system.reply or reply
-            count = limit if system.drafter != "llm" else min(limit or llm_limit, llm_limit)
-            note = f"--llm-limit {llm_limit}" if system.drafter == "llm" else ""
+            own = llm_limit if system.drafter == "llm" and llm_limit is not None else system.limit
+            count = smallest_limit(limit, own)
+            note = f"--llm-limit {own}" if system.drafter == "llm" and own is not None else ""
             if count == 0:
-                rows[system.name] = SystemRun(system.label, note="--llm-limit 0")
+                rows[system.name] = SystemRun(system.label, note=note or "limit 0")
                 continue
             plan = plan_run(
                 eval_set,
                 run_ids[system.name],
                 limit=count,
-                reply=mode,
-                retrieval_holdout=0 if measured_retrieval else retrieval_holdout,
+                reply=system.reply or mode,
+                repeats=spec.repeats,
+                retrieval_holdout=0 if measured_retrieval else holdout,
                 settings=run_settings(
-                    config, archive, system.drafter, "offline", baselines=command
+                    config, archive, system.drafter, spec.judge, baselines=command
                 ),
             )
             measured_retrieval = True
@@ -185,14 +180,25 @@ def baselines(
 
 
 def _command(
-    limit: int | None, llm_limit: int, out: Path, reply: str, retrieval_holdout: int
+    suite: Path,
+    limit: int | None,
+    llm_limit: int | None,
+    out: Path,
+    reply: str | None,
+    retrieval_holdout: int | None,
 ) -> str:
-    args = ["assistant", "eval", "baselines"]
-    if limit is not None:
-        args += ["--limit", str(limit)]
-    args += ["--llm-limit", str(llm_limit), "--reply", reply]
-    args += ["--retrieval-holdout", str(retrieval_holdout), "--out", str(out)]
-    return shlex.join(args)
+    """The command as given, its suite named (as the repository shows it)."""
+    args = ["assistant", "eval", "baselines", "--suite", _shown(suite)]
+    options = (
+        ("--limit", limit),
+        ("--llm-limit", llm_limit),
+        ("--reply", reply),
+        ("--retrieval-holdout", retrieval_holdout),
+    )
+    args += [
+        part for option, value in options if value is not None for part in (option, str(value))
+    ]
+    return shlex.join([*args, "--out", str(out)])
 
 
 def _shown(path: Path) -> str:

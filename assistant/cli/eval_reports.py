@@ -1,7 +1,9 @@
 """``assistant eval compare|report|export``: reading, comparing and exporting finished runs.
 
 A RUN is a run id under ``{home}/eval/runs/`` or the path of a run directory.
-``compare`` exits 1 when the gated metric regressed beyond ``--max-drop``, 2 on bad input;
+``compare`` exits 1 when the gated metric regressed beyond ``--max-drop``, 2 on bad input; the
+gate's metric and largest drop default to ``gates.toml`` of the eval folder (``eval/``), as on
+the review app's Evaluation page. RUN_A may be a committed reference run (``eval/reference/``).
 ``report`` and ``export`` exit 1 on bad input.
 """
 
@@ -26,9 +28,14 @@ BAD_INPUT = 2  # compare's exit code for input it cannot use (1 means the gate f
 def compare(
     run_a: str = typer.Argument(..., metavar="RUN_A", help="The baseline: run id or directory."),
     run_b: str = typer.Argument(..., metavar="RUN_B", help="The run to check against it."),
-    metric: str = typer.Option("comprehensiveness", help="The metric the gate checks."),
-    max_drop: float = typer.Option(
-        0.02, min=0.0, help="Largest allowed move of the metric in its worse direction."
+    metric: str | None = typer.Option(
+        None, help="The metric the gate checks; default: eval/gates.toml's."
+    ),
+    max_drop: float | None = typer.Option(
+        None,
+        min=0.0,
+        help="Largest allowed move of the metric in its worse direction; default: "
+        "eval/gates.toml's.",
     ),
     out: Path | None = typer.Option(None, help="Also write the comparison as Markdown here."),
     show: int = typer.Option(10, min=0, help="How many of the items that got worse to list."),
@@ -37,7 +44,15 @@ def compare(
     from assistant.evaluation.compare import RunError, gate, to_markdown
     from assistant.evaluation.compare import compare as compare_runs
     from assistant.evaluation.results import METRIC_NAMES
+    from assistant.evaluation.specs import SpecError, load_gate
 
+    if metric is None or max_drop is None:
+        try:
+            default = load_gate(settings().eval_dir)
+        except SpecError as exc:
+            _fail(str(exc), BAD_INPUT)
+        metric = default.metric if metric is None else metric
+        max_drop = default.max_drop if max_drop is None else max_drop
     if metric not in METRIC_NAMES:
         _fail(f"Unknown metric {metric!r}; one of: {', '.join(METRIC_NAMES)}.", BAD_INPUT)
     try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, cast, get_args
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
 import typer
 from rich.markup import escape
@@ -15,15 +17,24 @@ from assistant.cli.common import console, errors, handled, open_archive, progres
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+    from assistant.evaluation.dataset import EvalSet
     from assistant.evaluation.harness import Harness, RunPlan
     from assistant.evaluation.judges import StatementJudge
     from assistant.evaluation.results import Agreement, ItemResult, RunManifest
+    from assistant.evaluation.suites import DraftingSuite
     from assistant.index import Archive
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
 
 
 def run(
+    ctx: typer.Context,
+    suite: Path | None = typer.Option(
+        None,
+        "--suite",
+        help="A drafting suite (eval/suites/*.toml): its dataset, systems, judge, repeats and "
+        "limits. --limit, --retrieval-holdout and --name still apply; the others it names.",
+    ),
     dataset: str = typer.Option(
         "kqa", help="kqa (K-QA's 201 physician-answered questions) or a JSON-lines file."
     ),
@@ -40,7 +51,11 @@ def run(
         help="auto: the item's physician reply where it has one; none: never; lead: the "
         "reference's first sentence as a stand-in reply (changes what the scores mean).",
     ),
-    name: str | None = typer.Option(None, help="The run's name; default: time-dataset-drafter."),
+    name: str | None = typer.Option(
+        None,
+        help="The run's name; default: time-dataset-drafter. With a suite of several systems, "
+        "each run is NAME-SYSTEM.",
+    ),
     retrieval_holdout: int = typer.Option(
         200, min=0, help="Held-out MedQuAD questions for retrieval recall/MRR (0: skip)."
     ),
@@ -55,17 +70,101 @@ def run(
         help="Keep the review store's approved pages (imported with `assistant ingest "
         "--from-store`) out of retrieval, e.g. when the set's questions were reviewed.",
     ),
+    write_reference: bool = typer.Option(
+        False,
+        "--write-reference",
+        help="With --suite: make the run the suite's committed reference (its manifest and "
+        "per-item scores, in the suite's reference folder), after a deliberate change.",
+    ),
 ) -> None:
-    """Draft K-QA's physician-answered questions (or a file) and measure the drafts."""
-    from assistant.evaluation.baselines import SYSTEMS, open_system
-    from assistant.evaluation.dataset import load_items
-    from assistant.evaluation.harness import REPLY_NOTES, Harness, default_run_id, plan_run
-    from assistant.evaluation.judges import JudgeKind, open_judge
+    """Draft K-QA's physician-answered questions (or a file, or a suite) and measure them."""
+    from assistant.evaluation.baselines import open_system
+    from assistant.evaluation.harness import Harness, plan_run
+    from assistant.evaluation.judges import open_judge
     from assistant.evaluation.report import write_report
-    from assistant.evaluation.results import runs_dir
+    from assistant.evaluation.results import runs_dir, write_reference_run
+    from assistant.evaluation.suites import reference_dir
     from assistant.pipeline import Pipeline
-    from assistant.review.store import ReviewStore
-    from assistant.review.to_archive import approved_ids
+
+    if name is not None and not _NAME.match(name):
+        raise typer.BadParameter(
+            "use letters, digits, '.', '_' and '-' (at most 120)", param_hint="--name"
+        )
+    if suite is None:
+        if write_reference:
+            raise typer.BadParameter("a reference run belongs to a suite: add --suite")
+        spec, eval_set = _options_suite(dataset, drafter, judge, repeats, reply)
+    else:
+        spec, eval_set = _suite(ctx, suite, write_reference)
+    if limit is not None:
+        spec = spec.model_copy(update={"limit": limit})
+    if suite is None or _given(ctx, "retrieval_holdout"):
+        spec = spec.model_copy(update={"retrieval_holdout": retrieval_holdout})
+    config, archive = suite_archive(settings(), spec, suite)
+    if archive.vectors.count() == 0:
+        errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
+        raise typer.Exit(1)
+    run_ids = _run_ids(spec, eval_set, name, suite is not None)
+    for run_id in run_ids.values():
+        run_dir = runs_dir(config.home) / run_id
+        if (run_dir / "manifest.json").exists() or (run_dir / "items.jsonl").exists():
+            errors.print(
+                f"[bold red]Error:[/] {run_dir} already holds a run: choose another --name"
+            )
+            raise typer.Exit(1)
+    also_exclude = _approved(config) if exclude_approved else frozenset[str]()
+    agreement: Agreement | None = None
+    with handled(), open_judge(spec.judge, config, archive.embedder) as chosen_judge:
+        for system in spec.systems:
+            if system.name not in run_ids:
+                console.print(f"{system.label}: skipped (its limit is 0)")
+                continue
+            extra = {"suite": str(suite)} if suite else {}
+            plan = plan_run(
+                eval_set,
+                run_ids[system.name],
+                repeats=spec.repeats,
+                limit=smallest_limit(spec.limit, system.limit),
+                reply=system.reply or spec.reply,
+                retrieval_holdout=spec.retrieval_holdout,
+                settings=run_settings(
+                    config,
+                    archive,
+                    system.drafter,
+                    spec.judge,
+                    exclude_approved=exclude_approved,
+                    **extra,
+                ),
+                also_exclude=also_exclude,
+            )
+            if system.drafter == "llm" or spec.judge == "llm" or estimate_only:
+                _print_estimate(plan, archive, config, system.drafter, chosen_judge)
+            if estimate_only:
+                continue
+            if agreement is None:
+                agreement = _agreement(config, spec.judge, chosen_judge, spec.calibrate)
+            opener = partial(open_system, system.drafter, config, archive)
+            with Pipeline.open(config, archive, opener=opener) as pipeline:
+                harness = Harness(pipeline, chosen_judge, archive)
+                manifest = run_with_progress(harness, plan, agreement, system.label)
+            run_dir = runs_dir(config.home) / manifest.run_id
+            markdown, page = write_report(run_dir)
+            _print_summary(manifest)
+            console.print(f"Run: {run_dir}\nReport: {markdown}\n        {page}")
+            if write_reference and suite is not None:
+                written = write_reference_run(run_dir, reference_dir(spec, suite))
+                console.print(f"Reference written to {escape(str(written))}", highlight=False)
+
+
+def _options_suite(
+    dataset: str, drafter: str, judge: str, repeats: int, reply: str
+) -> tuple[DraftingSuite, EvalSet]:
+    """The command's own options as a suite of one system."""
+    from assistant.evaluation.baselines import SYSTEMS
+    from assistant.evaluation.dataset import load_items
+    from assistant.evaluation.harness import REPLY_NOTES
+    from assistant.evaluation.judges import JudgeKind
+    from assistant.evaluation.suites import DraftingSuite, SystemSpec
 
     if drafter not in SYSTEMS:
         raise typer.BadParameter(f"choose one of {', '.join(SYSTEMS)}", param_hint="--drafter")
@@ -73,45 +172,111 @@ def run(
         raise typer.BadParameter("choose offline or llm", param_hint="--judge")
     if reply not in REPLY_NOTES:
         raise typer.BadParameter("choose auto, none or lead", param_hint="--reply")
-    if name is not None and not _NAME.match(name):
-        raise typer.BadParameter(
-            "use letters, digits, '.', '_' and '-' (at most 120)", param_hint="--name"
-        )
-    config = settings()
     with handled():
         eval_set = load_items(dataset)
-    archive = open_archive(config)
-    if archive.vectors.count() == 0:
-        errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
-        raise typer.Exit(1)
-    run_id = name or default_run_id(eval_set, _drafter_label(drafter))
-    run_dir = runs_dir(config.home) / run_id
-    if (run_dir / "manifest.json").exists() or (run_dir / "items.jsonl").exists():
-        errors.print(f"[bold red]Error:[/] {run_dir} already holds a run: choose another --name")
-        raise typer.Exit(1)
-    plan = plan_run(
-        eval_set,
-        run_id,
-        repeats=repeats,
-        limit=limit,
-        reply=reply,
-        retrieval_holdout=retrieval_holdout,
-        settings=run_settings(config, archive, drafter, judge, exclude_approved=exclude_approved),
-        also_exclude=approved_ids(ReviewStore.open(config)) if exclude_approved else frozenset(),
+    system = SystemSpec.model_validate({"name": drafter, "label": drafter, "drafter": drafter})
+    spec = DraftingSuite.model_validate(
+        {
+            "name": "run",
+            "description": "assistant eval run",
+            "dataset": "kqa",  # not read: the set is loaded from --dataset
+            "judge": judge,
+            "repeats": repeats,
+            "reply": reply,
+            "systems": [system],
+        }
     )
-    with handled(), open_judge(cast(JudgeKind, judge), config, archive.embedder) as chosen_judge:
-        if drafter == "llm" or judge == "llm" or estimate_only:
-            _print_estimate(plan, archive, config, drafter, chosen_judge)
-        if estimate_only:
-            return
-        agreement = _agreement(config, judge, chosen_judge)
-        opener = partial(open_system, drafter, config, archive)
-        with Pipeline.open(config, archive, opener=opener) as pipeline:
-            harness = Harness(pipeline, chosen_judge, archive)
-            manifest = run_with_progress(harness, plan, agreement)
-    markdown, page = write_report(run_dir)
-    _print_summary(manifest)
-    console.print(f"Run: {run_dir}\nReport: {markdown}\n        {page}")
+    return spec, eval_set
+
+
+_NAMED_BY_SUITE = ("dataset", "drafter", "judge", "repeats", "reply")
+
+
+def _suite(ctx: typer.Context, path: Path, write_reference: bool) -> tuple[DraftingSuite, EvalSet]:
+    """The suite and its dataset (the card's file, its digest checked); options the suite
+    names cannot be given with it."""
+    from assistant.evaluation.dataset import load_card_items
+    from assistant.evaluation.specs import SpecError, load_card
+    from assistant.evaluation.suites import load_drafting_suite, suite_eval_dir
+
+    for option in _NAMED_BY_SUITE:
+        if _given(ctx, option):
+            raise typer.BadParameter(
+                f"{path} names it: edit the suite (or copy it), or run without --suite",
+                param_hint=f"--{option}",
+            )
+    if write_reference:
+        for option in ("limit", "retrieval_holdout", "name"):
+            if _given(ctx, option):
+                raise typer.BadParameter(
+                    "a reference run is the suite as written: drop this option",
+                    param_hint=f"--{option.replace('_', '-')}",
+                )
+    with handled():
+        spec = load_drafting_suite(path)
+        if write_reference and (spec.reference is None or len(spec.systems) != 1):
+            raise SpecError(
+                f"{path}: --write-reference needs a suite of one system with a 'reference' "
+                "folder (see eval/suites/kqa-smoke.toml)."
+            )
+        eval_set = load_card_items(load_card(spec.dataset, suite_eval_dir(path)))
+    return spec, eval_set
+
+
+def _given(ctx: typer.Context, option: str) -> bool:
+    """Whether ``option`` was given on the command line (not its default)."""
+    source = ctx.get_parameter_source(option)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def suite_archive(
+    config: Settings, spec: DraftingSuite, path: Path | None
+) -> tuple[Settings, Archive]:
+    """The index the suite runs over: its own (``[index]``, built or brought up to date in
+    the collection ``eval-{suite}`` under the home), or the home's index."""
+    from assistant.evaluation.suites import index_records, index_settings
+
+    if spec.index is None or path is None:
+        return config, open_archive(config)
+    own = index_settings(config, spec)
+    archive = open_archive(own)
+    with handled():
+        records = index_records(spec, path)
+    with console.status(
+        f"Indexing the suite's {len(records)} records (collection {own.collection})…"
+    ):
+        archive.ingest(records, prune=True)
+    return own, archive
+
+
+def _run_ids(
+    spec: DraftingSuite, eval_set: EvalSet, name: str | None, from_suite: bool
+) -> dict[str, str]:
+    """Each system's run id (systems whose limit is 0 have none)."""
+    from assistant.evaluation.harness import default_run_id
+
+    systems = [s for s in spec.systems if s.limit != 0]
+    if name is not None:
+        if len(spec.systems) == 1:
+            return {s.name: name for s in systems}
+        return {s.name: f"{name}-{s.name}" for s in systems}
+    if not from_suite:
+        return {s.name: default_run_id(eval_set, _drafter_label(s.drafter)) for s in systems}
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return {s.name: f"{stamp}-{spec.name}-{s.name}" for s in systems}
+
+
+def smallest_limit(suite: int | None, system: int | None) -> int | None:
+    """The smaller of the suite's and the system's limits (None: no limit)."""
+    given = [n for n in (suite, system) if n is not None]
+    return min(given) if given else None
+
+
+def _approved(config: Settings) -> frozenset[str]:
+    from assistant.review.store import ReviewStore
+    from assistant.review.to_archive import approved_ids
+
+    return approved_ids(ReviewStore.open(config))
 
 
 def _drafter_label(kind: str) -> str:
@@ -148,7 +313,9 @@ def run_settings(
     return out
 
 
-def _agreement(config: Settings, kind: str, judge: StatementJudge) -> Agreement | None:
+def _agreement(
+    config: Settings, kind: str, judge: StatementJudge, calibrate_first: bool = True
+) -> Agreement | None:
     from assistant.evaluation.calibration import (
         CalibrationError,
         calibrate,
@@ -161,7 +328,7 @@ def _agreement(config: Settings, kind: str, judge: StatementJudge) -> Agreement 
     except CalibrationError as exc:
         errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
-    if agreement is None and kind == "offline":
+    if agreement is None and kind == "offline" and calibrate_first:
         with console.status("Calibrating the offline judge against physicians' labels…"):
             calibration = calibrate(judge)
             store_calibration(config.home, calibration)

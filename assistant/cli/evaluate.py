@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from assistant.cli import eval_baselines, eval_calibrate, eval_reports, eval_run
-from assistant.cli.common import console, errors, open_archive, progress_bar, settings
+from assistant.cli.common import console, errors, handled, open_archive, progress_bar, settings
 
 app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
 app.command("run")(eval_run.run)
@@ -24,21 +24,51 @@ app.command("baselines")(eval_baselines.baselines)
 
 @app.command("retrieval")
 def retrieval(
-    holdout: int = typer.Option(500, min=1, help="Held-out MedQuAD questions."),
-    patients: int = typer.Option(
-        201, min=0, help="K-QA patient questions, judged against the physicians' answers (0: skip)."
+    suite: Path | None = typer.Option(
+        None,
+        "--suite",
+        help="A retrieval suite (default: eval/suites/retrieval.toml of the eval folder): its "
+        "systems, held-out questions and patient questions; the options below override it.",
     ),
-    seed: int = typer.Option(13, help="Sampling seed."),
+    holdout: int | None = typer.Option(None, min=1, help="Held-out MedQuAD questions."),
+    patients: int | None = typer.Option(
+        None,
+        min=0,
+        help="K-QA patient questions, judged against the physicians' answers (0: skip).",
+    ),
+    seed: int | None = typer.Option(None, help="Sampling seed."),
     out: Path | None = typer.Option(None, help="Also write the tables as Markdown here."),
 ) -> None:
     """Recall and MRR@10 of dense, BM25, hybrid and focused retrieval: on held-out MedQuAD,
     and on real patient questions judged against the physicians' answers."""
     from assistant.evaluation import patient_retrieval
-    from assistant.evaluation.dataset import load_items
+    from assistant.evaluation.dataset import load_card_items
     from assistant.evaluation.judges.offline import OfflineJudge
     from assistant.evaluation.retrieval import evaluate, held_out_split, systems, to_markdown
+    from assistant.evaluation.specs import SpecError, load_card
+    from assistant.evaluation.suites import load_retrieval_suite, suite_eval_dir
 
-    archive = open_archive(settings())
+    config = settings()
+    path = suite or config.eval_dir / "suites" / "retrieval.toml"
+    with handled():
+        spec = load_retrieval_suite(path)
+        patients_set = None
+        if spec.patients is not None:
+            patients_set = load_card_items(load_card(spec.patients.dataset, suite_eval_dir(path)))
+    holdout = spec.holdout if holdout is None else holdout
+    seed = spec.seed if seed is None else seed
+    if patients is None:
+        patients = spec.patients.limit if spec.patients else 0
+    archive = open_archive(config)
+    available = systems(archive)
+    unknown = [name for name in spec.systems if name not in available]
+    if unknown:
+        with handled():
+            raise SpecError(
+                f"{path}: key 'systems': unknown system(s) {', '.join(map(repr, unknown))} — "
+                f"use these names: {', '.join(map(repr, available))}."
+            )
+    compared = {name: available[name] for name in spec.systems}
     items = held_out_split(archive, holdout, seed)
     if not items:
         errors.print(
@@ -48,7 +78,6 @@ def retrieval(
         raise typer.Exit(1)
     archive.keyword()  # build before timing
     archive.speller()
-    compared = systems(archive)
     rows = []
     with progress_bar() as progress:
         for name, retriever in compared.items():
@@ -59,8 +88,8 @@ def retrieval(
     title = f"Retrieval quality ({len(items)} held-out MedQuAD questions)"
     console.print(_table(title, columns, rows))
     markdown = to_markdown(rows, len(items), stats.records, stats.chunks)
-    if patients:
-        kqa = load_items("kqa").items[:patients]
+    if patients and patients_set is not None:
+        kqa = patients_set.items[:patients]
         judge = patient_retrieval.PooledJudge(archive, OfflineJudge(archive.embedder))
         with progress_bar() as progress:
             task = progress.add_task(

@@ -1,11 +1,13 @@
 """The questions an evaluation run drafts, with the physicians' answers it compares against.
 
-``load_items("kqa")`` reads the repository's ``data/kqa_answered.jsonl`` (K-QA: 201 real patient
-questions answered by physicians, each answer decomposed into must-have and nice-to-have
-statements). Any other spec is a JSON-lines file in the record shape of the shared data with a
-reference answer in ``long_explanation``; ``must_have`` and ``nice_to_have`` (lists of
-statements) are optional, and without them the statement metrics do not apply to the item;
-blank statements (K-QA has three) are left out.
+``load_items("kqa")`` reads the file of the dataset card ``eval/datasets/kqa.toml``
+(``data/kqa_answered.jsonl``, K-QA: 201 real patient questions answered by physicians, each
+answer decomposed into must-have and nice-to-have statements) after checking its sha256
+against the card; :func:`load_card_items` reads any card's file. Any other spec is a
+JSON-lines file in the record shape of the shared data with a reference answer in
+``long_explanation``; ``must_have`` and ``nice_to_have`` (lists of statements) are optional,
+and without them the statement metrics do not apply to the item; blank statements (K-QA has
+three) are left out.
 
 A file is read whole and checked before anything runs: every problem is reported with its file,
 line and field, and no run starts from a file with problems.
@@ -22,6 +24,7 @@ from typing import Any
 from assistant.corpus.issues import CorpusError, ImportIssue
 from assistant.corpus.mapping import build_record
 from assistant.corpus.textfile import iter_lines
+from assistant.evaluation.specs import Card, load_card
 
 KQA = "kqa"
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -59,7 +62,7 @@ class EvalItem:
 class EvalSet:
     """The items of one file, the file, and its digest (a report names exactly what it scored)."""
 
-    name: str  # "kqa" or the file's path as given
+    name: str  # the dataset card's name ("kqa"), or the file's path as given
     items: tuple[EvalItem, ...]
     path: Path
     sha256: str
@@ -70,15 +73,25 @@ class EvalSet:
 
 
 def load_items(spec: str) -> EvalSet:
-    """``"kqa"`` (the repository's K-QA file) or a JSON-lines file of answered questions.
+    """``"kqa"`` (the K-QA file of its dataset card, its digest checked) or a JSON-lines file
+    of answered questions.
 
-    Raises :class:`DatasetError` listing every bad line (file:line, field, what to do).
+    Raises :class:`DatasetError` listing every bad line (file:line, field, what to do), and
+    :class:`~assistant.evaluation.specs.SpecError` when the K-QA file differs from its card.
     """
-    path = KQA_PATH if spec.strip().lower() == KQA else Path(spec).expanduser()
-    name = KQA if path == KQA_PATH else spec
+    if spec.strip().lower() == KQA:
+        return load_card_items(load_card(KQA))
+    return _read(Path(spec).expanduser(), spec)
+
+
+def load_card_items(card: Card) -> EvalSet:
+    """The answered questions of a dataset card's file, named by the card."""
+    return _read(card.file, card.card.name)
+
+
+def _read(path: Path, name: str) -> EvalSet:
     if not path.exists():
-        hint = "the repository's data/ folder is missing" if name == KQA else "check the path"
-        raise DatasetError(f"{path}: no such file — {hint}")
+        raise DatasetError(f"{path}: no such file — check the path")
     if path.is_dir():
         raise DatasetError(f"{path} is a directory — name a JSON-lines file of answered questions")
     items: list[EvalItem] = []

@@ -13,6 +13,7 @@ A run is a directory ``{home}/eval/runs/{run_id}/``:
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,6 +173,24 @@ def runs_dir(home: Path) -> Path:
 
 def write_manifest(run_dir: Path, manifest: RunManifest) -> None:
     write_atomically(run_dir / "manifest.json", manifest.model_dump_json(indent=2))
+
+
+def write_reference_run(run_dir: Path, reference: Path) -> Path:
+    """Copies a finished run's manifest and per-item scores into ``reference`` (a committed
+    reference run, see ``eval/README.md``), replacing what was there: the new files are
+    written beside it first, so a failure leaves the old reference whole."""
+    files = {name: (run_dir / name).read_bytes() for name in ("manifest.json", "items.jsonl")}
+    staged = reference.with_name(f".{reference.name}.new")
+    shutil.rmtree(staged, ignore_errors=True)
+    for name, data in files.items():
+        write_atomically(staged / name, data)
+    retired = reference.with_name(f".{reference.name}.old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if reference.exists():
+        reference.rename(retired)
+    staged.rename(reference)
+    shutil.rmtree(retired, ignore_errors=True)
+    return reference
 
 
 def read_manifest(run_dir: Path) -> RunManifest:

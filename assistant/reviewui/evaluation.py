@@ -34,8 +34,6 @@ from assistant.text import shorten
 
 CREATE_COMMAND = "assistant eval run --dataset kqa"
 HEADLINE = ("comprehensiveness", "hallucination", "groundedness")
-GATE_METRIC = "comprehensiveness"  # the defaults of ``assistant eval compare``
-MAX_DROP = 0.02
 REPORT_FILES = (  # file in the run directory, MIME type
     ("report.html", "text/html"),
     ("report.md", "text/markdown"),

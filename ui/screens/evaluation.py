@@ -13,11 +13,10 @@ import appstate
 from assistant.evaluation.compare import RunError, compare
 from assistant.evaluation.report import judge_statement
 from assistant.evaluation.results import METRICS
+from assistant.evaluation.specs import Gate, SpecError, load_gate
 from assistant.review.insights import outcomes, summary
 from assistant.reviewui.evaluation import (
     CREATE_COMMAND,
-    GATE_METRIC,
-    MAX_DROP,
     RunEntry,
     comparison_rows,
     find_runs,
@@ -145,9 +144,14 @@ report_tab, compare_tab = st.tabs(["Report of a run", "Compare two runs"])
 with report_tab:
     show_report(pick(st.container(), "Run", runs, "eval_run", 0))
 with compare_tab:
-    if len(runs) < 2:
+    try:  # the gate `assistant eval compare` starts from too
+        gate: Gate | None = load_gate(settings.eval_dir)
+    except SpecError as exc:
+        gate = None
+        st.error(md_escape(str(exc)))
+    if gate is not None and len(runs) < 2:
         st.info(f"Comparing needs two runs: make another with `{CREATE_COMMAND}`.")
-    else:
+    elif gate is not None:
         a_col, b_col = st.columns(2)
         a = pick(a_col, "A: the baseline", runs, "eval_a", 1)
         b = pick(b_col, "B: the run to check against it", runs, "eval_b", 0)
@@ -155,14 +159,15 @@ with compare_tab:
         metric = metric_col.selectbox(
             "Gate on",
             list(METRIC_LABELS),
-            index=list(METRIC_LABELS).index(GATE_METRIC),
+            index=list(METRIC_LABELS).index(gate.metric),
             format_func=METRIC_LABELS.__getitem__,
             key="eval_metric",
         )
         max_drop = drop_col.number_input(
             "Largest allowed drop (in the metric's worse direction)",
+            help=f"Default from eval/gates.toml. {gate.why or ''}",
             min_value=0.0,
-            value=MAX_DROP,
+            value=gate.max_drop,
             step=0.01,
             format="%.3f",
             key="eval_max_drop",
@@ -170,4 +175,4 @@ with compare_tab:
         if a.id == b.id:
             st.info("Choose two different runs: A, the baseline, and B, the run to check.")
         else:
-            show_comparison(a, b, metric or GATE_METRIC, float(max_drop))
+            show_comparison(a, b, metric or gate.metric, float(max_drop))
