@@ -82,6 +82,14 @@ class Settings(BaseSettings):
         default=12, ge=1, le=24 * 30, description="sign in again after this long at most"
     )
 
+    audit_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="The secret the audit chain is keyed with (HMAC); unset: the file "
+        "audit.key under home, created (0600) on first use. Every process sharing one "
+        "database needs the same key.",
+    )
+
     log_patient_text: bool = Field(
         default=False, description="Write patient questions into logs (off: logs carry ids only)."
     )
@@ -98,6 +106,10 @@ class Settings(BaseSettings):
     @property
     def keyword_dir(self) -> Path:
         return self.home / "keyword"
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self.home / "audit.key"
 
     @property
     def review_url(self) -> str:
