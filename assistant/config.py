@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(
         default=12, ge=1, le=24 * 30, description="sign in again after this long at most"
     )
+    session_check_seconds: int = Field(
+        default=15,
+        ge=1,
+        le=600,
+        description="an open page checks this often that its session still stands (a "
+        "disabled account is signed out within this time, without a click)",
+    )
 
     audit_key: SecretStr | None = Field(
         default=None,

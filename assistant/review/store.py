@@ -146,10 +146,12 @@ class ReviewStore:
         with self._tx() as s:
             return sessions.start(s, self.now(), user)
 
-    def resume_session(self, token: str) -> sessions.Resumed:
-        """The user whose session ``token`` opened, while it stands (see ``sessions``)."""
+    def resume_session(self, token: str, touch: bool = True) -> sessions.Resumed:
+        """The user whose session ``token`` opened, while it stands (see ``sessions``);
+        ``touch=False`` for a check that is not the user's doing (it keeps no session alive)."""
         with self._tx() as s:
-            return sessions.resume(s, self.now(), token, self.session_idle, self.session_lifetime)
+            idle, lifetime = self.session_idle, self.session_lifetime
+            return sessions.resume(s, self.now(), token, idle, lifetime, touch)
 
     def end_session(self, token: str) -> None:
         with self._tx() as s:

@@ -78,6 +78,7 @@ def show_checked(checked: Checked) -> None:
 
 
 def show_batch(batch_id: str, was_running: bool) -> None:
+    appstate.require_user(touch=False)  # it refreshes itself: the session is checked each time
     batch = load(batches_dir(settings) / batch_id)
     now = progress(batch)
     if was_running and now.state != "running":
