@@ -88,6 +88,21 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(
         default=12, ge=1, le=24 * 30, description="sign in again after this long at most"
     )
+    session_check_seconds: int = Field(
+        default=15,
+        ge=1,
+        le=600,
+        description="an open page checks this often that its session still stands (a "
+        "disabled account is signed out within this time, without a click)",
+    )
+
+    audit_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="The secret the audit chain is keyed with (HMAC); unset: the file "
+        "audit.key under home, created (0600) on first use. Every process sharing one "
+        "database needs the same key.",
+    )
 
     log_patient_text: bool = Field(
         default=False, description="Write patient questions into logs (off: logs carry ids only)."
@@ -105,6 +120,10 @@ class Settings(BaseSettings):
     @property
     def keyword_dir(self) -> Path:
         return self.home / "keyword"
+
+    @property
+    def audit_key_file(self) -> Path:
+        return self.home / "audit.key"
 
     @property
     def review_url(self) -> str:

@@ -214,7 +214,7 @@ def test_bad_key_is_not_retried_and_says_so(tmp_path: Path) -> None:
         assert invoke(config) < 5
         assert len(guarded.requests) == 1
         text = message(config)
-    assert "HTTP 401" in text and "ASSISTANT_LLM_API_KEY" in text
+    assert "HTTP 401 (1 attempt)" in text and "ASSISTANT_LLM_API_KEY" in text
 
 
 def test_list_models_on_a_down_endpoint(tmp_path: Path, down_url: str) -> None:
@@ -259,3 +259,38 @@ def test_stream_usage_is_requested_and_read(tmp_path: Path) -> None:
     for c in chunks[1:]:
         whole = whole + c
     assert whole.usage_metadata == usage and whole.content == "Rest the calf."
+
+
+def FakeRateLimitedServer(retry_after: str) -> FakeEndpoint:
+    body = b'{"error": {"message": "slow down", "type": "rate_limit_exceeded"}}'
+
+    def reply(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(429)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Retry-After", retry_after)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return FakeEndpoint(reply)
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_a_long_retry_after_is_one_attempt_and_says_so(tmp_path: Path, streaming: bool) -> None:
+    """A 429 asking to wait 10 minutes: the client does not wait (nor retry), and the
+    message counts the one request really sent, not the retries it was allowed (issue 14)."""
+    with FakeRateLimitedServer("600") as limited:
+        config = settings(tmp_path, limited.base_url, llm_max_retries=2)
+        text = message(config, streaming)
+        assert len(limited.requests) == 1
+    assert_actionable(text, config)
+    assert "answered HTTP 429 (1 attempt), asking to retry after 600 s: " in text
+    assert "3 attempts" not in text and "slow down" in text
+
+
+def test_a_short_retry_after_is_honoured_and_counted(tmp_path: Path) -> None:
+    with FakeRateLimitedServer("0.2") as limited:
+        config = settings(tmp_path, limited.base_url, llm_max_retries=2)
+        text = message(config)
+        assert len(limited.requests) == 3
+    assert "answered HTTP 429 (3 attempts), asking to retry after 0.2 s: " in text

@@ -91,7 +91,10 @@ def test_audit_verify_and_list(tmp_path: Path, cli: CliRunner) -> None:
     store.add_user("ed", "battery staple", Role.EDITOR)
     store.authenticate("ada", "guess word")
     intact = run(home, "audit", "verify")
-    assert (intact.returncode, intact.stdout.strip()) == (0, "chain intact: 3 events")
+    newest = store.events(limit=1)[0]
+    assert (intact.returncode, intact.stdout.strip().splitlines()) == (
+        0, ["chain intact: 3 events", f"head: event 3 {newest.hash}"]
+    )  # fmt: skip
     listed = cli.invoke(app, ["audit", "list", "--action", "user.added", "--limit", "1"])
     assert "user.added" in listed.stdout and '"user": "ed"' in listed.stdout
     assert '"user": "ada"' not in listed.stdout
@@ -99,6 +102,26 @@ def test_audit_verify_and_list(tmp_path: Path, cli: CliRunner) -> None:
         connection.exec_driver_sql("UPDATE audit_events SET actor = 'eve' WHERE id = 2")
     broken = cli.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1 and "event 2 was altered" in broken.stderr
+
+
+def test_audit_anchor_after_a_deleted_head(tmp_path: Path, cli: CliRunner) -> None:
+    """The head deleted: verify names it, every write is refused with what to do, and an
+    operator's `audit anchor` seals the chain again, saying what it could not check."""
+    store = store_at(tmp_path / "state")
+    store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    assert cli.invoke(app, ["audit", "anchor"]).stdout.startswith("chain intact: 1 events")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM audit_head")
+    broken = cli.invoke(app, ["audit", "verify"])
+    assert broken.exit_code == 1 and "head record is missing" in broken.stderr
+    refused = cli.invoke(app, ["users", "disable", "ada"])
+    assert refused.exit_code == 1 and "assistant audit anchor" in " ".join(refused.stderr.split())
+    anchored = cli.invoke(app, ["audit", "anchor"])
+    assert anchored.exit_code == 0, anchored.stderr
+    assert "chain intact: 2 events" in anchored.stdout
+    assert "event 1 was written before the store had an audit key" in anchored.stdout
+    assert cli.invoke(app, ["users", "disable", "ada"]).exit_code == 0
+    assert cli.invoke(app, ["audit", "verify"]).exit_code == 0
 
 
 def test_export_md_html_json_with_the_approving_physician(tmp_path: Path) -> None:

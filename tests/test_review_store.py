@@ -298,7 +298,7 @@ def test_open_migrates_to_head_once(review_url: str, tmp_path: Path) -> None:
         store = ReviewStore.open(settings)
         with store.engine.connect() as connection:
             revision = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-            assert revision.scalar_one() == "0003"
+            assert revision.scalar_one() == "0004"
             # the migrations build exactly the tables the models declare
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         store.close()

@@ -142,7 +142,8 @@ def test_sessions_resume_until_sign_out_idle_time_lifetime_or_disabling(
 
     kept = review_store.start_session(ada)
     review_store.disable_user("ada")
-    assert review_store.resume_session(kept).user is None
+    ended = review_store.resume_session(kept)  # the open tab is told why (issue 14 item 7)
+    assert ended.user is None and ended.reason == "Your account is disabled: ask an administrator."
     with review_store.engine.connect() as connection:
         ends = connection.execute(text("SELECT end_reason FROM sessions")).scalars().all()
     assert sorted(ends) == ["disabled", "idle", "lifetime", "signed_out"]
@@ -150,6 +151,21 @@ def test_sessions_resume_until_sign_out_idle_time_lifetime_or_disabling(
     assert [(e.actor, e.details["reason"]) for e in audited] == [
         ("ada", "idle"), ("ada", "lifetime"), ("ada", "signed_out"),
     ]  # fmt: skip
+
+
+def test_an_open_pages_own_check_keeps_no_idle_session_alive(
+    review_store: ReviewStore, review_clock: FakeClock
+) -> None:
+    """The page checks its session every few seconds by itself (``touch=False``): that is no
+    activity, so a tab left open is still signed out after 30 minutes without a click."""
+    ada = review_store.add_user("ada", "correct horse", Role.PHYSICIAN)
+    token = review_store.start_session(ada)
+    for _ in range(30):
+        review_clock.advance(60)
+        assert review_store.resume_session(token, touch=False).user == ada
+    review_clock.advance(60)
+    idle = review_store.resume_session(token, touch=False)
+    assert idle.user is None and idle.reason is not None and "30 minutes" in idle.reason
 
 
 def test_the_slow_password_check_holds_no_database_lock(tmp_path: Path) -> None:

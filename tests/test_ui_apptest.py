@@ -328,6 +328,34 @@ def test_regenerate_and_audit(services: Services) -> None:
     assert "The audit chain is intact" in texts(at.success)
 
 
+def test_app_tables_save_as_csv_without_formulas(services: Services) -> None:
+    """Streamlit's table toolbar saves a table as CSV: a display name that is a formula is
+    text there (a quote in front), and the numbers stay numbers (issue 14 item 7)."""
+    services.store.add_user("eve", PASSWORD, Role.EDITOR, '=HYPERLINK("http://evil.example")')
+    at = signed_in("eve")
+    at.switch_page("screens/audit.py").run()
+    at.selectbox(key="audit_actor").select("eve").run()
+    rows = at.dataframe[0].value
+    assert '\'=HYPERLINK("http://evil.example") signed in' in set(rows["what happened"])
+    assert all(w.startswith("'=") for w in rows["what happened"])
+    assert str(rows["id"].dtype) == "int64"
+
+
+def test_a_disabled_account_is_signed_out_at_its_next_run(services: Services) -> None:
+    """The tab stays open on the audit page while an administrator disables the account: its
+    next run shows the sign-in form and says why, and no page opens (issue 14 item 7)."""
+    services.store.add_user("zed", PASSWORD, Role.EDITOR, "Zed Gone")
+    at = signed_in("zed")
+    at.switch_page("screens/audit.py").run()
+    assert [t.value for t in at.title] == ["Audit trail"] and at.dataframe
+    services.store.disable_user("zed")
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"] and not at.dataframe
+    assert "Your account is disabled" in texts(at.warning)
+    at.switch_page("screens/queue.py").run()
+    assert [t.value for t in at.title] == ["Sign in"] and not at.dataframe
+
+
 def test_undrafted_question_can_be_drafted_from_its_page(services: Services) -> None:
     question = services.store.create_question(CALF, services.store.user("ed"))
     at = review(signed_in("ed"), question.id)

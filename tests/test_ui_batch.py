@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import signal
 import subprocess
@@ -136,6 +137,50 @@ def test_the_check_reports_problems_by_row_and_keeps_only_what_can_run(tmp_path:
     assert sorted(p.name for p in batches_dir(settings).iterdir()) == sorted(
         [batch.id, bad_json.batch.id if bad_json.batch else ""]
     )  # the fatal upload left nothing behind
+
+
+FAILING_UPLOAD = """
+import resource, signal, sys
+from pathlib import Path
+from assistant.batch.jobs import BatchError
+from assistant.config import Settings
+from assistant.reviewui.batch import save_upload
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))  # as a full disk would
+try:
+    save_upload(Settings(home=Path(sys.argv[1])), "Topics.csv", sys.argv[2].encode())
+except BatchError as exc:
+    print(exc)
+"""
+
+
+def test_an_upload_that_fails_half_way_leaves_no_folder(tmp_path: Path) -> None:
+    """The disk fills while the upload is written (a real write failure: the file size
+    limit of the process): the editor is told, and no batch folder is left without its
+    batch.json, nor a staging folder (issue 14 item 6)."""
+    home = tmp_path / "home"
+    rows = "topic\n" + "".join(f"Topic number {n}\n" for n in range(400))
+    done = subprocess.run([sys.executable, "-c", FAILING_UPLOAD, str(home), rows],
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Topics.csv could not be saved" in done.stdout and "nothing was kept" in done.stdout
+    assert list(batches_dir(Settings(home=home)).iterdir()) == []
+
+
+def test_listing_batches_removes_what_failed_uploads_left(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home")
+    root = batches_dir(settings)
+    old = root / "20250301-090000-topics"  # what a failed upload left before this fix
+    old.mkdir(parents=True)
+    (old / "input.csv").write_bytes(b"topic\nGout\n")
+    abandoned, fresh = root / ".new-abandoned", root / ".new-uploading-now"
+    abandoned.mkdir()
+    fresh.mkdir()
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    damaged = root / "20250301-100000-damaged"  # a run's files without batch.json: kept
+    (damaged / "articles").mkdir(parents=True)
+    assert batches(settings) == []
+    assert sorted(p.name for p in root.iterdir()) == [".new-uploading-now", damaged.name]
 
 
 def test_a_background_run_drafts_into_the_queue(

@@ -24,7 +24,7 @@ from sqlalchemy import update
 from assistant.drafting import DraftRequest
 from assistant.review.models import SignInSession
 from assistant.review.sessions import digest
-from assistant.review.views import Status
+from assistant.review.views import Role, Status
 from assistant.reviewui import Services
 from assistant.reviewui.login import COOKIE
 from bench.bench_ui import (
@@ -91,7 +91,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Service
     ids = [services.create_and_draft(r, editor).id for r in (CALF, NASTY)]
     for request in patient_questions(2):  # a queue that looks like one, for the screenshot
         services.create_and_draft(request, editor)
-    with running_app({"ASSISTANT_HOME": str(home)}, home / "app.log") as url:
+    env = {"ASSISTANT_HOME": str(home), "ASSISTANT_SESSION_CHECK_SECONDS": "2"}
+    with running_app(env, home / "app.log") as url:
         yield url, services, ids
     services.close()
 
@@ -279,6 +280,25 @@ def test_an_idle_session_expires(app: tuple[str, Services, list[int]], browser: 
     page.reload()
     signed_out(page)
     assert page.get_by_text("signed out after 30 minutes without activity").is_visible()
+    context.close()
+
+
+def test_a_disabled_accounts_open_tab_is_signed_out_without_a_click(
+    app: tuple[str, Services, list[int]], browser: Browser
+) -> None:
+    """A tab left open on the audit page, then the account disabled: within the page's
+    session check (2 s here) the trail is gone and the sign-in form says why (issue 14)."""
+    url, services, _ = app
+    services.store.add_user("gone", PASSWORD, Role.EDITOR, "Gone Soon")
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, url, "gone", PASSWORD)
+    page.get_by_role("link", name="Audit").click()
+    page.get_by_role("heading", name="Audit trail").wait_for()
+    services.store.disable_user("gone")
+    page.get_by_text("Your account is disabled").wait_for(timeout=15_000)  # no click, no reload
+    signed_out(page)
+    assert page.get_by_role("heading", name="Audit trail").count() == 0
     context.close()
 
 

@@ -30,4 +30,5 @@ if user is None:
     login.show()
 else:
     appstate.sidebar(user)
+    appstate.watch_session()
     page.run()

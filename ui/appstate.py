@@ -35,14 +35,15 @@ def services() -> Services:
     return _services(settings.model_dump_json(), settings)
 
 
-def current_user() -> UserView | None:
-    """The signed-in user, if this tab's session (or the browser's cookie) still stands."""
+def current_user(touch: bool = True) -> UserView | None:
+    """The signed-in user, if this tab's session (or the browser's cookie) still stands;
+    ``touch=False``: a check of the page's own, which is no activity of the user's."""
     token = st.session_state.get("token")
     if token is None:
         token = st.context.cookies.get(COOKIE)
         if not isinstance(token, str) or not token or token == st.session_state.get("stale"):
             return None
-    resumed = services().store.resume_session(token)
+    resumed = services().store.resume_session(token, touch)
     if resumed.user is None:
         if "token" in st.session_state:  # this tab was signed in: nothing of it is kept
             st.session_state.clear()
@@ -54,12 +55,26 @@ def current_user() -> UserView | None:
     return resumed.user
 
 
-def require_user() -> UserView:
-    user = current_user()
+def require_user(touch: bool = True) -> UserView:
+    """The signed-in user, at every run of a page or of a part of it (a fragment that
+    refreshes itself): once the session has ended (the account disabled, signed out
+    elsewhere, idle), the whole app runs again at once and shows the sign-in form."""
+    user = current_user(touch)
     if user is None:  # app.py shows the sign-in form instead of any page
-        st.stop()
+        st.rerun(scope="app")
     assert user is not None
     return user
+
+
+def watch_session() -> None:
+    """Every ``session_check_seconds``, checks that this tab's session still stands, so that
+    a page left open (the queue, the audit) is replaced by the sign-in form without a click
+    once the account is disabled; the check keeps no idle session alive."""
+    st.fragment(_check_session, run_every=Settings().session_check_seconds)()
+
+
+def _check_session() -> None:
+    require_user(touch=False)
 
 
 def sign_in(user: UserView) -> None:

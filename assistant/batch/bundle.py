@@ -7,13 +7,13 @@ physician approves them in the review app); nothing here changes them.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 from pathlib import Path
 
 from assistant.review.export import slug
+from assistant.spreadsheet import csv_text
 
 INDEX_COLUMNS = ("file", "line", "about", "question_id")
 
@@ -36,16 +36,15 @@ def article_names(articles: Path) -> list[tuple[Path, str, dict[str, object]]]:
 
 
 def bundle(articles: Path) -> bytes:
-    """The zip of the batch's articles and their index (empty of articles when none)."""
-    index = io.StringIO()
-    writer = csv.writer(index)
-    writer.writerow(INDEX_COLUMNS)
+    """The zip of the batch's articles and their index (empty of articles when none); the
+    index's cells are safe to open in a spreadsheet (a topic "=HYPERLINK(…)" is text)."""
+    index = []
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
         for page, name, record in article_names(articles):
             archive.writestr(name, page.read_text(encoding="utf-8"))
-            writer.writerow([name, record.get("row"), _about(record), record.get("question_id")])
-        archive.writestr("index.csv", index.getvalue())
+            index.append([name, record.get("row"), _about(record), record.get("question_id")])
+        archive.writestr("index.csv", csv_text(INDEX_COLUMNS, index))
     return data.getvalue()
 
 

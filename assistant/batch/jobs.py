@@ -18,7 +18,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +37,8 @@ from assistant.review.errors import PermissionDenied
 from assistant.review.views import Role, UserView
 
 META = "batch.json"
+STAGING = ".new-"  # a batch being built (hidden, never listed)
+STALE_S = 3600.0  # an upload takes seconds: a staging folder older than this was abandoned
 LOG = "run.log"
 DRAFTERS = ("composer", "llm")
 Mode = Literal["new", "resume", "retry"]
@@ -87,18 +93,45 @@ def discard(batch: Batch) -> None:
     shutil.rmtree(batch.folder, ignore_errors=True)
 
 
-def new_folder(root: Path, created: datetime, stem: str) -> Path:
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "batch"
-    base = f"{created:%Y%m%d-%H%M%S}-{slug}"
+@contextmanager
+def staging(root: Path) -> Iterator[Path]:
+    """A hidden folder in ``root`` to build a new batch in; whatever is still there when the
+    block ends (an error, a refused upload, a crash before ``publish``) is removed."""
     root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=STAGING, dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # gone already once published
+
+
+def publish(batch: Batch, stem: str) -> Batch:
+    """Writes ``batch.json`` into the staging folder, then renames the folder to the batch's
+    name (``20250301-090000-my-topics``, ``…-2`` when taken): a batch folder appears whole,
+    with its upload and ``batch.json``, or not at all."""
+    save(batch)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "batch"
+    base = f"{batch.created_at:%Y%m%d-%H%M%S}-{slug}"
+    root = batch.folder.parent
     for attempt in range(1, 1000):
         folder = root / (base if attempt == 1 else f"{base}-{attempt}")
-        try:
-            folder.mkdir()
-        except FileExistsError:
+        if folder.exists():
             continue
-        return folder
+        try:  # onto a batch folder (never empty) a rename fails; a racing one's name is taken
+            batch.folder.rename(folder)
+        except OSError:
+            continue
+        return replace(batch, folder=folder)
     raise BatchError(f"too many batches named {base} in {root}")
+
+
+def _leftover(folder: Path, now: float) -> bool:
+    """A folder no batch lives in: the staging folder of an upload that died over an hour ago,
+    or what a failed upload left before batches were published whole (only the upload)."""
+    if folder.name.startswith(STAGING):
+        return now - folder.stat().st_mtime > STALE_S
+    names = {p.name for p in folder.iterdir()}
+    return names <= {"input.csv", "input.jsonl"}
 
 
 # the batches on disk ------------------------------------------------------------------------
@@ -113,9 +146,16 @@ def load(folder: Path) -> Batch:
 
 
 def batches(settings: Settings) -> list[Batch]:
-    """The batches started so far, newest first (a checked upload never started is not one)."""
+    """The batches started so far, newest first (a checked upload never started is not one).
+    A folder without ``batch.json`` is not listed; one that only a failed upload could have
+    left is removed (see ``_leftover``), anything else in it is kept for a person to look at."""
     root = batches_dir(settings)
-    found = [load(f) for f in root.iterdir() if (f / META).is_file()] if root.is_dir() else []
+    folders = [f for f in root.iterdir() if f.is_dir()] if root.is_dir() else []
+    now = time.time()
+    for folder in folders:
+        if not (folder / META).is_file() and _leftover(folder, now):
+            shutil.rmtree(folder, ignore_errors=True)
+    found = [load(f) for f in folders if (f / META).is_file()]
     return sorted((b for b in found if b.runs), key=lambda b: (b.created_at, b.id), reverse=True)
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from assistant.cli.common import console, errors, settings
 from assistant.files import write_atomically
 from assistant.review.errors import ReviewError
-from assistant.review.views import Format, Role, Status
+from assistant.review.views import AuditVerification, Format, Role, Status
 
 if TYPE_CHECKING:
     from assistant.review.store import ReviewStore
@@ -103,16 +103,40 @@ def disable_user(name: str = typer.Argument(..., help="The login name.")) -> Non
 # audit -------------------------------------------------------------------------------------
 @audit_app.command("verify")
 def verify() -> None:
-    """Recompute the hash chain: exit 0 when intact, 1 naming the first broken event."""
+    """Check the head's seal and recompute the keyed hash chain: exit 0 when intact, 1
+    naming the first broken event (or the head)."""
     store = open_store()
     with review_errors():
         found = store.verify_audit()
-    if found.ok:
-        console.print(f"chain intact: {found.checked} events")
-        return
-    errors.print(f"[bold red]chain broken:[/] {escape(found.problem or '')} "
-                 f"({found.checked} events intact before it)", highlight=False)  # fmt: skip
-    raise typer.Exit(1)
+    show_verification(found, store)
+
+
+def show_verification(found: AuditVerification, store: ReviewStore) -> None:
+    from assistant.review.audit import anchoring_note
+
+    if not found.ok:
+        errors.print(f"[bold red]chain broken:[/] {escape(found.problem or '')} "
+                     f"({found.checked} events intact before it)", highlight=False)  # fmt: skip
+        raise typer.Exit(1)
+    console.print(f"chain intact: {found.checked} events")
+    note = anchoring_note(found)
+    if note:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    newest = store.events(limit=1)
+    if newest:  # to keep elsewhere: a copy of the database put back later shows an older head
+        console.print(f"head: event {newest[0].id} {newest[0].hash}", highlight=False)
+
+
+@audit_app.command("anchor")
+def anchor() -> None:
+    """Seal the chain as it is now, with this store's key, after `audit verify` refused its
+    head and you have found out why (or restored the database). It records an
+    "audit.anchored" event; what came before it counts as unanchored from then on. Does
+    nothing to an intact chain."""
+    store = open_store()
+    with review_errors():
+        found = store.anchor_audit()
+    show_verification(found, store)
 
 
 @audit_app.command("list")

@@ -148,8 +148,7 @@ def unavailable(
     import openai
 
     where = f"The language model {settings.llm_model!r} at {base_url or settings.llm_base_url}"
-    tries = settings.llm_max_retries + 1
-    attempts = f"{tries} attempt{'s' if tries > 1 else ''}"
+    attempts = _attempts(exc, settings)
     if isinstance(exc, openai.APITimeoutError):
         why = f"did not answer within {settings.llm_timeout_s:g} s ({attempts})"
     elif isinstance(exc, openai.APIConnectionError):
@@ -157,7 +156,7 @@ def unavailable(
         why = f"could not be reached ({attempts}): {type(root).__name__}: {root}"
     elif isinstance(exc, openai.APIStatusError):
         body = " ".join(exc.response.text.split())[:300]
-        why = f"answered HTTP {exc.status_code} ({attempts}): {body or exc.message}"
+        why = f"answered HTTP {exc.status_code} ({attempts}){_wait(exc)}: {body or exc.message}"
     elif isinstance(exc, openai.APIError):
         why = f"answered something that is not an OpenAI chat completion: {exc}"
     elif isinstance(exc, _MALFORMED) and _raised_inside_client(exc.__traceback__):
@@ -169,6 +168,31 @@ def unavailable(
     else:
         return None
     return LLMUnavailable(f"{where} {why}. {_advice(settings)}")
+
+
+def _attempts(exc: BaseException, settings: Settings) -> str:
+    """How many requests were really sent: the client numbers each one in the
+    ``x-stainless-retry-count`` header (0 for the first), so the failed request's header
+    says how many came before it. It stops early by itself, e.g. on a 4xx other than 408,
+    409 and 429, or when the server asks to wait longer than it will (``Retry-After``)."""
+    try:
+        count: int | None = int(exc.request.headers["x-stainless-retry-count"]) + 1  # type: ignore[attr-defined]
+    except (AttributeError, KeyError, ValueError, RuntimeError):
+        count = None
+    if count is None:
+        return f"up to {settings.llm_max_retries + 1} attempts"
+    return f"{count} attempt{'s' if count > 1 else ''}"
+
+
+def _wait(exc: BaseException) -> str:
+    """The server's ``Retry-After`` (seconds, or a date), in words; empty when it sent none."""
+    response = getattr(exc, "response", None)
+    asked = response.headers.get("retry-after") if response is not None else None
+    if not asked:
+        return ""
+    shown = " ".join(str(asked).split())[:60]
+    unit = " s" if shown.replace(".", "", 1).isdigit() else ""
+    return f", asking to retry after {shown}{unit}"
 
 
 @contextmanager

@@ -4,15 +4,22 @@ to the newest schema with the Alembic scripts shipped in ``assistant/review/migr
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from assistant.review import audit
+from assistant.review.keys import AuditKey
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+KEYED = "0004"  # the revision from which the audit chain is keyed and its head sealed
 
 
 def make_engine(url: str) -> Engine:
@@ -67,11 +74,23 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """``alembic upgrade head`` on this engine's database, in one transaction."""
+def upgrade(
+    engine: Engine, revision: str = "head", key: AuditKey | None = None, now: datetime | None = None
+) -> None:
+    """``alembic upgrade head`` on this engine's database, in one transaction. With ``key``,
+    the upgrade that brings the audit key (to revision 0004 or later) anchors the audit chain
+    with it in the same transaction: keyed from event 1 for a new store, from the next event
+    for an older one (see ``audit.anchor``). Without ``key`` the chain is left unanchored,
+    and the store refuses to write until ``assistant audit anchor``."""
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # two processes opening a new database
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7245310)")
+        before = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        after = MigrationContext.configure(connection).get_current_revision()
+        crossed = (before is None or before < KEYED) and after is not None and after >= KEYED
+        if key is not None and crossed:
+            with Session(bind=connection, info={audit.KEY: key}) as session:
+                audit.anchor(session, now or datetime.now(UTC), key)

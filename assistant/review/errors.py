@@ -41,3 +41,8 @@ class ReadOnly(ReviewError):
 
 class Claimed(ReviewError):
     """Someone else is reviewing the question; taking it over must be said explicitly."""
+
+
+class AuditRefused(ReviewError):
+    """The audit chain cannot be extended safely (its head is missing, altered, or keyed with
+    another key): nothing is written until an operator has looked (``assistant audit``)."""

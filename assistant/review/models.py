@@ -149,7 +149,8 @@ class Review(Base):
 
 class AuditEvent(Base):
     """Append-only. ``id`` is assigned by the store (1, 2, 3 … without gaps, unlike a
-    sequence), ``hash`` = sha256(prev_hash + canonical JSON of the event)."""
+    sequence), ``hash`` = HMAC-SHA256 under the audit key of (prev_hash + canonical JSON of
+    the event); events written before the store had a key: sha256 of the same."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
@@ -169,12 +170,16 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """One row: the newest event's id and hash. Appenders lock it (``FOR UPDATE``), so the
-    chain is extended by one transaction at a time; ``verify`` also uses it to notice the
-    newest events being deleted."""
+    """One row, required: the newest event's id and hash. Appenders lock it (``FOR UPDATE``),
+    so the chain is extended by one transaction at a time. ``seal`` is an HMAC of the row under
+    the audit key, so that deleting the newest events and moving the head back is found;
+    ``anchored_from`` is the first event hashed with the key (``key_id``)."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    anchored_from: Mapped[int | None] = mapped_column(Integer)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    seal: Mapped[str | None] = mapped_column(String(64))

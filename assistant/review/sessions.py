@@ -22,6 +22,7 @@ from assistant.review.views import UserView
 
 TOKEN_BYTES = 32
 TOUCH_EVERY = timedelta(seconds=30)  # ``seen_at`` is written at most this often
+ENDED = {"disabled": "Your account is disabled: ask an administrator."}  # said when it ends
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,19 @@ def start(s: Session, now: datetime, user: UserView) -> str:
     return token
 
 
-def resume(s: Session, now: datetime, token: str, idle: timedelta, lifetime: timedelta) -> Resumed:
-    """The user of the session ``token`` opened, if it still stands; its last use is now."""
+def resume(
+    s: Session, now: datetime, token: str, idle: timedelta, lifetime: timedelta, touch: bool = True
+) -> Resumed:
+    """The user of the session ``token`` opened, if it still stands; with ``touch``, its last
+    use is now (an open page's own periodic check is not a use: it does not keep it alive)."""
     row = s.get(SignInSession, digest(token), with_for_update=True) if token else None
-    if row is None or row.ended_at is not None:
+    if row is None:
         return Resumed(None)
+    if row.ended_at is not None:  # ended elsewhere: an administrator disabled the account
+        return Resumed(None, ENDED.get(row.end_reason or ""))
     user = s.get(User, row.user_id)
     if user is None or not user.active:
-        reason, message = "disabled", "Your account is disabled: ask an administrator."
+        reason, message = "disabled", ENDED["disabled"]
     elif now - row.seen_at > idle:
         minutes = round(idle.total_seconds() / 60)
         reason, message = "idle", f"You were signed out after {minutes} minutes without activity."
@@ -58,7 +64,7 @@ def resume(s: Session, now: datetime, token: str, idle: timedelta, lifetime: tim
         hours = round(lifetime.total_seconds() / 3600)
         reason, message = "lifetime", f"A session lasts {hours} hours at most: sign in again."
     else:
-        if now - row.seen_at >= TOUCH_EVERY:
+        if touch and now - row.seen_at >= TOUCH_EVERY:
             row.seen_at = now
         return Resumed(user_view(user))
     _end(s, now, row, reason, user)

@@ -30,6 +30,7 @@ from assistant.review.accounts import acting
 from assistant.review.convert import user_view
 from assistant.review.database import configure, make_engine, upgrade
 from assistant.review.errors import LoginThrottled, ReadOnly
+from assistant.review.keys import AuditKey
 from assistant.review.models import User
 from assistant.review.views import (
     EDITORS,
@@ -61,12 +62,14 @@ class ReviewStore:
     def __init__(
         self,
         engine: Engine,
+        key: AuditKey,
         now: Callable[[], datetime] = utc_now,
         hasher: PasswordHasher | None = None,
         session_idle: timedelta = timedelta(minutes=30),
         session_lifetime: timedelta = timedelta(hours=12),
     ) -> None:
         self.engine = configure(engine)
+        self.key = key  # the audit chain's (never printed: its repr shows only its id)
         self.now = now
         self.hasher = hasher or PasswordHasher()
         self.session_idle = session_idle
@@ -80,11 +83,14 @@ class ReviewStore:
         now: Callable[[], datetime] = utc_now,
         hasher: PasswordHasher | None = None,
     ) -> ReviewStore:
-        """The store at ``settings.review_url``, migrated to the newest schema."""
+        """The store at ``settings.review_url``, migrated to the newest schema, with the
+        audit key of ``settings`` (created under home on first use)."""
+        key = AuditKey.load(settings)
         engine = make_engine(settings.review_url)
-        upgrade(engine)
+        upgrade(engine, key=key, now=now())
         return cls(
             engine,
+            key,
             now=now,
             hasher=hasher,
             session_idle=timedelta(minutes=settings.session_idle_minutes),
@@ -96,7 +102,8 @@ class ReviewStore:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        info = {audit.KEY: self.key}
+        with Session(self.engine, expire_on_commit=False, info=info) as session, session.begin():
             yield session
 
     # users ---------------------------------------------------------------
@@ -139,10 +146,12 @@ class ReviewStore:
         with self._tx() as s:
             return sessions.start(s, self.now(), user)
 
-    def resume_session(self, token: str) -> sessions.Resumed:
-        """The user whose session ``token`` opened, while it stands (see ``sessions``)."""
+    def resume_session(self, token: str, touch: bool = True) -> sessions.Resumed:
+        """The user whose session ``token`` opened, while it stands (see ``sessions``);
+        ``touch=False`` for a check that is not the user's doing (it keeps no session alive)."""
         with self._tx() as s:
-            return sessions.resume(s, self.now(), token, self.session_idle, self.session_lifetime)
+            idle, lifetime = self.session_idle, self.session_lifetime
+            return sessions.resume(s, self.now(), token, idle, lifetime, touch)
 
     def end_session(self, token: str) -> None:
         with self._tx() as s:
@@ -360,6 +369,17 @@ class ReviewStore:
     def verify_audit(self) -> AuditVerification:
         with self._tx() as s:
             return audit.verify(s)
+
+    def anchor_audit(self, by: UserView | None = None) -> AuditVerification:
+        """Seals the chain as it is now with this store's key, recording it (an
+        "audit.anchored" event, reason "reanchored"): for an operator who has looked into a
+        head that ``verify_audit`` refused. What came before counts as unanchored."""
+        found = self.verify_audit()
+        if found.ok:
+            return found  # intact and anchored: nothing to seal again
+        with self._tx() as s:
+            audit.anchor(s, self.now(), self.key, by.name if by else None, reason="reanchored")
+        return self.verify_audit()
 
 
 __all__: Sequence[str] = ("ReviewStore",)

@@ -150,6 +150,9 @@ class AuditVerification:
     checked: int
     problem: str | None = None  # e.g. "event 17 was altered", "event 12 is missing"
     event_id: int | None = None
+    # the first event keyed with the audit key; the ones before it were written before the
+    # store had a key and are pinned only from the anchoring on (None: the chain is unanchored)
+    anchored_from: int | None = None
 
 
 @dataclass(frozen=True)

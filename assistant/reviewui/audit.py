@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from assistant.review.audit import anchoring_note
 from assistant.review.views import AuditEventView, AuditVerification
 
 ANY = "Any"
@@ -71,6 +72,8 @@ def describe(e: AuditEventView, names: Mapping[str, str] | None = None) -> str:
         + (f": {str(d['reason']).replace('_', ' ')}" if "reason" in d else ""),
         "page.downloaded": f"downloaded the page of {q}"
         + (f" ({d['format']})" if "format" in d else ""),
+        "audit.anchored": "sealed the audit chain with its key"
+        + (f" (events 1 to {d['unanchored']} came before it)" if "unanchored" in d else ""),
         "export": f"exported {d.get('count', '?')} approved page(s)",
     }
     return f"{who} {phrases.get(e.action, e.action)}"
@@ -78,7 +81,9 @@ def describe(e: AuditEventView, names: Mapping[str, str] | None = None) -> str:
 
 def verification_message(result: AuditVerification) -> tuple[bool, str]:
     if result.ok:
-        return True, f"The audit chain is intact: {result.checked} event(s) verified."
+        note = anchoring_note(result)
+        extra = f" Note: {note}." if note else ""
+        return True, f"The audit chain is intact: {result.checked} event(s) verified.{extra}"
     where = f" (event {result.event_id})" if result.event_id is not None else ""
     return False, (
         f"The audit chain is broken{where}: {result.problem or 'unknown problem'}. "

@@ -5,14 +5,13 @@ its background run and its progress are :mod:`assistant.batch.jobs`.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Literal
 
 from assistant.batch import InputReport, validate
-from assistant.batch.jobs import Batch, BatchError, batches_dir, new_folder, save
+from assistant.batch.jobs import Batch, BatchError, batches_dir, publish, staging
 from assistant.config import Settings
 from assistant.llm.client import describe
 from assistant.text import shorten
@@ -97,18 +96,22 @@ def save_upload(settings: Settings, name: str, data: bytes, now: datetime | None
             "split it into several batches"
         )
     created = now or datetime.now(UTC)
-    folder = new_folder(batches_dir(settings), created, PurePath(shown).stem)
-    path = folder / f"input{suffix}"
-    path.write_bytes(data)
-    report = validate(path)
-    validation = Validation.of(report, shown)
-    if not validation.startable:
-        shutil.rmtree(folder)
-        return Checked(None, validation)
-    topics = {row.key: shorten(row.text, 160) for row in report.rows}
-    batch = Batch(folder, shown, path.name, created, len(report.rows), topics)
-    save(batch)
-    return Checked(batch, validation)
+    try:
+        with staging(batches_dir(settings)) as folder:  # all or nothing: see jobs.publish
+            path = folder / f"input{suffix}"
+            path.write_bytes(data)
+            report = validate(path)
+            validation = Validation.of(report, shown)
+            if not validation.startable:
+                return Checked(None, validation)
+            topics = {row.key: shorten(row.text, 160) for row in report.rows}
+            batch = Batch(folder, shown, path.name, created, len(report.rows), topics)
+            return Checked(publish(batch, PurePath(shown).stem), validation)
+    except OSError as exc:
+        raise BatchError(
+            f"{shown} could not be saved ({exc.strerror or exc}): nothing was kept. Check "
+            "the free disk space under ASSISTANT_HOME and upload it again."
+        ) from exc
 
 
 # progress -----------------------------------------------------------------------------------

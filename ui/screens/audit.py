@@ -5,6 +5,7 @@ import streamlit as st
 
 import appstate
 from assistant.reviewui.audit import ANY, choice, event_rows, verification_message
+from tables import table
 
 appstate.require_user()
 store = appstate.services().store
@@ -21,7 +22,7 @@ question = question_col.number_input(
 events = store.events(actor=choice(actor), action=choice(action), question_id=question or None)
 st.caption(f"{len(events)} event(s), newest first")
 names = {u.name: u.display_name for u in store.users()}
-st.dataframe(event_rows(events, names), hide_index=True, width="stretch")
+table(event_rows(events, names))
 
 if st.button("Verify chain", key="verify"):
     ok, message = verification_message(store.verify_audit())

@@ -32,6 +32,7 @@ from assistant.reviewui.batch import (
     save_upload,
 )
 from assistant.reviewui.text import md_escape
+from tables import table
 
 REFRESH_S = 2
 SHOWN_ITEMS = 100
@@ -73,10 +74,11 @@ def show_checked(checked: Checked) -> None:
     kind, message = validation.summary()
     {"success": st.success, "warning": st.warning, "error": st.error}[kind](md_escape(message))
     if validation.issues:
-        st.dataframe(validation.table(), hide_index=True, width="stretch")
+        table(validation.table())
 
 
 def show_batch(batch_id: str, was_running: bool) -> None:
+    appstate.require_user(touch=False)  # it refreshes itself: the session is checked each time
     batch = load(batches_dir(settings) / batch_id)
     now = progress(batch)
     if was_running and now.state != "running":
@@ -153,13 +155,11 @@ def show_batch(batch_id: str, was_running: bool) -> None:
     failed = [i for i in items if i.status == "failed"]
     if failed:
         with st.expander(f"Failed items ({len(failed)})"):
-            st.dataframe(
+            table(
                 [
                     {"line of the file": i.row, "about": i.text, "error": i.error or ""}
                     for i in failed
-                ],
-                hide_index=True,
-                width="stretch",
+                ]
             )
 
 

@@ -30,6 +30,7 @@ from assistant.reviewui.evaluation import (
     worsened_rows,
 )
 from assistant.reviewui.text import md_escape
+from tables import table
 
 METRIC_LABELS = {m.name: m.label for m in METRICS}
 
@@ -79,7 +80,7 @@ def show_comparison(a: RunEntry, b: RunEntry, metric: str, max_drop: float) -> N
     )
     for warning in comparison.warnings:
         st.warning(md_escape(warning), icon=":material/warning:")
-    st.dataframe(comparison_rows(comparison), hide_index=True, width="stretch")
+    table(comparison_rows(comparison))
     result = gate_result(comparison, metric, max_drop)
     if result.passed is None:
         st.info(md_escape(result.message))
@@ -88,7 +89,7 @@ def show_comparison(a: RunEntry, b: RunEntry, metric: str, max_drop: float) -> N
     worse = worsened_rows(comparison, metric)
     if worse:
         st.markdown(f"Items whose {md_escape(METRIC_LABELS[metric].lower())} got worse in B")
-        st.dataframe(worse, hide_index=True, width="stretch")
+        table(worse)
     else:
         st.caption(f"No item's {md_escape(METRIC_LABELS[metric].lower())} got worse in B.")
 
@@ -136,8 +137,8 @@ if total is not None and total.decided:
 
 with st.expander("Engineering details: every run, the metrics, how far the judge is trusted"):
     st.markdown(judge_guide())
-    st.dataframe(metric_rows(), hide_index=True, width="stretch")
-    st.dataframe(run_rows(found.runs), hide_index=True, width="stretch")
+    table(metric_rows())
+    table(run_rows(found.runs))
 
 runs = {run.id: run for run in found.runs}
 report_tab, compare_tab = st.tabs(["Report of a run", "Compare two runs"])

@@ -6,6 +6,7 @@ import streamlit as st
 
 import appstate
 from assistant.review.insights import as_text, most_deleted, outcomes, summary, weekly
+from tables import table
 
 appstate.require_user()
 store = appstate.services().store
@@ -45,15 +46,11 @@ st.bar_chart(
     y=["approved unchanged", "approved after edits", "rejected"],
     y_label="share of the week's drafts",
 )
-st.dataframe([as_text(r) for r in rows], hide_index=True, width="stretch")
+table([as_text(r) for r in rows])
 
 st.subheader("Sentences physicians deleted most often")
 deleted = most_deleted(found, 15)
 if deleted:
-    st.dataframe(
-        [{"times": d.times, "sentence": d.sentence, "source": d.source} for d in deleted],
-        hide_index=True,
-        width="stretch",
-    )
+    table([{"times": d.times, "sentence": d.sentence, "source": d.source} for d in deleted])
 else:
     st.caption("No approved draft had a source sentence deleted yet.")

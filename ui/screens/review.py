@@ -28,13 +28,14 @@ from assistant.reviewui.versions import (
     version_rows,
     when,
 )
+from tables import table
 
 
 def show_history(detail: QuestionDetail) -> None:
     with st.expander("Version history"):
-        st.dataframe(version_rows(detail), hide_index=True, width="stretch")
+        table(version_rows(detail))
         if detail.reviews:
-            st.dataframe(review_rows(detail), hide_index=True, width="stretch")
+            table(review_rows(detail))
 
 
 user = appstate.require_user()
@@ -168,10 +169,8 @@ with preview_col:
 editing.remember_shown(question.id, state.base)
 with edit_col:  # the sources under the editor: on the first screen beside the preview
     st.caption("Sources. Click a sentence in the preview to see the passage it rests on.")
-    st.dataframe(
+    table(
         source_rows(draft, checks),
-        hide_index=True,
-        width="stretch",
         column_config={
             "relevance": st.column_config.TextColumn(
                 help="How close the source's best passage is to the question"
