@@ -11,7 +11,7 @@ import pytest
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
-from assistant.drafting.arrange import fits
+from assistant.drafting.arrange import fits, named_in
 from assistant.drafting.composer import NEAR, GroundedComposer
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import DraftRequest
@@ -310,3 +310,20 @@ def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(
         "The past answers closest to your question are about Gout; only your doctor can tell"
         " whether that is what you have."
     )
+
+
+@pytest.mark.parametrize(
+    ("focus", "question", "named"),
+    [
+        ("Anal Fissure", "Do fissures and hemmroids heal on their own?", True),  # K-QA
+        ("Otitis Externa", "How do you get otitis externa?", True),
+        ("Peptic Ulcer", "medicine for a cold sore and a mouth ulcer that is killing me", False),
+        ("Canker Sores", "a cold sore and a mouth ulcer", False),
+        ("Gout", "My big toe is swollen", False),
+    ],
+)
+def test_a_question_names_a_condition_by_its_head_word_unless_it_qualifies_it_otherwise(
+    focus: str, question: str, named: bool
+) -> None:
+    source = Source(rank=1, record_id="m:1", score=1.0, passages=(), focus=focus)
+    assert named_in(source, question) is named

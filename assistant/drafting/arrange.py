@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from assistant.drafting.models import DraftSentence, Section
 from assistant.retrieval import Passage, Source
-from assistant.understanding import keys_of
+from assistant.understanding import key_of, keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -103,6 +103,30 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
 def names_any(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` names any of ``names`` (whole words, any case)."""
     return any(n and re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names)
+
+
+# words before a condition's name that do not narrow it: "do fissures" (not "a mouth ulcer")
+_NOT_A_MODIFIER_WORDS = """
+a an the my his her their your our and or of do does did have has had with any some this that
+these those about get got for
+"""
+_NOT_A_MODIFIER = frozenset(key_of(w) for w in _NOT_A_MODIFIER_WORDS.split())
+
+
+def named_in(source: Source, text: str) -> bool:
+    """Whether ``text`` names the condition a source is on, or its head word unqualified or
+    qualified alike: "do fissures" names "Anal Fissure", "a mouth ulcer" not "Peptic Ulcer"."""
+    name = key_of(source.focus or "")
+    if not name:
+        return False
+    words = key_of(text).split()
+    if f" {name} " in f" {' '.join(words)} ":
+        return True
+    *modifiers, head = name.split()
+    return any(
+        word == head and (i == 0 or words[i - 1] in _NOT_A_MODIFIER or words[i - 1] in modifiers)
+        for i, word in enumerate(words)
+    )
 
 
 def on_focus(source: Source, focus_keys: set[str]) -> bool:

@@ -21,6 +21,7 @@ import Stemmer
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
+    named_in,
     names_any,
     numbered,
     on_focus,
@@ -211,9 +212,15 @@ class GroundedComposer:
         # this one: it goes under "similar questions", and an article leaves it out
         other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
         picked = [c for c in picked if c not in other]
-        # and there only when it names what was asked about: "Peptic ulcers will get worse"
-        # is no answer to a question on a cold sore and a mouth ulcer
-        other = [c for c in other if names_any(c.text, names)]
+        # and there, beside the archive's answers on the focus, only when it names what was
+        # asked about: "Peptic ulcers will get worse" is no answer on a cold sore and a mouth
+        # ulcer (a focus the archive has no answer on leaves them the only background)
+        if u.focus_records:
+            other = [
+                c
+                for c in other
+                if names_any(c.text, names) or named_in(top[c.source - 1], request.question)
+            ]
         if request.title:
             other = []
         # at most MAX_WORDS in all: the most relevant picked sentences fill what the
