@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-TERMS_FILE = Path(__file__).parent / "data" / "medical_terms.txt"
+from assistant.resources import packaged
+
+TERMS_FILE = packaged("checks", "data", "medical_terms.txt")
 
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",

@@ -13,7 +13,9 @@ import onnxruntime as ort
 from numpy.typing import NDArray
 from tokenizers import Encoding, Tokenizer
 
-TOKENIZER_DIR = Path(__file__).parent / "all-MiniLM-L6-v2"
+from assistant.resources import packaged
+
+TOKENIZER_DIR = packaged("embeddings", "all-MiniLM-L6-v2")
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 Vectors = NDArray[np.float32]

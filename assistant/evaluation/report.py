@@ -47,9 +47,10 @@ from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.files import write_atomically
 from assistant.llm.client import LOCAL_MODEL
 from assistant.render.templating import template_environment
+from assistant.resources import packaged
 from assistant.text import shorten
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = packaged("evaluation", "templates")
 DEMO_NOTE = "small demo model: fluent, often wrong"
 WORST = 5
 

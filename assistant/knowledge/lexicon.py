@@ -24,7 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-DATA_FILE = Path(__file__).parent / "data" / "lexicon.json.gz"
+from assistant.resources import packaged
+
+DATA_FILE = packaged("knowledge", "data", "lexicon.json.gz")
 FORMAT = 1
 
 Kind = Literal["disease", "drug", "abbreviation"]

@@ -17,7 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-RED_FLAGS_FILE = Path(__file__).parent / "data" / "red_flags.toml"
+from assistant.resources import packaged
+
+RED_FLAGS_FILE = packaged("knowledge", "data", "red_flags.toml")
 
 NEGATION_WINDOW = 4  # words before a match that may negate it
 _NEGATION = re.compile(

@@ -12,7 +12,6 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,8 +20,9 @@ from markupsafe import Markup
 
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.render.templating import template_environment
+from assistant.resources import packaged
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = packaged("render", "templates")
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from assistant.resources import packaged
 from assistant.review import audit
 from assistant.review.keys import AuditKey
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = packaged("review", "migrations")
 KEYED = "0004"  # the revision from which the audit chain is keyed and its head sealed
 
 
