@@ -291,6 +291,9 @@ def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: 
     text = " ".join(s.text for section in draft.sections for s in section.sentences)
     # a peptic ulcer is not a mouth ulcer: no sentence about one enters the page
     assert "peptic" not in text.lower()
+    # and the page says the archive has no answer on the mouth ulcer
+    assert plan.understanding.also_unanswered == ("mouth ulcer",)
+    assert "The past answers in the archive do not cover mouth ulcer;" in text
 
 
 def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(

@@ -363,6 +363,8 @@ class GroundedComposer:
                     what = ", ".join(ASK_WORDS[a] for a in missing)
                     key = "missing" if topic else "missing_no_topic"
                     notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+                for name in plan.understanding.also_unanswered:  # "… and a mouth ulcer"
+                    notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
                 if unexplained:
                     words = ", ".join(f'"{w}"' for w in unexplained)
                     notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))

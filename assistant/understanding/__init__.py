@@ -96,6 +96,7 @@ class Understanding(BaseModel):
     # a second condition the question asks the same about: "a cold sore and a mouth ulcer",
     # "how do genital herpes and HPV differ"
     also: tuple[FocusAnswers, ...] = ()
+    also_unanswered: tuple[str, ...] = ()  # such a condition the archive has no answer on
     asks: tuple[Ask, ...] = ("definition",)
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
@@ -150,7 +151,8 @@ def understand(
             foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
     foci = _condition_first(asked, foci)
     focus = foci[0] if foci else None
-    also = _conjoined(asked, focus, foci[1:]) if focus and not title else []
+    joined = _conjoined(asked, focus, foci[1:]) if focus and not title else []
+    also = [f for f in joined if f.records]
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
     return Understanding(
@@ -162,6 +164,7 @@ def understand(
             dict.fromkeys(f.name for f in foci[1:] if f.name != (focus and focus.name))
         )[:5],
         also=tuple(FocusAnswers.of(f) for f in also),
+        also_unanswered=tuple(f.surface for f in joined if not f.records),
         asks=asks,
         particulars=particulars,
         terms=terms,
@@ -209,15 +212,15 @@ def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
 
 
 def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:
-    """The archive foci the question names right beside its focus, joined by "and", "or",
-    "vs": it asks the same about each (at most one more)."""
+    """The condition the question names right beside its focus, joined by "and", "or",
+    "vs": it asks the same about each (at most one more; it may have no archive answer)."""
     lower = text.lower()
     at = lower.find(focus.surface.lower())
     if at < 0:
         return []
     for other in others:
         where = lower.find(other.surface.lower())
-        if other.kind != "archive" or not other.records or where < 0 or other.name == focus.name:
+        if other.kind == "drug" or where < 0 or other.name == focus.name:
             continue
         first, second = sorted([(at, focus.surface), (where, other.surface)])
         if _JOINED.match(text[first[0] + len(first[1]) : second[0]]):
