@@ -12,7 +12,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"  # the checkout's eval/ folder
+from assistant.resources import shipped
+
+EVAL_DIR = shipped("eval")  # the checkout's eval/ folder, or the installed package's copy
 
 
 class Settings(BaseSettings):
@@ -34,7 +36,7 @@ class Settings(BaseSettings):
     eval_dir: Path = Field(
         default=EVAL_DIR,
         description="What is evaluated: suites, dataset cards, the gate (gates.toml) and "
-        "reference runs; default: the checkout's eval/ folder.",
+        "reference runs; default: the checkout's eval/ folder (as installed: the package's copy).",
     )
 
     # embeddings

@@ -27,7 +27,9 @@ from langchain_core.messages import BaseMessage
 from langchain_core.prompt_values import ChatPromptValue
 from langchain_core.prompts import ChatPromptTemplate
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+from assistant.resources import shipped
+
+PROMPTS_DIR = shipped("prompts")
 
 
 class PromptError(ValueError):

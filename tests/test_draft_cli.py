@@ -4,6 +4,7 @@ questions refused, and a failing endpoint that leaves a clear error and no outpu
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -30,23 +31,14 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def test_page_example_draft_is_grounded(indexed: Path) -> None:
-    result = run(
-        indexed,
-        "draft",
-        CALF,
-        "--reply",
-        REPLY,
-        "--age",
-        "40~49",
-        "--sex",
-        "female",
-        "--specialty",
-        "Surgery",
-        "--doctor",
-        "Ke Fangxu",
-        "--json",
-    )
+# the page example's question, reply and asker, drafted as JSON
+PAGE_DRAFT = ("draft", CALF, "--reply", REPLY, "--age", "40~49", "--sex", "female",
+              "--specialty", "Surgery", "--doctor", "Ke Fangxu", "--json")  # fmt: skip
+
+
+def assert_grounded_page_draft(result: subprocess.CompletedProcess[str]) -> None:
+    """``assistant draft *PAGE_DRAFT`` against an index of the page example succeeded with a
+    draft grounded in the page."""
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     draft, checks = payload["draft"], payload["checks"]
@@ -62,6 +54,10 @@ def test_page_example_draft_is_grounded(indexed: Path) -> None:
         f for f in checks["flags"] if f["kind"] in ("unsupported_sentence", "invalid_citation")
     ]
     assert draft["disclaimer"]
+
+
+def test_page_example_draft_is_grounded(indexed: Path) -> None:
+    assert_grounded_page_draft(run(indexed, *PAGE_DRAFT))
 
 
 def test_table_output_names_drafter_and_draft_status(indexed: Path) -> None:

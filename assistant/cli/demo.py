@@ -23,6 +23,7 @@ from rich.table import Table
 
 from assistant.cli.common import console, handled, open_archive, settings
 from assistant.files import write_atomically
+from assistant.resources import shipped
 from assistant.review.views import QueueFilter, Role, UserView
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from assistant.review.store import ReviewStore
 
 _ALPHABET = string.ascii_letters + string.digits  # easy to type, never starts with "-"
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = shipped("data")
 ACCOUNTS = (
     ("dr.demo", Role.PHYSICIAN, "Demo Physician"),
     ("ed.demo", Role.EDITOR, "Demo Editor"),

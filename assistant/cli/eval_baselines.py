@@ -21,6 +21,7 @@ from rich.table import Table
 from assistant.cli.common import console, errors, handled, open_archive, settings
 from assistant.cli.eval_run import run_settings, run_with_progress, smallest_limit
 from assistant.files import write_atomically
+from assistant.resources import shown
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -105,7 +106,7 @@ def baselines(
     except LabelsError as exc:
         errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
-    human = human_ceiling(labels, _shown(DEFAULT_LABELS))
+    human = human_ceiling(labels, shown(DEFAULT_LABELS))
     archive = open_archive(config)
     if archive.vectors.count() == 0:
         errors.print("[bold red]The index is empty.[/] Run `assistant ingest FILE` first.")
@@ -169,7 +170,7 @@ def baselines(
         at=at,
         records=stats.records,
         chunks=stats.chunks,
-        dataset=f"K-QA (`{_shown(eval_set.path)}`, sha256 {eval_set.sha256[:12]}…, "
+        dataset=f"K-QA (`{shown(eval_set.path)}`, sha256 {eval_set.sha256[:12]}…, "
         f"{len(eval_set.items)} questions answered by physicians, with must-have and "
         "nice-to-have statements)",
     )
@@ -188,7 +189,7 @@ def _command(
     retrieval_holdout: int | None,
 ) -> str:
     """The command as given, its suite named (as the repository shows it)."""
-    args = ["assistant", "eval", "baselines", "--suite", _shown(suite)]
+    args = ["assistant", "eval", "baselines", "--suite", shown(suite)]
     options = (
         ("--limit", limit),
         ("--llm-limit", llm_limit),
@@ -199,16 +200,6 @@ def _command(
         part for option, value in options if value is not None for part in (option, str(value))
     ]
     return shlex.join([*args, "--out", str(out)])
-
-
-def _shown(path: Path) -> str:
-    """A repository file as a path relative to the repository."""
-    from assistant.evaluation.dataset import DATA
-
-    try:
-        return str(path.relative_to(DATA.parent))
-    except ValueError:
-        return str(path)
 
 
 def _first_line(text: str, width: int = 160) -> str:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from assistant.cli.common import console, errors, handled, progress_bar, settings
 from assistant.files import write_atomically
+from assistant.resources import shipped
 
 if TYPE_CHECKING:
     from assistant.evaluation import calibration as calib
@@ -24,7 +25,7 @@ KINDS: dict[str, tuple[JudgeKind, ...]] = {
     "both": ("offline", "llm"),
 }
 # the file of assistant.evaluation.calibration.DEFAULT_LABELS, without importing the library
-DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "data" / "kqa_nli_physician_labels.csv"
+DEFAULT_LABELS = shipped("data", "kqa_nli_physician_labels.csv")
 
 
 def calibrate(

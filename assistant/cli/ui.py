@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import errors
+from assistant.resources import shipped
 
-APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+APP = shipped("ui", "app.py")
 
 
 def streamlit_command(app: Path, host: str, port: int) -> list[str]:

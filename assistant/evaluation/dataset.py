@@ -25,9 +25,10 @@ from assistant.corpus.issues import CorpusError, ImportIssue
 from assistant.corpus.mapping import build_record
 from assistant.corpus.textfile import iter_lines
 from assistant.evaluation.specs import Card, load_card
+from assistant.resources import shipped
 
 KQA = "kqa"
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = shipped("data")
 KQA_PATH = DATA / "kqa_answered.jsonl"
 STATEMENT_FIELDS = ("must_have", "nice_to_have")
 _SHOWN_PROBLEMS = 10

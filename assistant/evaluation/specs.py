@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.config import EVAL_DIR
 from assistant.errors import UserError
 from assistant.evaluation.results import METRIC_NAMES
+from assistant.resources import shown
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,59}$"
 
@@ -95,7 +96,7 @@ def load_card(name: str, eval_dir: Path = EVAL_DIR, verify: bool = True) -> Card
                 f"(its sha256 is {digest}, the card says {card.sha256}). If the change is "
                 "deliberate, put the new sha256 in the card and refresh the reference runs "
                 "(eval/README.md); otherwise restore the file (git checkout -- "
-                f"{_shown(file)})."
+                f"{shown(file)})."
             )
     return Card(card=card, source=source, file=file)
 
@@ -183,8 +184,3 @@ def _problem(error: object, wrap: str | None) -> str:
     if kind == "extra_forbidden":
         message = "is not a known key"
     return f"key '{key}': {message}" + (f" — {hint}" if hint else "")
-
-
-def _shown(path: Path) -> str:
-    root = EVAL_DIR.parent
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

@@ -59,10 +59,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from assistant.files import write_atomically
+from assistant.resources import packaged, shipped
 
-HERE: Final = Path(__file__).parent
-OUT_FILE: Final = HERE / "data" / "lexicon.json.gz"
-CORPUS_DIR: Final = HERE.parents[1] / "data"
+OUT_FILE: Final = packaged("knowledge", "data", "lexicon.json.gz")
+CORPUS_DIR: Final = shipped("data")  # the checkout's data/ (MedQuAD is not installed)
 FORMAT: Final = 1
 
 SOURCES: Final = {

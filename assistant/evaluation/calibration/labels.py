@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.evaluation.judges import LABELS, Label, Pair
+from assistant.resources import shipped
 
-DEFAULT_LABELS = Path(__file__).resolve().parents[3] / "data" / "kqa_nli_physician_labels.csv"
+DEFAULT_LABELS = shipped("data", "kqa_nli_physician_labels.csv")
 PHYSICIANS = ("label_0", "label_1", "label_2")
 REQUIRED = ("Question", "answer", "claim", "majority_label", *PHYSICIANS)
 
