@@ -11,7 +11,8 @@ import pytest
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
-from assistant.drafting.arrange import fits, named_in
+from assistant.drafting.arrange import fits, look_alike, named_in
+from assistant.drafting.common import listable
 from assistant.drafting.composer import NEAR, GroundedComposer
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import DraftRequest
@@ -330,3 +331,34 @@ def test_a_question_names_a_condition_by_its_head_word_unless_it_qualifies_it_ot
 ) -> None:
     source = Source(rank=1, record_id="m:1", score=1.0, passages=(), focus=focus)
     assert named_in(source, question) is named
+
+
+def test_an_article_has_no_similar_questions_aside(
+    topics_archive: Archive, embedder: MiniLMEmbedder
+) -> None:
+    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    for topic in ("Iron deficiency anemia", "Gout", "Shingles"):
+        request = DraftRequest(question=topic, title=topic, article=True)
+        headings = [s.heading for s in composer.draft(request).sections]
+        assert "More from answers to similar questions" not in headings, topic
+
+
+@pytest.mark.parametrize(
+    ("focus", "text", "alike"),
+    [
+        ("Necrotizing Fasciitis", "Plantar fasciitis", True),
+        ("Eosinophilic Fasciitis", "Plantar fasciitis", True),
+        ("Peptic Ulcer", "a cold sore and a mouth ulcer", True),
+        ("Plantar Fasciitis", "Plantar fasciitis", False),
+        ("Cowden Syndrome", "Plantar fasciitis", False),  # not alike: judged by closeness
+        ("Anal Fissure", "Do fissures heal on their own?", False),
+    ],
+)
+def test_a_look_alike_condition_is_not_listed_beside_a_draft(
+    focus: str, text: str, alike: bool
+) -> None:
+    close = Passage(chunk_id="m:1::0", text="…", kind="explanation", score=1.0, dense=0.8)
+    source = Source(rank=1, record_id="m:1", score=1.0, passages=(close,), focus=focus)
+    assert look_alike(source, text) is alike
+    # found close, it is listed beside the draft unless it only looks alike
+    assert (listable(DraftRequest(question=text), [source]) == []) is alike

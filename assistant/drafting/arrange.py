@@ -129,6 +129,14 @@ def named_in(source: Source, text: str) -> bool:
     )
 
 
+def look_alike(source: Source, text: str) -> bool:
+    """Whether a source is on a condition that only looks like one ``text`` names: the same
+    head word, qualified otherwise ("Necrotizing Fasciitis" beside "plantar fasciitis")."""
+    name = key_of(source.focus or "")
+    head = name.rsplit(" ", 1)[-1]
+    return bool(head) and head in key_of(text).split() and not named_in(source, text)
+
+
 def on_focus(source: Source, focus_keys: set[str]) -> bool:
     """Whether a source is about the question's focus (a source with no focus may be)."""
     return not source.focus or not keys_of(source.focus).isdisjoint(focus_keys)

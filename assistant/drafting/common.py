@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from assistant.corpus.record import RelatedFAQ, SimilarQA
-from assistant.drafting.arrange import on_focus
+from assistant.drafting.arrange import look_alike, on_focus
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
@@ -58,18 +58,21 @@ def listable(
 ) -> list[Source]:
     """The pool's records worth listing beside the draft: not the patient's own question (an
     archived copy of it), not one off the focus that the search found only faintly (dense
-    similarity below ``LISTED_MIN``), and those on the question's focus first."""
+    similarity below ``LISTED_MIN``) or that is on a look-alike condition ("Necrotizing
+    Fasciitis" for "plantar fasciitis"), and those on the question's focus first."""
     asked = _flat(request.question)
     keys = {key_of(n) for n in focus_names}
 
     def named(s: Source) -> bool:  # on the focus by name (not merely a page with no focus)
         return bool(keys and s.focus) and on_focus(s, keys)
 
+    about = request.title or request.question
     kept = [
         s
         for s in pool
         if _flat(s.question) != asked
         and (named(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
+        and (named(s) or not look_alike(s, about))
     ]
     return sorted(kept, key=lambda s: not named(s))
 

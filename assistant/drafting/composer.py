@@ -301,6 +301,9 @@ class GroundedComposer:
             ask = topic_by_cue(c.text, told, focus_names) or topic_by_cue(
                 c.text, _BY_CUE, focus_names
             )
+            # an article's sentence on its topic that tells none of the page's sections is
+            # about the topic, not from "similar questions"
+            ask = ask or ("definition" if request.title else None)
             (by_ask.setdefault(ask, []) if ask else more).append(sentence)
         planned = {p.ask: p for p in plan.sections if p.focus is None}
         # a second condition asked about: its answer follows the focus's, both headings named
