@@ -4,6 +4,7 @@ for model answers, the LLM drafter's prompt (injection stays data), and request 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -14,7 +15,7 @@ from assistant.corpus import Record
 from assistant.drafting import Draft, DraftRequest
 from assistant.drafting.common import LISTED_MIN, listable
 from assistant.drafting.composer import GroundedComposer
-from assistant.drafting.llm import DraftingError, LLMDrafter
+from assistant.drafting.llm import DraftingError, DraftPrompts, LLMDrafter
 from assistant.drafting.models import MAX_QUESTION_CHARS
 from assistant.drafting.parsing import MalformedOutput, citations_in, parse_markdown
 from assistant.embeddings import MiniLMEmbedder
@@ -204,7 +205,7 @@ def test_injected_text_stays_inside_the_data(archive: Archive, attack: str) -> N
         FakeListChatModel(responses=[GOOD_ANSWER]), HybridRetriever(archive), "fake"
     )
     request = DraftRequest(question=f"My knee hurts. {attack}", reply=f"Rest it. {attack}")
-    prompt = drafter.expand
+    prompt = drafter.prompts.expand
     messages = prompt.messages(**drafter.variables(prompt, request, []))
     system, user = messages[0].content, messages[1].content
     assert isinstance(system, str) and isinstance(user, str)
@@ -237,3 +238,31 @@ def test_similar_and_related_lists_skip_the_question_itself_and_put_its_focus_fi
     ]
     assert faint and not set(faint) & {s.record_id for s in kept}
     assert kept[0].focus == "Hemorrhoids"
+
+
+def test_the_llm_drafter_takes_its_prompts_at_construction_and_shows_its_messages(
+    archive: Archive, tmp_path: Path
+) -> None:
+    shipped = load_prompt("expand_reply")
+    own = tmp_path / "expand_reply.toml"
+    own.write_text(
+        shipped.path.read_text(encoding="utf-8").replace(
+            shipped.system.splitlines()[0], "You write for a clinic's own house style."
+        ),
+        encoding="utf-8",
+    )
+    defaults = DraftPrompts.load()
+    prompts = DraftPrompts(
+        load_prompt("expand_reply", tmp_path), defaults.answer, defaults.explainer
+    )
+    chat = FakeListChatModel(responses=[GOOD_ANSWER])
+    drafter = LLMDrafter(chat, HybridRetriever(archive), "fake", archive=archive, prompts=prompts)
+    request = DraftRequest(question="My knee hurts after running.", reply="Rest it and use ice.")
+    messages = drafter.messages(request)  # what would be sent, without calling the model
+    assert str(messages[0].content).startswith("You write for a clinic's own house style.")
+    assert "Rest it and use ice." in str(messages[-1].content)
+    draft = drafter.draft(request)
+    assert draft.provenance.prompt_hash == prompts.expand.digest
+    # without a reply, the answering prompt of the same set
+    bare = drafter.messages(DraftRequest(question="My knee hurts after running."))
+    assert bare[0].content == defaults.answer.system

@@ -353,6 +353,7 @@ def _agreement(
 def _print_estimate(
     plan: RunPlan, archive: Archive, config: Settings, drafter: str, judge: StatementJudge
 ) -> None:
+    from assistant.drafting.llm import DraftPrompts
     from assistant.evaluation.harness import CHARS_PER_TOKEN, estimate_drafting, estimate_judging
     from assistant.retrieval import HybridRetriever
 
@@ -362,14 +363,19 @@ def _print_estimate(
         table.add_column(column, justify="left" if column in ("step", "how") else "right")
     if drafter == "llm":
         with console.status("Retrieving sources to size the prompts…"):
-            cost = estimate_drafting(plan, HybridRetriever(archive), config.llm_max_tokens)
+            prompts, retriever = DraftPrompts.load(), HybridRetriever(archive)
+            cost = estimate_drafting(
+                plan,
+                lambda request: prompts.prepare(request, retriever, archive).messages,
+                config.llm_max_tokens,
+            )
         table.add_row(
             "drafting",
             f"{cost.calls:,}",
             f"≈ {cost.prompt_tokens:,}",
             f"≤ {cost.max_completion_tokens:,}",
             f"{cost.calls} call(s): one per item and repeat; prompt tokens ≈ characters / "
-            f"{CHARS_PER_TOKEN} of each rendered prompt (question, reply, retrieved passages, "
+            f"{CHARS_PER_TOKEN} of each rendered prompt (question, reply, plan, sources, "
             f"instructions); completion at most {config.llm_max_tokens} tokens a call",
         )
     else:

@@ -12,9 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessageChunk
+from langchain_core.messages import AIMessageChunk, BaseMessage
 
 from assistant.corpus.record import Asker
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings
@@ -35,6 +37,57 @@ class DraftingError(UserError, RuntimeError):
     """The model did not produce a usable draft (after bounded attempts)."""
 
 
+@dataclass(frozen=True)
+class DraftPrompts:
+    """The LLM drafter's prompts, chosen at construction: one that expands a doctor's reply,
+    one that answers when there is none, one for an editor's explainer."""
+
+    expand: Prompt
+    answer: Prompt
+    explainer: Prompt
+
+    @classmethod
+    def load(cls) -> DraftPrompts:
+        return cls(
+            load_prompt("expand_reply"),
+            load_prompt("draft_answer"),
+            load_prompt("explainer_article"),
+        )
+
+    def for_request(self, request: DraftRequest) -> Prompt:
+        """The explainer prompt for an editor's explainer; otherwise the prompt that expands
+        the doctor's reply, or the one that answers when there is none."""
+        if request.explainer is not None:
+            return self.explainer
+        return self.expand if request.reply else self.answer
+
+    def prepare(
+        self, request: DraftRequest, retriever: Retriever, archive: Archive | None = None
+    ) -> Prepared:
+        """The plan, the retrieved pool, the numbered sources (the plan's records first, as
+        the plan cites them) and the rendered messages for ``request``."""
+        plan = plan_for(archive, request)
+        pool = retrieve(retriever, as_read(request, plan))
+        sources = pool[:SOURCES]
+        if plan is not None and plan.record_ids and archive is not None:
+            planned = plan_sources(plan, archive.records(plan.record_ids))
+            rest = [s for s in pool if s.record_id not in set(plan.record_ids)]
+            sources = [*planned, *rest[: max(0, SOURCES - len(planned))]]
+        prompt = self.for_request(request)
+        variables = LLMDrafter.variables(prompt, request, sources, plan)
+        return Prepared(plan, pool, sources, prompt, prompt.messages(**variables))
+
+
+class Prepared(NamedTuple):
+    """What the LLM drafter sends for one request, and what it came from."""
+
+    plan: Plan | None
+    pool: list[Source]
+    sources: list[Source]
+    prompt: Prompt
+    messages: list[BaseMessage]
+
+
 class LLMDrafter:
     """Drafts with a chat model; ``stream`` yields text as it arrives, then the ``Draft``."""
 
@@ -51,10 +104,12 @@ class LLMDrafter:
         attempts: int = 2,
         guard: Callable[[], AbstractContextManager[None]] = nullcontext,
         archive: Archive | None = None,
+        prompts: DraftPrompts | None = None,
     ) -> None:
         """``guard`` wraps each call to the model, e.g. to turn endpoint failures into
         :class:`assistant.llm.LLMUnavailable` (see ``assistant.drafting.factory``);
-        ``archive``: the plan's evidence comes from it (without one, retrieval alone)."""
+        ``archive``: the plan's evidence comes from it (without one, retrieval alone);
+        ``prompts``: the prompt files it renders (by default the project's)."""
         self.archive = archive
         self.chat = chat
         self.retriever = retriever
@@ -63,16 +118,15 @@ class LLMDrafter:
         self.model_note = model_note
         self.attempts = attempts
         self.guard = guard
-        self.expand = load_prompt("expand_reply")
-        self.answer = load_prompt("draft_answer")
-        self.explainer = load_prompt("explainer_article")
+        self.prompts = prompts or DraftPrompts.load()
 
-    def prompt_for(self, request: DraftRequest) -> Prompt:
-        """The explainer prompt for an editor's explainer; otherwise the prompt that expands
-        the doctor's reply, or the one that answers when there is none."""
-        if request.explainer is not None:
-            return self.explainer
-        return self.expand if request.reply else self.answer
+    def messages(self, request: DraftRequest) -> list[BaseMessage]:
+        """The messages the model would be sent for ``request`` (plan, sources and all),
+        without calling it: for cost estimates and for reading what the model is asked."""
+        return self._prepare(request).messages
+
+    def _prepare(self, request: DraftRequest) -> Prepared:
+        return self.prompts.prepare(request, self.retriever, self.archive)
 
     def draft(self, request: DraftRequest) -> Draft:
         """One call, not streamed (endpoints report token usage reliably this way)."""
@@ -84,12 +138,8 @@ class LLMDrafter:
 
     def _run(self, request: DraftRequest, streaming: bool) -> Iterator[str | Draft]:
         started = time.perf_counter()
-        plan = plan_for(self.archive, request)
-        pool = retrieve(self.retriever, as_read(request, plan))
-        sources = self._sources(plan, pool)
+        plan, pool, sources, prompt, messages = self._prepare(request)
         retrieved = time.perf_counter()
-        prompt = self.prompt_for(request)
-        messages = prompt.messages(**self.variables(prompt, request, sources, plan))
         usage = Usage()
         for attempt in range(1, self.attempts + 1):
             reply: AIMessageChunk | None = None
@@ -138,15 +188,6 @@ class LLMDrafter:
             ),
             plan.understanding.focus_names if plan else (),
         )
-
-    def _sources(self, plan: Plan | None, pool: list[Source]) -> list[Source]:
-        """The plan's records first (numbered as the plan cites them), then the retrieved."""
-        if plan is None or not plan.record_ids:
-            return pool[:SOURCES]
-        assert self.archive is not None
-        planned = plan_sources(plan, self.archive.records(plan.record_ids))
-        rest = [s for s in pool if s.record_id not in set(plan.record_ids)]
-        return [*planned, *rest[: max(0, SOURCES - len(planned))]]
 
     @staticmethod
     def variables(

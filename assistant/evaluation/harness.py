@@ -21,13 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from langchain_core.messages import BaseMessage
 from rouge_score.rouge_scorer import RougeScorer
 
 from assistant.checks import CheckReport, DraftChecker, OfflineSupportScorer
 from assistant.checks.support import Embedder
 from assistant.drafting import Draft, DraftRequest
-from assistant.drafting.common import SOURCES, retrieve
-from assistant.drafting.llm import LLMDrafter
 from assistant.evaluation.dataset import EvalItem, EvalSet
 from assistant.evaluation.judges import CallEstimate, Label, Pair, StatementJudge
 from assistant.evaluation.results import (
@@ -45,8 +44,7 @@ from assistant.evaluation.stats import bootstrap_interval, repeat_spread
 from assistant.index import Archive
 from assistant.knowledge.readability import measure
 from assistant.pipeline import Pipeline
-from assistant.prompts import load_prompt
-from assistant.retrieval import HybridRetriever, Retriever
+from assistant.retrieval import HybridRetriever
 from assistant.text import split_sentences
 
 ReplyMode = Literal["auto", "none", "lead"]
@@ -458,16 +456,17 @@ class DraftingEstimate:
 
 
 def estimate_drafting(
-    plan: RunPlan, retriever: Retriever, max_tokens: int, on_item: Callable[[], None] | None = None
+    plan: RunPlan,
+    render: Callable[[DraftRequest], Sequence[BaseMessage]],
+    max_tokens: int,
+    on_item: Callable[[], None] | None = None,
 ) -> DraftingEstimate:
     """LLM drafting cost: one call per item and repeat; prompt tokens ≈ characters / 4 of the
-    prompt the LLM drafter would render (question, reply, retrieved passages, instructions)."""
+    messages the drafter would send (``render``: :meth:`LLMDrafter.messages`: the question,
+    the reply, the plan, the sources and the instructions), without calling the model."""
     chars = 0
     for item in plan.items:
-        request = build_request(item, plan.exclude_ids, plan.reply)
-        sources = retrieve(retriever, request)[:SOURCES]
-        prompt = load_prompt("expand_reply" if request.reply else "draft_answer")
-        messages = prompt.messages(**LLMDrafter.variables(prompt, request, sources))
+        messages = render(build_request(item, plan.exclude_ids, plan.reply))
         chars += sum(len(str(m.content)) for m in messages)
         if on_item:
             on_item()
