@@ -44,7 +44,6 @@ from assistant.batch.article import request_for
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.drafting import Drafter
-from assistant.drafting.common import SOURCES, retrieve
 from assistant.drafting.factory import open_drafter
 from assistant.drafting.llm import LLMDrafter
 from assistant.llm import LLMUnavailable
@@ -166,11 +165,8 @@ def composer(args: argparse.Namespace, console: Console) -> None:
 
 def messages_for(drafter: LLMDrafter, row: BatchRow) -> list[ChatCompletionMessageParam]:
     """The chat messages the LLM drafter sends for ``row`` (the explainer prompt)."""
-    request = request_for(row)
-    sources = retrieve(drafter.retriever, request)[:SOURCES]
-    prompt = drafter.prompt_for(request)
     messages: list[ChatCompletionMessageParam] = []
-    for m in prompt.messages(**drafter.variables(prompt, request, sources)):
+    for m in drafter.messages(request_for(row)):
         if m.type == "system":
             messages.append(ChatCompletionSystemMessageParam(role="system", content=str(m.content)))
         else:

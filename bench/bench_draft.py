@@ -21,7 +21,6 @@ from rich.table import Table
 
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.drafting import DraftRequest
-from assistant.drafting.common import SOURCES, retrieve
 from assistant.drafting.composer import GroundedComposer
 from assistant.drafting.llm import LLMDrafter
 from assistant.index import Archive
@@ -89,11 +88,9 @@ def llm_overhead(console: Console, settings, archive, retriever, requests) -> No
         raw = openai.OpenAI(base_url=server.base_url, api_key="not-needed", max_retries=0)
         ours, bare, tokens = [], [], []
         for request in requests:
-            sources = retrieve(retriever, request)[:SOURCES]
-            prompt = drafter.answer
             messages = [
                 {"role": "system" if m.type == "system" else "user", "content": str(m.content)}
-                for m in prompt.messages(**drafter.variables(prompt, request, sources))
+                for m in drafter.messages(request)
             ]
             drafter.draft(request)  # warm the prompt cache alike for both
             start = time.perf_counter()
