@@ -59,9 +59,12 @@ def require_user(touch: bool = True) -> UserView:
     """The signed-in user, at every run of a page or of a part of it (a fragment that
     refreshes itself): once the session has ended (the account disabled, signed out
     elsewhere, idle), the whole app runs again at once and shows the sign-in form."""
+    signed_in = st.session_state.get("token") is not None
     user = current_user(touch)
-    if user is None:  # app.py shows the sign-in form instead of any page
-        st.rerun(scope="app")
+    if user is None:
+        if signed_in:  # it ended just now: app.py shows the sign-in form instead of any page
+            st.rerun(scope="app")
+        st.stop()  # never signed in (a page run on its own): nothing to show, nothing to rerun
     assert user is not None
     return user
 
