@@ -191,6 +191,16 @@ _FOR = re.compile(
 )
 
 
+def _between(text: str, first: Focus, second: Focus) -> str | None:
+    """The text from where ``first`` is named to where ``second`` is named after it; None
+    when either is not named, or ``second`` only before ``first``."""
+    lower = text.lower()
+    at, where = lower.find(first.surface.lower()), lower.find(second.surface.lower())
+    if at < 0 or where < at + len(first.surface):
+        return None
+    return text[at + len(first.surface) : where]
+
+
 def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
     """The foci with the condition first where the question asks about a medicine or a kind
     of care for it: the medicine is then what is asked, the condition what it is about."""
@@ -200,13 +210,9 @@ def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
     concept = lexicon().concept(first.name)
     if concept is not None and concept.kind == "disease":
         return foci
-    lower = text.lower()
-    at = lower.find(first.surface.lower())
     for other in foci[1:]:
-        where = lower.find(other.surface.lower())
-        if at < 0 or where <= at or other.kind == "drug":
-            continue
-        if _FOR.match(text[at + len(first.surface) : where]):
+        gap = _between(text, first, other)
+        if other.kind != "drug" and gap is not None and _FOR.match(gap):
             return [other, *(f for f in foci if f is not other)]
     return foci
 
@@ -214,16 +220,13 @@ def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
 def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:
     """The condition the question names right beside its focus, joined by "and", "or",
     "vs": it asks the same about each (at most one more; it may have no archive answer)."""
-    lower = text.lower()
-    at = lower.find(focus.surface.lower())
-    if at < 0:
-        return []
     for other in others:
-        where = lower.find(other.surface.lower())
-        if other.kind == "drug" or where < 0 or other.name == focus.name:
+        if other.kind == "drug" or other.name == focus.name:
             continue
-        first, second = sorted([(at, focus.surface), (where, other.surface)])
-        if _JOINED.match(text[first[0] + len(first[1]) : second[0]]):
+        gap = _between(text, focus, other)
+        if gap is None:
+            gap = _between(text, other, focus)
+        if gap is not None and _JOINED.match(gap):
             return [other]
     return []
 
