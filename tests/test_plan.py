@@ -53,6 +53,20 @@ def test_a_treatment_question_gets_treatment_first_from_its_own_focus(
         assert first not in {"these", "this", "such", "they", "it", "also"}
 
 
+def test_a_question_on_a_medicine_for_a_condition_gets_one_treatment_section(
+    topics_archive: Archive,
+) -> None:
+    question = "I have gout and my doctor told me to take colchicine, how should I take it?"
+    composer = GroundedComposer(
+        HybridRetriever(topics_archive), topics_archive.embedder, archive=topics_archive
+    )
+    draft = composer.draft(DraftRequest(question=question))  # K-QA
+    assert draft.sections[0].sentences[0].text == "Your question is about Gout."
+    headings = [s.heading for s in draft.sections]
+    assert headings.count("Treatment and care") == 1
+    assert headings.index("Treatment and care") == 1
+
+
 def test_sections_of_one_topic_never_quote_another(topics_archive: Archive) -> None:
     plan = make_plan(topics_archive, "Iron deficiency anemia", title="Iron-Deficiency Anemia")
     assert plan.understanding.focus == "Iron-Deficiency Anemia"
@@ -239,12 +253,20 @@ def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
     assert composer._choose(request, sources) == []  # no focus: neither is close enough
 
 
-SORES = ("Cold Sores", "Canker Sores", "Peptic Ulcer", "Genital Herpes", "HPV", "Herpes Simplex")
+SORES = (
+    "Cold Sores",
+    "Canker Sores",
+    "Peptic Ulcer",
+    "Genital Herpes",
+    "HPV",
+    "Herpes Simplex",
+    "Pelvic Inflammatory Disease",
+)
 
 
 @pytest.fixture(scope="module")
 def sores_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
-    """MedlinePlus's answers on sores, ulcers and two sexually transmitted infections."""
+    """MedlinePlus's answers on sores, ulcers and three sexually transmitted infections."""
     records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in SORES]
     home = tmp_path_factory.mktemp("sores-home")
     archive = Archive(Settings(home=home, collection="sores"), embedder=embedder)
@@ -295,6 +317,44 @@ def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: 
     # and the page says the archive has no answer on the mouth ulcer
     assert plan.understanding.also_unanswered == ("mouth ulcer",)
     assert "The past answers in the archive do not cover mouth ulcer;" in text
+
+
+def test_an_abbreviation_the_archive_defines_finds_its_short_answer(sores_archive: Archive) -> None:
+    # "Pelvic inflammatory disease (PID) is …" in the archive's own answer; its treatment is
+    # two short sentences of that general answer: "Antibiotics can cure PID. Early treatment
+    # is important."
+    plan = make_plan(sores_archive, "How is PID treated?")  # K-QA
+    assert plan.understanding.focus == "Pelvic Inflammatory Disease"
+    first = plan.sections[0]
+    assert first.ask == "treatment" and first.answers_question
+    assert [q.text for q in first.quotes][:2] == [
+        "Antibiotics can cure PID.",
+        "Early treatment is important.",
+    ]
+    assert plan.missing == ()
+
+
+def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sentences(
+    sores_archive: Archive,
+) -> None:
+    composer = GroundedComposer(
+        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
+    )
+    draft = composer.draft(DraftRequest(question="Is blepharitis contagious?"))  # K-QA
+    quoted = [s.text for section in draft.sections for s in section.sentences if s.source_id]
+    # what the archive says about cold sores being contagious is no answer on blepharitis
+    assert all("blepharitis" in text.lower() for text in quoted)
+    text = " ".join(s.text for section in draft.sections for s in section.sentences)
+    assert "The archive holds no past answer on blepharitis" in text
+    assert "closest to your question" not in text
+    # a brand name is named as asked, with its generic name
+    lexapro = composer.draft(DraftRequest(question="Would you tell me more about Lexapro?"))
+    text = " ".join(s.text for section in lexapro.sections for s in section.sentences)
+    assert "no past answer on Lexapro (escitalopram)" in text
+    # and the LLM drafter's plan says so too
+    plan = make_plan(sores_archive, "Would you tell me more about Lexapro?")
+    listed = str(format_plan(plan, []))
+    assert "The archive has no answer on Lexapro (escitalopram)" in listed
 
 
 def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.understanding import FocusCatalogue, asks_of, key_of, keys_of, understand
+from assistant.understanding.focus import defined_abbreviations
 
 PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 
@@ -92,7 +93,10 @@ def test_terms_the_reply_explains_in_place_or_that_are_plain_are_not_listed() ->
         terms
     )
     # a medical name is still listed, the lay one is not
-    heart = understand("I had a heart attack.", "Your myocardial infarction was small.").terms
+    heart = understand(
+        "I had a heart attack last year. Can I take ibuprofen?",
+        "Your myocardial infarction was small.",
+    ).terms
     assert heart == ("myocardial infarction",)
 
 
@@ -147,3 +151,63 @@ def test_the_condition_a_medicine_or_care_is_for_is_the_focus() -> None:
     assert understand("Is surgery needed for a hernia?", catalogue=catalogue).focus == "Hernia"
     # a question about the medicine itself keeps it
     assert understand("What are antibiotics?", catalogue=catalogue).focus == "Antibiotics"
+
+
+def test_a_question_that_only_names_what_was_done_is_about_it() -> None:
+    catalogue = FocusCatalogue.build(
+        [("m:gout", "Gout", "treatment"), ("m:us", "Ultrasound", "information")]
+    )
+    # the whole question is one "my doctor told me" sentence: its condition is the focus
+    gout = understand(
+        "I have gout and my doctor told me to take colchicine, how should I take it?",
+        catalogue=catalogue,
+    )
+    assert gout.focus == "Gout"
+    assert gout.focus_records == ("m:gout",)
+    took = understand(
+        "If I took trazodone when would be the best time to take it?", catalogue=catalogue
+    )
+    assert took.focus == "trazodone"
+    # a test already done is still not the focus when the question names something else
+    lump = understand(
+        "I went to a clinic for an ultrasound last week. Could the lump be gout?",
+        catalogue=catalogue,
+    )
+    assert lump.focus == "Gout"
+
+
+def test_an_abbreviation_the_archive_defines_names_its_focus() -> None:
+    answers = [
+        ("Pelvic Inflammatory Disease", "Pelvic inflammatory disease (PID) is an infection."),
+        ("Polycystic Ovary Syndrome", "Polycystic ovary syndrome (PCOS) happens when …"),
+        # two foci that are one concept (the dictionaries' synonyms) define it alike
+        ("Polycystic ovarian syndrome", "Polycystic ovarian syndrome (PCOS) is …"),
+        # defined for two foci: it stands for neither
+        ("Acquired Immunodeficiency Syndrome", "Acquired immunodeficiency syndrome (AS) is …"),
+        ("Ankylosing Spondylitis", "Ankylosing spondylitis (AS) is a type of arthritis."),
+        ("Gout", "Gout is a form of arthritis."),
+        ("HIV/AIDS", "HIV/AIDS (AIDS) is the last stage of HIV infection."),
+    ]
+    abbreviations = defined_abbreviations(answers)
+    assert abbreviations == {
+        "PID": "Pelvic Inflammatory Disease",
+        "PCOS": "Polycystic Ovary Syndrome",
+        "AIDS": "HIV/AIDS",
+    }
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:pid", "Pelvic Inflammatory Disease", "information"),
+            ("m:pcos", "Polycystic Ovary Syndrome", "information"),
+            ("m:aids", "HIV/AIDS", "information"),
+        ],
+        abbreviations,
+    )
+    assert understand("How is PID treated?", catalogue=catalogue).focus == (
+        "Pelvic Inflammatory Disease"
+    )
+    # in small letters too, where the word is no English word
+    pcos = understand("Is there a genetic component to pcos?", catalogue=catalogue)
+    assert pcos.focus == "Polycystic Ovary Syndrome"
+    assert pcos.named == "pcos"
+    # but not where it is an English word: "aids" is not AIDS
+    assert understand("Which hearing aids help?", catalogue=catalogue).focus is None

@@ -31,10 +31,14 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
     ),
     "treatment": re.compile(
-        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*)\b", re.I
+        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
+        r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?)\b",
+        re.I,
     ),
     "outlook": re.compile(
-        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*)\b", re.I
+        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*|"
+        r"go(es)? away|on (its|their) own|heal(s|ed|ing)?|resolv\w*|clears? up)\b",
+        re.I,
     ),
 }
 SEEK_CARE = re.compile(
@@ -59,7 +63,7 @@ _ASK_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "prevention": re.compile(
-        r"\b(prevent\w*|avoid\w*|reduce (the |your )?risk|vaccin\w*|protect\w*)\b", re.I
+        r"\b(prevent(?!able)\w*|avoid\w*|reduce (the |your )?risk|vaccin\w*|protect\w*)\b", re.I
     ),
     "inheritance": re.compile(r"\b(inherit\w*|genetic|genes?|famil(y|ies)|hereditary)\b", re.I),
     "frequency": re.compile(

@@ -212,10 +212,11 @@ class GroundedComposer:
         # this one: it goes under "similar questions", and an article leaves it out
         other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
         picked = [c for c in picked if c not in other]
-        # and there, beside the archive's answers on the focus, only when it names what was
-        # asked about: "Peptic ulcers will get worse" is no answer on a cold sore and a mouth
-        # ulcer (a focus the archive has no answer on leaves them the only background)
-        if u.focus_records:
+        # and there only when it names what was asked about: "Peptic ulcers will get worse"
+        # is no answer on a cold sore and a mouth ulcer, nor "Once the rash has developed
+        # crusts, the person is no longer contagious" (on shingles) one on blepharitis; a
+        # question that names nothing the archive or the dictionaries know keeps them
+        if u.focus:
             other = [
                 c
                 for c in other
@@ -232,7 +233,9 @@ class GroundedComposer:
         # a focus the archive has no answers on (a name from the dictionaries) is not
         # announced: "I asked if it was a lipoma, but he said it was not"
         focus = u.focus if u.focus_records else None
-        topic = request.title or focus or topic_of(request, top)
+        # nor are the closest answers' topic when the question names another: a question
+        # on blepharitis is not "closest to shingles" (the conclusion says what is missing)
+        topic = request.title or focus or (None if u.unanswered else topic_of(request, top))
         sections = self._planned_sections(request, plan, topic, picked, other, terms, unexplained)
         sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
         return sections, sources
@@ -362,6 +365,10 @@ class GroundedComposer:
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
             elif section.kind == "conclusion":
                 notes = []
+                if plan.understanding.unanswered:  # "… no past answer on Lexapro (escitalopram)"
+                    name = plan.understanding.unanswered
+                    notes.append(_template(t.fill("no_answer_on", **{**fill, "missing": name})))
+                    missing = []
                 if missing:
                     what = ", ".join(ASK_WORDS[a] for a in missing)
                     key = "missing" if topic else "missing_no_topic"
@@ -372,7 +379,7 @@ class GroundedComposer:
                     words = ", ".join(f'"{w}"' for w in unexplained)
                     notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
-        return out
+        return _merged(out)
 
     def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:
         """A section's heading; ``on``: named for the condition it is about, where the
@@ -558,6 +565,19 @@ class GroundedComposer:
             )
         )
         return sections
+
+
+def _merged(sections: list[Section]) -> list[Section]:
+    """Sections with one heading after another made one: the medicine asked about and the
+    treatment are both "Treatment and care"."""
+    out: list[Section] = []
+    for section in sections:
+        if out and out[-1].heading == section.heading and out[-1].kind == section.kind:
+            joined = (*out[-1].sentences, *section.sentences)
+            out[-1] = out[-1].model_copy(update={"sentences": joined})
+        else:
+            out.append(section)
+    return out
 
 
 def _cited_only(

@@ -258,7 +258,12 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
     if u.terms:
         terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)
         lines.append(f"Terms to explain in plain words, from the sources only: {terms}")
-    if plan.missing:
+    if u.unanswered:  # "Lexapro (escitalopram)": named, but the archive has no answer on it
+        lines.append(
+            f"The archive has no answer on {as_data(u.unanswered)}: say so plainly, and do not"
+            " present answers on other conditions or medicines as answers on it."
+        )
+    elif plan.missing:
         missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")
     return Block("\n".join(lines))

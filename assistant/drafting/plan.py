@@ -38,7 +38,8 @@ _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
     r"nih:|national institute|for more information|see the|research|scientists|studies|"
-    r"(?-i:see [A-Z]\w+)|watch the|video|learn more|find out more)\b",
+    r"(?-i:see [A-Z]\w+)|watch the|video|learn more|find out more|the table below|"
+    r"medical dictionary|orphanet|fractions?|rough estimate|these frequencies)\b",
     re.I,
 )
 _LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
@@ -180,7 +181,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
         if is_heading(sentence) or sentence.endswith("?"):
             continue
         ok = (
-            6 <= len(sentence.split()) <= 40
+            4 <= len(sentence.split()) <= 40  # "Antibiotics can cure PID." is an answer
             and sentence[-1:] == "."
             and not _BOILERPLATE.search(sentence)
             and not _LIST_INTRO.search(sentence.rstrip("."))
@@ -229,7 +230,7 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
 
 
 _OPENS_ON_PREDECESSOR = re.compile(
-    r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|"
+    r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|others|"
     r"there(?! (is|are) (no|many|several|two|three|four|five|\d+|more than)\b)|other|"
     r"another|also|"
     r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"

@@ -27,11 +27,12 @@ from assistant.index.chunking import CHUNKER_VERSION, Chunk, Chunker
 from assistant.index.keyword import KeywordIndex
 from assistant.index.metadata import Metadata, chunk_metadata, record_from_metadata
 from assistant.knowledge import lexicon
-from assistant.understanding.focus import FocusCatalogue
+from assistant.understanding.focus import FocusCatalogue, defined_abbreviations
 from assistant.understanding.spelling import Speller, english
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
+_FOCI_FORMAT = 2  # saved foci: rows, and the abbreviations the archive defines
 
 
 @dataclass
@@ -229,17 +230,26 @@ class Archive:
             return self._foci[1]
         path = self.keyword_dir / "foci.json"
         rows: list[tuple[str, str | None, str | None]] | None = None
+        abbreviations: dict[str, str] = {}
         if path.exists():
             saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("revision") == revision:
+            if saved.get("revision") == revision and saved.get("format") == _FOCI_FORMAT:
                 rows = [(str(r[0]), r[1], r[2]) for r in saved["rows"]]
+                abbreviations = saved["abbreviations"]
         if rows is None:
             rows = [
                 (rid, meta.get("focus") or meta.get("title"), meta.get("question_type"))
                 for rid, meta in self.vectors.first_chunks()
             ]
-            write_atomically(path, json.dumps({"revision": revision, "rows": rows}))
-        catalogue = FocusCatalogue.build(rows)
+            focus_of = {rid: focus for rid, focus, _ in rows if focus}
+            abbreviations = defined_abbreviations(
+                (focus_of[rid], text)
+                for rid, text in self.vectors.opening_texts()
+                if rid in focus_of
+            )
+            saved = {"revision": revision, "format": _FOCI_FORMAT, "rows": rows}
+            write_atomically(path, json.dumps({**saved, "abbreviations": abbreviations}))
+        catalogue = FocusCatalogue.build(rows, abbreviations)
         self._foci = (revision, catalogue)
         return catalogue
 

@@ -126,6 +126,12 @@ class ChromaIndex:
             for meta in metadatas:
                 yield str(meta["record_id"]), meta
 
+    def opening_texts(self) -> Iterator[tuple[str, str]]:
+        """(record id, text of its first chunk after the question) for every record."""
+        for _, docs, metadatas in self._pages({"chunk_index": 1}, documents=True):
+            for doc, meta in zip(docs, metadatas, strict=True):
+                yield str(meta["record_id"]), doc
+
     def all_chunks(self) -> Iterator[tuple[list[str], list[str], list[dict[str, Any]]]]:
         """Every chunk as pages of (ids, documents, metadatas)."""
         yield from self._pages(None, documents=True)

@@ -89,6 +89,7 @@ class Understanding(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     focus: str | None = None
+    named: str | None = None  # the focus as the question writes it ("Lexapro")
     focus_names: tuple[str, ...] = ()
     focus_records: tuple[str, ...] = ()  # archive answers on the focus
     focus_types: tuple[str, ...] = ()  # their question types, aligned with focus_records
@@ -109,6 +110,15 @@ class Understanding(BaseModel):
             name=self.focus or "", records=self.focus_records, types=self.focus_types
         )
         return answers.records_for(ask)
+
+    @property
+    def unanswered(self) -> str | None:
+        """The focus as the question names it, where the archive has no answer on it:
+        "Lexapro (escitalopram)"; None when it has, or when the question names none."""
+        if self.focus is None or self.focus_records:
+            return None
+        named = self.named or self.focus
+        return named if named.lower() == self.focus.lower() else f"{named} ({self.focus})"
 
     @property
     def search_query(self) -> str:
@@ -141,10 +151,15 @@ def understand(
         question, corrections = speller.correct(question)
     particulars = particulars_of(question, age_range, sex)
     # the focus is what the patient asks about: not a test already done ("I went for an
-    # ultrasound"), nor the reply's own terms (they are explained as terms)
+    # ultrasound"), nor the reply's own terms (they are explained as terms); but when the
+    # question names nothing else, what was done is what it asks about ("If I took trazodone
+    # when would be the best time to take it?", "I have gout and my doctor told me to take
+    # colchicine, how should I take it?")
     asked = question
     for done in particulars.done:
         asked = asked.replace(done, " ")
+    if not catalogue.find(asked, exclude_ids):
+        asked = question
     foci: list[Focus] = []
     for text in (title, asked):
         if text:
@@ -157,6 +172,7 @@ def understand(
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
     return Understanding(
         focus=focus.name if focus else None,
+        named=focus.surface if focus else None,
         focus_names=tuple(sorted(focus.names)) if focus else (),
         focus_records=tuple(r.record_id for r in focus.records) if focus else (),
         focus_types=tuple(r.question_type or "" for r in focus.records) if focus else (),

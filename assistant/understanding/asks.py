@@ -52,12 +52,12 @@ EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "diagnosis": ("exams and tests", "information"),
     "treatment": ("treatment", "considerations", "information"),
     "medication": ("treatment", "considerations", "information"),
-    "side_effects": ("treatment", "considerations", "complications"),
+    "side_effects": ("treatment", "considerations", "complications", "information"),
     "outlook": ("outlook", "stages", "complications", "information"),
     "prevention": ("prevention", "information"),
     "seriousness": ("outlook", "complications", "symptoms", "information"),
-    "inheritance": ("inheritance", "genetic changes"),
-    "frequency": ("frequency",),
+    "inheritance": ("inheritance", "genetic changes", "information"),
+    "frequency": ("frequency", "information"),
 }
 
 # asks that a section of another kind also answers

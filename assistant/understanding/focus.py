@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import Stemmer
 
 from assistant.knowledge import lexicon
+from assistant.understanding.spelling import english
 
 _STEM = Stemmer.Stemmer("english")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -70,6 +71,38 @@ def keys_of(focus: str) -> set[str]:
     return keys
 
 
+# "Pelvic inflammatory disease (PID) is …": a name the archive's own answer abbreviates
+_ABBREVIATION = r"\s*\(([A-Z][A-Za-z0-9]{1,7})\)"
+
+
+def defined_abbreviations(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The abbreviations that answers define for their own focus, from (focus, text) pairs:
+    "Pelvic inflammatory disease (PID)" in an answer on Pelvic Inflammatory Disease gives
+    ``{"PID": "Pelvic Inflammatory Disease"}``. One defined for two foci means neither."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)  # abbreviation -> key -> name
+    for focus, text in texts:
+        for name in _names_of(focus):
+            for match in re.finditer(rf"(?i:\b{re.escape(name)}){_ABBREVIATION}", text):
+                abbreviation = match.group(1)
+                if sum(ch.isupper() for ch in abbreviation) >= 2 and key_of(abbreviation) != key_of(
+                    name
+                ):
+                    found[abbreviation].setdefault(key_of(name), name)
+    return {
+        a: next(iter(names.values()))
+        for a, names in sorted(found.items())
+        if len(a) >= 3 and _one_concept(list(names.values()))  # "CD", "AF": too many meanings
+    }
+
+
+def _one_concept(names: list[str]) -> bool:
+    """Whether names are one concept: "Polycystic Ovary Syndrome", "Polycystic ovarian
+    syndrome" (the dictionaries' synonyms)."""
+    first, *rest = names
+    same = {key_of(first)} | {key_of(n) for n in lexicon().synonyms(first)}
+    return all(key_of(n) in same for n in rest)
+
+
 @dataclass(frozen=True)
 class FocusRecord:
     record_id: str
@@ -93,11 +126,20 @@ class FocusCatalogue:
 
     records: dict[str, list[FocusRecord]] = field(default_factory=lambda: defaultdict(list))
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
+    # abbreviation -> key, of the abbreviations the archive's answers define ("PID")
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str | None, str | None]]) -> FocusCatalogue:
-        """From (record id, focus or title, question type) rows."""
+    def build(
+        cls,
+        rows: Iterable[tuple[str, str | None, str | None]],
+        abbreviations: Mapping[str, str] | None = None,
+    ) -> FocusCatalogue:
+        """From (record id, focus or title, question type) rows, and the abbreviations the
+        archive defines for its foci (see :func:`defined_abbreviations`)."""
         catalogue = cls()
+        for abbreviation, name in (abbreviations or {}).items():
+            catalogue.abbreviations[abbreviation] = key_of(name)
         for record_id, focus, question_type in rows:
             for name in _names_of(focus or ""):
                 key = key_of(name)
@@ -129,6 +171,12 @@ class FocusCatalogue:
                     if focus is not None:
                         found.setdefault(key, (i, n, focus))
                     break
+        for i, (start, end, word) in enumerate(spans):
+            short = self._abbreviated(word)
+            if short is not None and short not in found and short in self.records:
+                focus = self._focus(self.names[short], text[start:end], "archive", exclude)
+                if focus is not None:
+                    found[short] = (i, 1, focus)
         for mention in lexicon().find(text):
             hit = self.lookup(mention.canonical) or self.lookup(mention.surface)
             name = hit[0] if hit else mention.canonical
@@ -151,6 +199,15 @@ class FocusCatalogue:
         ]
         ranked = sorted(kept, key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
         return [focus for _, _, focus in ranked]
+
+    def _abbreviated(self, word: str) -> str | None:
+        """The focus an abbreviation the archive defines stands for: as written ("PID"), or
+        in small letters when it is no English word ("pcos", not "aids")."""
+        if word in self.abbreviations:
+            return self.abbreviations[word]
+        if len(word) < 3 or english(word):
+            return None
+        return self.abbreviations.get(word.upper())
 
     def _focus(self, name: str, surface: str, kind: str, exclude: frozenset[str]) -> Focus | None:
         key = key_of(name)
