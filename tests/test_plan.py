@@ -347,6 +347,8 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     text = " ".join(s.text for section in draft.sections for s in section.sentences)
     assert "The archive holds no past answer on blepharitis" in text
     assert "closest to your question" not in text
+    # nor are answers on other conditions listed as similar questions or related topics
+    assert not draft.similar_qa and not draft.related_faq
     # a brand name is named as asked, with its generic name
     lexapro = composer.draft(DraftRequest(question="Would you tell me more about Lexapro?"))
     text = " ".join(s.text for section in lexapro.sections for s in section.sentences)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from assistant.corpus.record import RelatedFAQ, SimilarQA
-from assistant.drafting.arrange import look_alike, on_focus
+from assistant.drafting.arrange import look_alike, names_any, on_focus
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
-from assistant.understanding import key_of
+from assistant.understanding import Understanding, key_of
 
 SOURCES = 6  # cited sources per draft
 SIMILAR = 4  # "Similar Q&A" entries, as on the site
@@ -31,11 +31,15 @@ def assemble(
     sources: list[Source],
     sections: list[Section],
     provenance: Provenance,
-    focus_names: Collection[str] = (),
+    understanding: Understanding | None = None,
 ) -> Draft:
     """The draft around its sections: title, sources, Similar Q&A and Related FAQ (from the
-    pool's relevant records, those on the question's focus first; never the question itself)."""
-    pool = listable(request, pool, focus_names)
+    pool's relevant records, those on the question's focus first; never the question itself;
+    only those on it when the question names a focus the archive has no answer on)."""
+    names = understanding.focus_names if understanding else ()
+    pool = listable(
+        request, pool, names, only_named=bool(understanding and understanding.unanswered)
+    )
     similar = similar_qa(pool)
     return Draft(
         request=request,
@@ -54,14 +58,19 @@ def timings(started: float, retrieved: float, done: float) -> dict[str, float]:
 
 
 def listable(
-    request: DraftRequest, pool: list[Source], focus_names: Collection[str] = ()
+    request: DraftRequest,
+    pool: list[Source],
+    focus_names: Collection[str] = (),
+    only_named: bool = False,
 ) -> list[Source]:
     """The pool's records worth listing beside the draft: not the patient's own question (an
     archived copy of it), not one off the focus that the search found only faintly (dense
     similarity below ``LISTED_MIN``) or that is on a look-alike condition ("Necrotizing
-    Fasciitis" for "plantar fasciitis"), and those on the question's focus first."""
+    Fasciitis" for "plantar fasciitis"), and those on the question's focus first.
+    ``only_named``: only those that name the focus (Blepharospasm is no page on blepharitis)."""
     asked = _flat(request.question)
-    keys = {key_of(n) for n in focus_names}
+    names = list(focus_names)
+    keys = {key_of(n) for n in names}
 
     def named(s: Source) -> bool:  # on the focus by name (not merely a page with no focus)
         return bool(keys and s.focus) and on_focus(s, keys)
@@ -73,6 +82,7 @@ def listable(
         if _flat(s.question) != asked
         and (named(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
         and (named(s) or not look_alike(s, about))
+        and (not only_named or named(s) or names_any(f"{s.display_title} {s.question}", names))
     ]
     return sorted(kept, key=lambda s: not named(s))
 

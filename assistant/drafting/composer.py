@@ -177,7 +177,7 @@ class GroundedComposer:
                 source_ids=tuple(s.record_id for s in sources),
                 timings_ms=timings(started, retrieved, done),
             ),
-            plan.understanding.focus_names if plan else (),
+            plan.understanding if plan else None,
         )
         return draft.model_copy(update={"asks": asks})
 

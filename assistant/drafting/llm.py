@@ -186,7 +186,7 @@ class LLMDrafter:
                 timings_ms=timings(started, retrieved, done),
                 usage=usage,
             ),
-            plan.understanding.focus_names if plan else (),
+            plan.understanding if plan else None,
         )
 
     @staticmethod
