@@ -32,6 +32,7 @@ from assistant.evaluation.harness import (
     build_request,
     estimate_judging,
     judge_statements,
+    judged_text,
     plain_text,
     plan_run,
     reply_for,
@@ -245,6 +246,28 @@ def _draft(sentences: Sequence[DraftSentence], sources: int = 2) -> Draft:
         sources=[_source(n) for n in range(1, sources + 1)],
         provenance=Provenance(drafter="hand-made", model="none"),
     )
+
+
+def test_the_judge_reads_the_content_not_the_connecting_lines() -> None:
+    no_answer = "The archive holds no past answer on clobetasol; ask your pharmacist."
+    fact = "Corticosteroids reduce swelling and itching."
+    call = "Call 911 if your throat swells."
+    draft = _draft(
+        [
+            DraftSentence(text="Your question is about clobetasol.", origin="template"),
+            DraftSentence(text=fact, citations=(1,), origin="source"),
+            DraftSentence(text=no_answer, origin="template"),
+        ]
+    )
+    escalation = Section(
+        kind="escalation",
+        heading="Get help now",
+        sentences=(DraftSentence(text=call, origin="template"),),
+    )
+    draft = draft.model_copy(update={"sections": [escalation, *draft.sections]})
+    # the connecting lines state no medical fact (offline judge v1 took the second for an
+    # answer on "Clobetasol is a corticosteroid"); the red-flag escalation stays
+    assert judged_text(draft) == f"{call} {fact}"
 
 
 def test_metrics_on_a_hand_made_draft(embedder: MiniLMEmbedder) -> None:

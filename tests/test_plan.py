@@ -424,3 +424,47 @@ def test_a_look_alike_condition_is_not_listed_beside_a_draft(
     assert look_alike(source, text) is alike
     # found close, it is listed beside the draft unless it only looks alike
     assert (listable(DraftRequest(question=text), [source]) == []) is alike
+
+
+TONGUE = (
+    "Geographic tongue",
+    "Hairy tongue",
+    "Leukoplakia",
+    "Leukoencephalopathy with vanishing white matter",
+)
+
+
+@pytest.fixture(scope="module")
+def tongue_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
+    """Answers on three conditions of the tongue, and one that merely shares the word white."""
+    records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in TONGUE]
+    home = tmp_path_factory.mktemp("tongue-home")
+    archive = Archive(Settings(home=home, collection="tongue"), embedder=embedder)
+    archive.ingest(records)
+    return archive
+
+
+def test_a_question_naming_no_condition_walks_through_the_closest_ones(
+    tongue_archive: Archive,
+) -> None:
+    composer = GroundedComposer(
+        HybridRetriever(tongue_archive), tongue_archive.embedder, archive=tongue_archive
+    )
+    draft = composer.draft(DraftRequest(question="And what could be causing the white tongue?"))
+    opening = draft.sections[0].sentences[0].text
+    assert opening.startswith("The past answers closest to your question are about several")
+    assert "only your doctor can tell which, if any, you have" in opening
+    section = next(s for s in draft.sections if s.heading == "What this may be")
+    assert section.ask == "causes"
+    # each condition in the archive's words, the one only sharing "white" not among them
+    said = [s.text for s in section.sentences]
+    assert len(said) >= 2 and all(s.citations for s in section.sentences)
+    assert any(s.startswith("Leukoplakia is a condition") for s in said)
+    assert not any("Leukoencephalopathy" in s for s in said)
+    # said once: no other section repeats a condition's sentence
+    rest = [s.text for x in draft.sections if x is not section for s in x.sentences]
+    assert not any(q in text for q in said for text in rest)
+    # a question that names its condition gets that condition's page
+    named = composer.draft(DraftRequest(question="What causes geographic tongue?"))
+    assert "several conditions" not in named.sections[0].sentences[0].text
+    assert not any(s.heading == "What this may be" for s in named.sections)

@@ -30,6 +30,7 @@ from assistant.drafting.arrange import (
     topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
+from assistant.drafting.differential import Condition, differential
 from assistant.drafting.instructions import (
     COMPOSER,
     COMPOSER_CANNOT,
@@ -46,6 +47,7 @@ from assistant.drafting.plan import (
     as_read,
     plan_for,
     plan_sources,
+    quote_sources,
     standalone,
     strip_label,
 )
@@ -236,8 +238,24 @@ class GroundedComposer:
         # nor are the closest answers' topic when the question names another: a question
         # on blepharitis is not "closest to shingles" (the conclusion says what is missing)
         topic = request.title or focus or (None if u.unanswered else topic_of(request, top))
-        sections = self._planned_sections(request, plan, topic, picked, other, terms, unexplained)
-        sections, sources = numbered(sections, [*planned, *top, *(t.source for t in terms)])
+        # a question that names nothing ("what could be causing the white tongue?") gets the
+        # conditions the closest answers are on, each said in the archive's words
+        conditions: tuple[Condition, ...] = ()
+        if not u.focus and not request.title and set(u.asks) & set(_DIFFERENTIAL_ASKS):
+            conditions = differential(self.archive, top, request.exclude_ids)
+        if conditions:
+            told = [c.quote.text for c in conditions]
+            picked = [c for c in picked if not any(q in c.text for q in told)]
+            other = [c for c in other if not any(q in c.text for q in told)]
+            topic = None
+        sections = self._planned_sections(
+            request, plan, topic, picked, other, terms, unexplained, conditions
+        )
+        quotes = [c.quote for c in conditions]
+        listed = quote_sources(quotes, self.archive.records([q.record_id for q in quotes]))
+        sections, sources = numbered(
+            sections, [*planned, *listed, *top, *(t.source for t in terms)]
+        )
         return sections, sources
 
     def _planned_sections(
@@ -249,6 +267,7 @@ class GroundedComposer:
         other: Sequence[_Candidate],
         terms: Sequence[TermQuote],
         unexplained: Sequence[str],
+        conditions: Sequence[Condition] = (),
     ) -> list[Section]:
         """Opening (the patient's particulars, the reply), escalation, the terms explained,
         the answer first (sentences picked for this question, then the focus's own answer),
@@ -257,11 +276,16 @@ class GroundedComposer:
         Sentences carry their record in ``source_id``; :func:`numbered` numbers them."""
         t = self.templates
         cited = {c.record_id for c in (*picked, *other)} | {q.record_id for q in terms}
+        cited |= {c.quote.record_id for c in conditions}
         count = len(cited | set(plan.record_ids))
         fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
         base = self._sections(request, [], topic, count)
         opening = list(base[0].sentences)
-        if topic and not request.title and not plan.understanding.focus_records:
+        if conditions:
+            # "… are about several conditions: leukoplakia, hairy tongue; only your doctor …"
+            several = ", ".join(c.name for c in conditions)
+            opening[0] = _template(t.fill("opening_several", **{**fill, "topic": several}))
+        elif topic and not request.title and not plan.understanding.focus_records:
             # a topic the question does not name, but the closest answers share, is no
             # diagnosis: "The past answers closest to your question are about geographic tongue"
             opening[0] = _template(t.fill("opening_closest", **fill))
@@ -279,6 +303,16 @@ class GroundedComposer:
             opening.insert(1, _template(t.fill("opening_spelling", **{**fill, "read": read})))
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
         out += [s for s in base[1:] if s.kind == "escalation"]
+        if conditions:
+            asked = next(a for a in plan.understanding.asks if a in _DIFFERENTIAL_ASKS)
+            out.append(
+                Section(
+                    kind="explanation",
+                    heading=t.fill("heading_about", **fill),
+                    sentences=tuple(quoted(c.quote.text, c.quote.record_id) for c in conditions),
+                    ask=asked,
+                )
+            )
         if terms:
             key = "heading_terms_reply" if request.reply else "heading_terms"
             out.append(
@@ -655,6 +689,8 @@ def _template(text: str) -> DraftSentence:
     return DraftSentence(text=text, origin="template")
 
 
+# what a question that names no condition may ask the conditions it could be about to answer
+_DIFFERENTIAL_ASKS: tuple[Ask, ...] = ("causes", "definition", "seriousness", "symptoms")
 _HEADING_KEY = {
     "definition": "heading_definition",
     "causes": "heading_causes",

@@ -9,7 +9,7 @@ section's evidence comes only from records whose focus is the question's focus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
@@ -192,6 +192,11 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
     return tuple(found)
 
 
+def sentences_of(record: Record) -> list[str]:
+    """A record's quotable sentences, cleaned, in order."""
+    return [s for s in _quotable(record, set()) if s is not None]
+
+
 def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
     run: list[str] = []
     for sentence in _quotable(record, used):
@@ -292,12 +297,16 @@ _GLUED_HEADING = re.compile(
 def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:
     """The plan's records as cited sources, numbered by first use; each source's passage is
     the text quoted from it (what the checks compare the draft against)."""
+    return quote_sources([q for s in plan.sections for q in s.quotes], records)
+
+
+def quote_sources(quotes: Sequence[Quote], records: dict[str, Record]) -> list[Source]:
+    """The quoted records as sources, numbered by first use, each with the text quoted from
+    it as its passage."""
     sources = []
-    for rank, record_id in enumerate(plan.record_ids, start=1):
+    for rank, record_id in enumerate(dict.fromkeys(q.record_id for q in quotes), start=1):
         record = records[record_id]
-        quoted = " ".join(
-            q.text for s in plan.sections for q in s.quotes if q.record_id == record_id
-        )
+        quoted = " ".join(q.text for q in quotes if q.record_id == record_id)
         passage = Passage(chunk_id=f"{record_id}::plan", text=quoted, kind="explanation", score=1.0)
         sources.append(
             Source(
@@ -330,5 +339,7 @@ __all__ = [
     "make_plan",
     "plan_for",
     "plan_sources",
+    "quote_sources",
+    "sentences_of",
     "standalone",
 ]

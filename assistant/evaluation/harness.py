@@ -126,6 +126,19 @@ def plain_text(draft: Draft) -> str:
     return " ".join(_CITATION.sub("", s.text).strip() for _, _, s in draft.sentences()).strip()
 
 
+def judged_text(draft: Draft) -> str:
+    """What the statement judge reads: the draft without the composer's connecting lines
+    (origin "template": "Your question is about Saxenda", "The archive holds no past answer
+    on clobetasol"), which state no medical fact but share the statements' names, so that a
+    similarity judge took "The archive holds no past answer on clobetasol" to entail
+    "Clobetasol is a corticosteroid". The red-flag escalation (a curated list) stays."""
+    return " ".join(
+        _CITATION.sub("", s.text).strip()
+        for at, _, s in draft.sentences()
+        if s.origin != "template" or draft.sections[at].kind == "escalation"
+    ).strip()
+
+
 def comprehensiveness(statements: Sequence[StatementResult]) -> float | None:
     """Share of must-have statements entailed; None when the item has none."""
     must = [s for s in statements if s.kind == "must_have"]
@@ -383,7 +396,7 @@ class Harness:
             }
         )
         try:
-            statements = judge_statements(self.judge, plain_text(draft), item)
+            statements = judge_statements(self.judge, judged_text(draft), item)
             metrics = self.metrics.measure(draft, item.reference, statements, checked.report)
         except Exception as exc:  # a failed judgement fails this item only
             return _failed(result, f"judging failed: {type(exc).__name__}: {exc}", started)
