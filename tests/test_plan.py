@@ -4,6 +4,7 @@ check on every draft."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -349,6 +350,11 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     assert "closest to your question" not in text
     # nor are answers on other conditions listed as similar questions or related topics
     assert not draft.similar_qa and not draft.related_faq
+    # where the question says more than what it asks, sentences on those particulars stay
+    # (the archive has no answer on esophagitis, but has on sores in the mouth)
+    mouth = composer.draft(DraftRequest(question="Could esophagitis cause sores in the mouth?"))
+    quoted = [s.text for section in mouth.sections for s in section.sentences if s.source_id]
+    assert quoted and all(re.search(r"\b(sores?|mouth)\b", q, re.I) for q in quoted)
     # a brand name is named as asked, with its generic name
     lexapro = composer.draft(DraftRequest(question="Would you tell me more about Lexapro?"))
     text = " ".join(s.text for section in lexapro.sections for s in section.sentences)

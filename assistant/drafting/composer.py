@@ -59,7 +59,7 @@ from assistant.knowledge.redflags import detect_red_flags
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
-from assistant.understanding import ANSWERED_BY, ASK_WORDS, Ask, key_of
+from assistant.understanding import ANSWERED_BY, ASK_WORDS, Ask, key_of, without_asks
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -216,13 +216,20 @@ class GroundedComposer:
         picked = [c for c in picked if c not in other]
         # and there only when it names what was asked about: "Peptic ulcers will get worse"
         # is no answer on a cold sore and a mouth ulcer, nor "Once the rash has developed
-        # crusts, the person is no longer contagious" (on shingles) one on blepharitis; a
-        # question that names nothing the archive or the dictionaries know keeps them
+        # crusts, the person is no longer contagious" (on shingles) one on blepharitis; where
+        # the archive has no answer on it, also when it talks about the question's own
+        # particulars ("… difficulty or pain when swallowing" for "could esophagitis cause
+        # muscle stiffness in the neck when swallowing?"); a question that names nothing the
+        # archive or the dictionaries know keeps them all
         if u.focus:
+            particular = set() if u.focus_records else _words(without_asks(request.question))
+            particular -= _words(" ".join(names))
             other = [
                 c
                 for c in other
-                if names_any(c.text, names) or named_in(top[c.source - 1], request.question)
+                if names_any(c.text, names)
+                or named_in(top[c.source - 1], request.question)
+                or particular & _words(c.text)
             ]
         if request.title:
             other = []

@@ -17,6 +17,7 @@ from assistant.understanding.asks import (
     EVIDENCE_TYPES,
     Ask,
     asks_of,
+    without_asks,
 )
 from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of, keys_of
 from assistant.understanding.particulars import Particulars, particulars_of
@@ -41,6 +42,7 @@ __all__ = [
     "keys_of",
     "particulars_of",
     "understand",
+    "without_asks",
 ]
 
 # "What does calcification mean?", "what is an echogenic lesion"

@@ -149,6 +149,15 @@ _RULES: tuple[tuple[Ask, str], ...] = (
 _COMPILED = tuple((ask, re.compile(pattern, re.I)) for ask, pattern in _RULES)
 
 
+def without_asks(text: str) -> str:
+    """``text`` without the words that say what it asks: "Could esophagitis cause muscle
+    stiffness in the neck when swallowing?" keeps "esophagitis … muscle stiffness in the neck
+    when swallowing"; "Is blepharitis contagious?" only "Is blepharitis"."""
+    for _, pattern in _COMPILED:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def asks_of(text: str) -> tuple[Ask, ...]:
     """What ``text`` asks, in the order the question raises it; ``("definition",)`` when no
     rule fires (a question naming only a topic asks what it is)."""
