@@ -19,7 +19,7 @@ from assistant.checks.support import OfflineSupportScorer as Scorer
 from assistant.embeddings import MiniLMEmbedder
 from assistant.evaluation.calibration import read_labels
 
-GRID = [(0.70, None), (0.70, 0.55), (0.70, 0.60), (0.70, 0.65), (0.65, 0.60), (0.75, 0.60)]
+GRID = [(0.70, None), (0.70, 0.55), (0.70, 0.60), (0.70, 0.65)]
 
 
 def main() -> None:

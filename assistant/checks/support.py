@@ -27,8 +27,9 @@ way round). The operating point is chosen for a reviewer, to whom a missed unsup
 costs more than a false flag: on the 399 K-QA pairs (statement against the model answer;
 "unsupported" = the physicians' majority is not entailment, 62% of them) the cosine rule alone
 flags unsupported statements with precision 0.75 and recall 0.78; with the two gates
-precision 0.73 and recall 0.88 (``bench/bench_support.py`` prints the grid; the point is the
-most precise one with recall ≥ 0.85, picked on those same pairs).
+precision 0.73 and recall 0.88 (estimated from the judge's signals for those pairs; the point
+is the most precise one with recall ≥ 0.85, picked on those same pairs;
+``bench/bench_support.py`` measures the scorer itself over a grid).
 """
 
 from __future__ import annotations
