@@ -21,7 +21,11 @@ from assistant.cli import app
 from assistant.embeddings import MiniLMEmbedder, pooled
 from assistant.evaluation import calibration as calib
 from assistant.evaluation.calibration.labels import DEFAULT_LABELS, file_sha256
-from assistant.evaluation.calibration.training import _folds, clopper_pearson
+from assistant.evaluation.calibration.training import (
+    _folds,
+    clopper_pearson,
+    cross_validate_learned,
+)
 from assistant.evaluation.judges import (
     LABELS,
     MODEL_FILE,
@@ -205,3 +209,14 @@ def test_calibrate_prints_held_out_figures_curve_and_contradictions(
     assert agreement.kappa_interval is not None
     low, high = agreement.kappa_interval
     assert low < agreement.kappa < high and agreement.pairs == 399
+
+
+def test_a_run_calibration_can_leave_out_the_learning_curve() -> None:
+    rng = np.random.default_rng(0)
+    groups = [f"q{i // 4}" for i in range(120)]
+    y = [LABELS[(i // 2) % 2] for i in range(120)]
+    x = rng.normal(size=(120, len(FEATURES))) + np.asarray([[float(v == "entailment")]
+                                                          for v in y])  # fmt: skip
+    short = cross_validate_learned(x, y, groups, curve=False)
+    assert [p.share for p in short.curve] == [1.0]
+    assert short.accuracy > 0.6 and short.contradiction_recall.of == 0

@@ -330,7 +330,7 @@ def _agreement(
         raise typer.Exit(1) from None
     if agreement is None and kind == "offline" and calibrate_first:
         with console.status("Calibrating the offline judge against physicians' labels…"):
-            calibration = calibrate(judge)
+            calibration = calibrate(judge, curve=False)
             store_calibration(config.home, calibration)
             agreement = calibration.agreement
     if agreement is None:

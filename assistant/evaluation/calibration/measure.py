@@ -103,9 +103,11 @@ def calibrate(
     path: Path = DEFAULT_LABELS,
     limit: int | None = None,
     progress: Progress | None = None,
+    curve: bool = True,
 ) -> Calibration:
     """Runs ``judge`` on the labelled pairs (``limit`` of them, spread over the file) and
-    measures it. ``progress(n)`` is called after each batch of ``n`` pairs."""
+    measures it. ``progress(n)`` is called after each batch of ``n`` pairs; ``curve=False``
+    leaves out the learned judge's learning curve (what a run's calibration does not need)."""
     every = read_labels(path)
     rows = select(every, limit)
     sha = file_sha256(path)
@@ -144,7 +146,7 @@ def calibrate(
     training = None
     whole = len(rows) == len(every) and len(set(questions)) >= FOLDS
     if in_sample and signals and whole:
-        training = cross_validate_learned(as_rows(signals), reference, questions)
+        training = cross_validate_learned(as_rows(signals), reference, questions, curve)
         held_out = HeldOut(**training.model_dump(include=set(HeldOut.model_fields)))
     after = _counts(stats)
     return Calibration(
