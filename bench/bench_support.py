@@ -4,9 +4,9 @@ physicians' majority is not entailment).
 
 Prints precision and recall of the flag (not supported) over a grid of the scorer's cosine
 threshold and token-recall gate, polarity gate on, beside the cosine rule alone (the scorer
-before the gates). The shipped operating point (``DEFAULT_THRESHOLD``, ``DEFAULT_RECALL``) is
-the most precise point with recall ≥ 0.85: a missed unsupported sentence costs a reviewer more
-than a false flag. Run: ``python -m bench.bench_support``.
+before the gates), and marks the shipped point (``DEFAULT_THRESHOLD``, ``DEFAULT_RECALL``):
+a missed unsupported sentence costs a reviewer more than a false flag, so the gates trade
+some precision for recall. Run: ``python -m bench.bench_support``.
 """
 
 from __future__ import annotations
