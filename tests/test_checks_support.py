@@ -247,3 +247,25 @@ def test_a_prompt_file_with_undeclared_variables_is_refused(tmp_path: Path) -> N
     )
     with pytest.raises(PromptError, match=r"judge\.toml.*declares"):
         load_prompt("judge", directory=tmp_path)
+
+
+def test_a_negated_claim_is_not_supported_however_alike_it_reads(
+    scorer: OfflineSupportScorer, embedder: MiniLMEmbedder
+) -> None:
+    source = [Evidence("Antibiotics are recommended for strep throat in children.", "[1]")]
+    claim = "Antibiotics are not recommended for strep throat in children."
+    (result,) = scorer.score([claim], source)
+    assert result.score >= 0.70  # similarity alone would support it
+    assert not result.supported
+    assert any("opposite polarity" in r and "recommended" in r for r in result.reasons)
+    (cosine_only,) = OfflineSupportScorer(embedder, recall=None).score([claim], source)
+    assert cosine_only.supported  # what the gate adds
+
+
+def test_support_scorer_names_its_gates(
+    scorer: OfflineSupportScorer, embedder: MiniLMEmbedder
+) -> None:
+    assert "token recall ≥ 0.60, polarity" in scorer.name
+    source = [Evidence("Drink plenty of fluids and rest when you have the flu.", "[1]")]
+    (result,) = scorer.score(["Drink plenty of fluids and rest when you have the flu."], source)
+    assert result.supported

@@ -28,6 +28,7 @@ from assistant.evaluation.judges import (
     LABELS,
     CallEstimate,
     JudgeCache,
+    LearnedJudge,
     LLMJudge,
     OfflineJudge,
     Pair,
@@ -395,7 +396,7 @@ def test_cli_calibrates_the_offline_judge_and_writes_markdown(
     assert "(in-sample: tuned on these labels)" in markdown and "--limit 12" in markdown
     (stored,) = (tmp_path / "state" / "eval" / "calibration").glob("*.json")
     data = json.loads(stored.read_text(encoding="utf-8"))
-    assert data["pairs"] == 12 and data["judge"].startswith("offline v1")
+    assert data["pairs"] == 12 and data["judge"].startswith("offline v2 (learned")
     assert [p.name for p in out.parent.iterdir()] == ["calibration.md"]  # no temporary left
 
 
@@ -407,6 +408,6 @@ def test_cli_names_the_bad_line_of_a_labels_file(tmp_path: Path, cli: CliRunner)
     assert cli.invoke(app, ["eval", "calibrate", "--judge", "gpt"]).exit_code == 2
 
 
-def test_open_judge_gives_the_offline_judge(judge_settings: Settings) -> None:
+def test_open_judge_gives_the_learned_offline_judge(judge_settings: Settings) -> None:
     with open_judge("offline", judge_settings) as judge:
-        assert isinstance(judge, OfflineJudge)
+        assert isinstance(judge, LearnedJudge)

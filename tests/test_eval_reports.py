@@ -182,8 +182,8 @@ def test_markdown_report_says_what_ran_how_far_the_judge_agrees_and_what_went_wo
     assert "| Repeats | 1 |" in md and "| Dataset | kqa (sha256 `aaaaaaaaaaaa`) |" in md
     assert (
         "Judge offline-nli v1 agrees with the physicians' majority on 85% of 399 statements "
-        "(Cohen's κ = 0.61); physicians agree with each other on 82\u201388% pairwise, "
-        "78% all three."
+        "(Cohen's κ = 0.61); physicians agree with each other on 82\u201388% pairwise "
+        "(κ 0.67\u20130.76), 78% all three."
     ) in md
     assert "uncalibrated" not in md
 
@@ -525,3 +525,28 @@ def test_cli_report_and_export(tmp_path: Path, two_runs: Path) -> None:
     broken = cli(tmp_path, "report", str(run_dir))
     assert broken.returncode == 1
     assert "items.jsonl:6" in " ".join(broken.stderr.split()) and "Traceback" not in broken.stderr
+
+
+def test_compare_widens_the_no_change_band_of_judged_metrics_by_the_judge_noise(
+    tmp_path: Path,
+) -> None:
+    """Every item gains the same must-have: a clear improvement to a noiseless judge, within
+    the noise of a judge whose held-out accuracy interval is 0.62 to 0.74."""
+    before = [item(f"kqa:{n}", f"Question {n}?", 0.25, 0.0) for n in range(8)]
+    after = [item(f"kqa:{n}", f"Question {n}?", 0.5, 0.0) for n in range(8)]
+    a = write_run(tmp_path / "a", before)
+    b = write_run(tmp_path / "b", after)
+    assert compare(a, b).change("comprehensiveness").verdict == "better"
+    noisy = AGREEMENT.model_copy(update={"accuracy_interval": (0.62, 0.74)})
+    assert noisy.noise == pytest.approx(0.06)
+    a2 = write_run(tmp_path / "a2", before, agreement=noisy)
+    b2 = write_run(tmp_path / "b2", [item(f"kqa:{n}", f"Question {n}?", 0.25 + 0.05 * (n % 2),
+                                          0.0) for n in range(8)], agreement=noisy)  # fmt: skip
+    comparison = compare(a2, b2)
+    change = comparison.change("comprehensiveness")
+    assert change.noise == pytest.approx(0.06) and change.worsening is not None
+    assert change.worsening.high < 0  # the interval alone says better...
+    assert change.verdict == "no clear change"  # ...but not beyond the judge's noise
+    assert comparison.change("rouge_l").noise == 0.0  # not decided by the judge
+    md = to_markdown(comparison, "comprehensiveness", 0.02)
+    assert "change clearly only beyond ±0.060" in md

@@ -223,7 +223,7 @@ def _offline_calibration(config: Settings, judge: StatementJudge) -> Calibration
         raise typer.Exit(1) from None
     if stored is None:
         with console.status("Calibrating the offline judge against physicians' labels…"):
-            stored = calibrate(judge)
+            stored = calibrate(judge, curve=False)
         store_calibration(config.home, stored)
     agreement = stored.agreement
     console.print(

@@ -16,6 +16,7 @@ from assistant.files import write_atomically
 from assistant.resources import shipped
 
 if TYPE_CHECKING:
+    from assistant.config import Settings
     from assistant.evaluation import calibration as calib
     from assistant.evaluation.judges import JudgeKind
 
@@ -39,6 +40,18 @@ def calibrate(
     labels: Path = typer.Option(
         DEFAULT_LABELS, "--labels", help="Physicians' labels: a K-QA NLI CSV."
     ),
+    refit: bool = typer.Option(
+        False,
+        "--refit",
+        help="First refit the offline judge (IDF weights from the archive, then its model) on "
+        "the labels, and write its files.",
+    ),
+    model_out: Path | None = typer.Option(
+        None,
+        "--model-out",
+        help="With --refit: write the model here (and idf.json.gz beside it) instead of into "
+        "the package.",
+    ),
 ) -> None:
     """Accuracy, Cohen's kappa and confusion of a judge against the physicians' majority."""
     from assistant.evaluation import calibration as calib
@@ -46,7 +59,11 @@ def calibrate(
 
     if judge not in KINDS:
         raise typer.BadParameter("choose offline, llm or both", param_hint="--judge")
+    if refit and limit is not None:
+        raise typer.BadParameter("a refit uses every labelled pair", param_hint="--limit")
     config = settings()
+    if refit:
+        _refit(config, labels, model_out)
     try:
         rows = calib.select(calib.read_labels(labels), limit)
     except calib.LabelsError as exc:
@@ -80,10 +97,71 @@ def calibrate(
             )
         results.append(result)
         console.print(confusion_table(result))
+        if result.training is not None:
+            for table in training_tables(result):
+                console.print(table)
     console.print(agreement_table(results, human))
     if out is not None:
         write_atomically(out, calib.to_markdown(results, human))
         console.print(f"Written to {out}")
+
+
+def _refit(config: Settings, labels: Path, model_out: Path | None) -> None:
+    from assistant.embeddings import MiniLMEmbedder
+    from assistant.evaluation.calibration.labels import LabelsError
+    from assistant.evaluation.calibration.refit import RefitError, refit
+
+    embedder = MiniLMEmbedder(batch_size=config.embed_batch_size, threads=config.embed_threads)
+    places = {} if model_out is None else {
+        "model_file": model_out, "idf_file": model_out.with_name("idf.json.gz")
+    }  # fmt: skip
+    try:
+        with console.status("Refitting the offline judge (IDF weights, signals, model)…"):
+            done = refit(embedder, labels, **places)
+    except (RefitError, LabelsError) as exc:
+        errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from None
+    picked = done.model.recipe.get("picked", {})
+    console.print(
+        f"Refitted the offline judge ({picked}): model {done.model_file}, IDF {done.idf_file}"
+    )
+    if model_out is not None:
+        raise typer.Exit(0)  # the package's own model is unchanged: nothing new to calibrate
+
+
+def training_tables(result: calib.Calibration) -> list[Table]:
+    """The learned judge's held-out figures: learning curve, contradictions, weights."""
+    training = result.training
+    assert training is not None
+    curve = Table(title="Learning curve (held out, nested cross-validation grouped by question)")
+    for column in ("share of training questions", "training pairs", "accuracy", "Cohen's κ"):
+        curve.add_column(column, justify="right")
+    for p in training.curve:
+        curve.add_row(f"{p.share:.0%}", str(p.pairs), f"{p.accuracy:.1%}", f"{p.kappa:.2f}")
+    a, k = training.accuracy_interval, training.kappa_interval
+    curve.caption = (
+        f"Held out: accuracy {training.accuracy:.1%} [{a.low:.1%}, {a.high:.1%}], "
+        f"κ {training.kappa:.2f} [{k.low:.2f}, {k.high:.2f}] (95% bootstrap over questions)"
+    )
+    rare = Table(title="Contradictions (held out; exact binomial 95% intervals)")
+    for column in ("measure", "hits", "of", "value", "interval"):
+        rare.add_column(column, justify="left" if column == "measure" else "right")
+    for name, r in (("precision", training.contradiction_precision),
+                    ("recall", training.contradiction_recall)):  # fmt: skip
+        value = "-" if r.value is None else f"{r.value:.1%}"
+        interval = "-" if r.interval is None else f"[{r.interval.low:.1%}, {r.interval.high:.1%}]"
+        rare.add_row(name, str(r.hits), str(r.of), value, interval)
+    tables = [curve, rare]
+    if result.weights:
+        weights = Table(title="The model's weights (per standardised signal)")
+        weights.add_column("signal")
+        labels = list(result.weights)
+        for label in labels:
+            weights.add_column(label, justify="right")
+        for signal in next(iter(result.weights.values())):
+            weights.add_row(signal, *(f"{result.weights[lb][signal]:+.2f}" for lb in labels))
+        tables.append(weights)
+    return tables
 
 
 def agreement_table(results: list[calib.Calibration], human: calib.HumanCeiling) -> Table:

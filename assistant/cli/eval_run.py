@@ -330,7 +330,7 @@ def _agreement(
         raise typer.Exit(1) from None
     if agreement is None and kind == "offline" and calibrate_first:
         with console.status("Calibrating the offline judge against physicians' labels…"):
-            calibration = calibrate(judge)
+            calibration = calibrate(judge, curve=False)
             store_calibration(config.home, calibration)
             agreement = calibration.agreement
     if agreement is None:
@@ -477,3 +477,43 @@ def _print_summary(manifest: RunManifest) -> None:
         notes.append(str(manifest.settings["retrieval_note"]))
     for note in notes:
         console.print(note, highlight=False)
+
+
+def rescore(
+    run_id: str = typer.Argument(..., metavar="RUN", help="The run: run id or directory."),
+    judge: str = typer.Option("offline", "--judge", help="offline or llm."),
+    name: str | None = typer.Option(
+        None, "--name", help="The new run's id (default: RUN-rescored-<judge>)."
+    ),
+) -> None:
+    """Judge a finished run's drafts again with another judge, without drafting again."""
+    from assistant.cli.eval_reports import _resolve
+    from assistant.evaluation.compare import RunError, load_run
+    from assistant.evaluation.judges import open_judge
+    from assistant.evaluation.report import write_report
+    from assistant.evaluation.rescore import RescoreError
+    from assistant.evaluation.rescore import rescore as rescore_run
+    from assistant.evaluation.results import runs_dir
+
+    if judge not in ("offline", "llm"):
+        raise typer.BadParameter("choose offline or llm", param_hint="--judge")
+    config = settings()
+    try:
+        source = load_run(_resolve(run_id, 1))
+    except RunError as exc:
+        errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from None
+    out = runs_dir(config.home) / (name or f"{source.manifest.run_id}-rescored-{judge}")
+    with handled(), open_judge(judge, config) as the_judge:  # type: ignore[arg-type]
+        agreement = _agreement(config, judge, the_judge)
+        with progress_bar() as progress:
+            task = progress.add_task("re-judging", total=len(source.items))
+            try:
+                done = rescore_run(
+                    source, the_judge, out, agreement, partial(progress.advance, task)
+                )
+            except RescoreError as exc:
+                errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(1) from None
+    write_report(done)
+    console.print(f"Rescored {source.manifest.run_id} with {escape(the_judge.name)}: {done}")

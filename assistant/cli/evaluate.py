@@ -16,6 +16,7 @@ from assistant.cli.common import console, errors, handled, open_archive, progres
 app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
 app.command("run")(eval_run.run)
 app.command("calibrate")(eval_calibrate.calibrate)
+app.command("rescore")(eval_run.rescore)
 app.command("compare")(eval_reports.compare)
 app.command("report")(eval_reports.report)
 app.command("export")(eval_reports.export)

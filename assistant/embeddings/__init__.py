@@ -5,6 +5,12 @@ with this package (``all-MiniLM-L6-v2/``), so nothing is downloaded and nothing 
 """
 
 from assistant.embeddings.adapters import ChromaEmbeddingFunction, LangChainEmbeddings
-from assistant.embeddings.minilm import MiniLMEmbedder
+from assistant.embeddings.minilm import MiniLMEmbedder, TokenVectors, pooled
 
-__all__ = ["ChromaEmbeddingFunction", "LangChainEmbeddings", "MiniLMEmbedder"]
+__all__ = [
+    "ChromaEmbeddingFunction",
+    "LangChainEmbeddings",
+    "MiniLMEmbedder",
+    "TokenVectors",
+    "pooled",
+]

@@ -6,6 +6,7 @@ import importlib.util
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,29 @@ TOKENIZER_DIR = packaged("embeddings", "all-MiniLM-L6-v2")
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 Vectors = NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenVectors:
+    """One text's word-piece token ids and their contextual unit vectors (rows alike), with
+    the mean of all its hidden states ([CLS] and [SEP] included) over ``count`` tokens: its
+    sentence embedding before normalisation, which :func:`pooled` joins and normalises."""
+
+    ids: NDArray[np.int64]
+    vectors: Vectors
+    mean: NDArray[np.float32]
+    count: int
+
+
+def pooled(parts: Sequence[TokenVectors]) -> NDArray[np.float32]:
+    """The unit sentence vector of texts taken together (their token means, weighted)."""
+    total = sum(p.count for p in parts)
+    summed = sum((p.mean * p.count for p in parts), np.zeros(384, dtype=np.float32))
+    vector = summed / max(total, 1)
+    unit: NDArray[np.float32] = (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(
+        np.float32
+    )
+    return unit
 
 
 def default_model_path() -> Path:
@@ -73,6 +97,11 @@ class MiniLMEmbedder:
         )
         self._wants_token_types = any(i.name == "token_type_ids" for i in self.session.get_inputs())
 
+    @property
+    def counter(self) -> Tokenizer:
+        """The model's tokenizer without the window cut (for counting and IDF weights)."""
+        return self._counter
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word-piece tokens per text, special tokens included (not capped at the window)."""
         return [len(e.ids) for e in self._counter.encode_batch(list(texts))]
@@ -114,11 +143,39 @@ class MiniLMEmbedder:
             out[rows] = self._run([encodings[i] for i in rows])
         return out
 
+    def token_vectors(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """The model's contextual word-piece vectors for each text, before pooling: one unit
+        vector per token ([CLS] and [SEP] left out), with the token ids, in the order given.
+        Each text is cut at the model's window like :meth:`embed`."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        out: list[TokenVectors | None] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            batch = [encodings[i] for i in rows]
+            hidden, _ = self._hidden(batch)
+            for row, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                vectors = hidden[row, 1 : n - 1]
+                norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+                out[i] = TokenVectors(
+                    ids=np.asarray(encodings[i].ids[1 : n - 1], dtype=np.int64),
+                    vectors=(vectors / np.clip(norms, 1e-12, None)).astype(np.float32),
+                    mean=hidden[row, :n].mean(axis=0),
+                    count=n,
+                )
+        return [t for t in out if t is not None]
+
     def embed_one(self, text: str) -> Vectors:
         vector: Vectors = self.embed([text])[0]
         return vector
 
     def _run(self, batch: Sequence[Encoding]) -> Vectors:
+        hidden, mask = self._hidden(batch)
+        return mean_pool(hidden, mask)
+
+    def _hidden(self, batch: Sequence[Encoding]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+        """The last hidden state of a batch (padded to its longest text) and its mask."""
         width = max(len(e.ids) for e in batch)
         ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -129,7 +186,7 @@ class MiniLMEmbedder:
         if self._wants_token_types:
             feeds["token_type_ids"] = np.zeros_like(ids)
         (hidden,) = self.session.run(["last_hidden_state"], feeds)
-        return mean_pool(np.asarray(hidden, dtype=np.float32), mask)
+        return np.asarray(hidden, dtype=np.float32), mask
 
 
 def mean_pool(hidden: NDArray[np.float32], mask: NDArray[np.int64]) -> Vectors:

@@ -65,14 +65,15 @@ class MetricChange:
     mean_b: float | None
     delta: Interval | None  # B - A with its paired bootstrap 95% interval
     worsening: Interval | None  # how much worse B is, in the metric's own direction (> 0: worse)
+    noise: float = 0.0  # the judge's measured noise: a change within it is no clear change
 
     @property
     def verdict(self) -> Verdict:
         if self.worsening is None:
             return "not measured"
-        if self.worsening.low > 0:
+        if self.worsening.low > self.noise:
             return "worse"
-        if self.worsening.high < 0:
+        if self.worsening.high < -self.noise:
             return "better"
         return "no clear change"
 
@@ -186,6 +187,7 @@ def compare(a: Path, b: Path) -> Comparison:
             f"The runs {run_a.manifest.run_id} and {run_b.manifest.run_id} share no item ids: "
             "compare runs over the same dataset."
         )
+    noise = judge_noise(run_a.manifest, run_b.manifest)
     changes = {}
     for metric in METRICS:
         pairs = [
@@ -205,9 +207,16 @@ def compare(a: Path, b: Path) -> Comparison:
             worsening=paired_difference(
                 [_badness(metric, x) for x in before], [_badness(metric, y) for y in after]
             ),
+            noise=noise if metric.judged else 0.0,
         )
     warnings = _warnings(run_a, run_b, len(shared), len(means_a), len(means_b))
     return Comparison(run_a, run_b, shared, changes, tuple(warnings), means_a, means_b)
+
+
+def judge_noise(a: RunManifest, b: RunManifest) -> float:
+    """The larger of the two runs' judge noise (:attr:`Agreement.noise`): the "no clear
+    change" band of the metrics the judge decides is widened by it on both sides."""
+    return max((m.agreement.noise for m in (a, b) if m.agreement is not None), default=0.0)
 
 
 def movement(comparison: Comparison, metric: str) -> str:
@@ -239,6 +248,7 @@ def to_markdown(comparison: Comparison, metric: str, max_drop: float, limit: int
         f"judge {md_cell(b.judge)}, {b.created_at:%Y-%m-%d %H:%M} UTC",
         f"- {len(comparison.shared)} items in both runs; repeats averaged per item; "
         "intervals: paired bootstrap 95% over items.",
+        *_noise_line(comparison),
         "",
     ]
     lines += [f"> **Warning:** {md_cell(w)}" for w in comparison.warnings]
@@ -269,6 +279,16 @@ def to_markdown(comparison: Comparison, metric: str, max_drop: float, limit: int
     else:
         lines.append("None.")
     return "\n".join(lines) + "\n"
+
+
+def _noise_line(comparison: Comparison) -> list[str]:
+    noise = max((c.noise for c in comparison.changes.values()), default=0.0)
+    if noise <= 0:
+        return []
+    return [
+        f"- Judge-decided metrics (comprehensiveness, hallucination) change clearly only beyond "
+        f"±{noise:.3f}: the judge's measured noise (half its held-out accuracy interval)."
+    ]
 
 
 def fmt(value: float | None, metric: str) -> str:

@@ -178,12 +178,18 @@ def judge_statement(manifest: RunManifest) -> Judge:
         )
     ceiling = physicians()
     pairwise = [p.accuracy for p in ceiling.pairwise]
+    kappas = [p.kappa for p in ceiling.pairwise]
+    interval = (
+        f", 95% interval {agreement.kappa_interval[0]:.2f}\u2013{agreement.kappa_interval[1]:.2f}"
+        if agreement.kappa_interval is not None
+        else ""
+    )
     sentence = (
         f"Judge {agreement.judge} agrees with the physicians' majority on "
         f"{agreement.accuracy:.0%} of {agreement.pairs} statements "
-        f"(Cohen's κ = {agreement.kappa:.2f}); physicians agree with each other on "
-        f"{min(pairwise) * 100:.0f}\u2013{max(pairwise) * 100:.0f}% pairwise, "
-        f"{ceiling.all_three:.0%} all three."
+        f"(Cohen's κ = {agreement.kappa:.2f}{interval}); physicians agree with each other on "
+        f"{min(pairwise) * 100:.0f}\u2013{max(pairwise) * 100:.0f}% pairwise "
+        f"(κ {min(kappas):.2f}\u2013{max(kappas):.2f}), {ceiling.all_three:.0%} all three."
     )
     if agreement.calibrated_at is not None:
         sentence += f" Calibrated {agreement.calibrated_at:%Y-%m-%d}."

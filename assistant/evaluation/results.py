@@ -40,6 +40,7 @@ class Metric:
     label: str
     better: Better
     description: str
+    judged: bool = False  # decided by the statement judge, so as noisy as the judge
 
     @property
     def arrow(self) -> str:
@@ -58,12 +59,14 @@ METRICS: tuple[Metric, ...] = (
         "Comprehensiveness",
         "higher",
         "share of the reference's must-have statements the draft entails (K-QA)",
+        judged=True,
     ),
     Metric(
         "hallucination",
         "Hallucination rate",
         "lower",
         "share of must-have and nice-to-have statements the draft contradicts (K-QA)",
+        judged=True,
     ),
     Metric(
         "groundedness",
@@ -145,6 +148,17 @@ class Agreement(BaseModel):
     accuracy: float
     kappa: float
     calibrated_at: datetime | None = None
+    kappa_interval: tuple[float, float] | None = None  # 95%, held out (learned judge)
+    accuracy_interval: tuple[float, float] | None = None
+
+    @property
+    def noise(self) -> float:
+        """Half the width of the held-out accuracy's 95% interval: how far a share the judge
+        decides may move by the judge's own uncertainty (0.0 when not measured)."""
+        if self.accuracy_interval is None:
+            return 0.0
+        low, high = self.accuracy_interval
+        return (high - low) / 2
 
 
 class RunManifest(BaseModel):

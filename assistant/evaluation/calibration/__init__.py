@@ -5,8 +5,10 @@ majority on K-QA's (answer, statement) pairs. :func:`calibrate` (``calibration.m
 a judge on every pair and measures it with the agreement measures of
 ``calibration.agreement``; :func:`human_ceiling` measures the physicians against each other
 on the same pairs. ``calibration.tuning`` tunes the offline judge's thresholds and measures
-that tuning held out; ``calibration.store`` keeps each judge's calibration for the evaluation
-report, and ``calibration.markdown`` writes the calibration report.
+that tuning held out; ``calibration.training`` fits the learned offline judge and measures
+its recipe held out (nested), ``calibration.refit`` rebuilds its files;
+``calibration.store`` keeps each judge's calibration for the evaluation report, and
+``calibration.markdown`` writes the calibration report.
 """
 
 from assistant.evaluation.calibration.agreement import (
@@ -41,6 +43,15 @@ from assistant.evaluation.calibration.store import (
     store_calibration,
     stored_agreement,
 )
+from assistant.evaluation.calibration.training import (
+    CurvePoint,
+    Interval,
+    Rate,
+    Training,
+    clopper_pearson,
+    cross_validate_learned,
+    fit,
+)
 from assistant.evaluation.calibration.tuning import (
     CONTRADICTION_GRID,
     ENTAILMENT_GRID,
@@ -61,22 +72,29 @@ __all__ = [
     "Calibration",
     "CalibrationError",
     "ClassScores",
+    "CurvePoint",
     "HeldOut",
     "HumanCeiling",
+    "Interval",
     "LabelledPair",
     "LabelsError",
     "Matrix",
     "Progress",
+    "Rate",
     "RaterAgreement",
+    "Training",
     "accuracy",
     "calibrate",
     "calibration_path",
     "calibrations_dir",
     "class_scores",
+    "clopper_pearson",
     "cohen_kappa",
     "confusion",
     "cross_validate",
+    "cross_validate_learned",
     "file_sha256",
+    "fit",
     "human_ceiling",
     "kappa_text",
     "load_calibration",

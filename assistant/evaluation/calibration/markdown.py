@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assistant.evaluation.calibration.agreement import HumanCeiling
 from assistant.evaluation.calibration.measure import Calibration
+from assistant.evaluation.calibration.training import Rate
 from assistant.evaluation.judges import LABELS
 from assistant.evaluation.markdown import md_cell
 
@@ -85,7 +86,57 @@ def to_markdown(calibrations: Sequence[Calibration], human: HumanCeiling) -> str
         notes = _notes(c)
         if notes:
             lines += ["", *(f"- {n}" for n in notes)]
+        lines += _training(c)
     return "\n".join(lines) + "\n"
+
+
+def _interval(r: Rate) -> str:
+    if r.interval is None:
+        return "-"
+    return f"[{r.interval.low:.1%}, {r.interval.high:.1%}]"
+
+
+def _training(c: Calibration) -> list[str]:
+    """The learned judge's held-out intervals, learning curve, contradictions and weights."""
+    t = c.training
+    if t is None:
+        return []
+    a, k = t.accuracy_interval, t.kappa_interval
+    lines = [
+        "",
+        f"Held out ({t.method}): accuracy {t.accuracy:.1%} (95% interval {a.low:.1%} to "
+        f"{a.high:.1%}), Cohen's κ {kappa_text(t.kappa)} ({kappa_text(k.low)} to "
+        f"{kappa_text(k.high)}); bootstrap over questions.",
+        "",
+        "Learning curve (held out):",
+        "",
+        "| share of training questions | training pairs | accuracy | Cohen's κ |",
+        "| ---: | ---: | ---: | ---: |",
+        *(
+            f"| {p.share:.0%} | {p.pairs} | {p.accuracy:.1%} | {kappa_text(p.kappa)} |"
+            for p in t.curve
+        ),
+        "",
+        "Contradictions (held out; exact binomial 95% intervals):",
+        "",
+        "| measure | hits | of | value | interval |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in (("precision", t.contradiction_precision), ("recall", t.contradiction_recall)):
+        lines.append(f"| {name} | {r.hits} | {r.of} | {_pct(r.value)} | {_interval(r)} |")
+    if c.weights:
+        labels = list(c.weights)
+        lines += [
+            "",
+            "Weights of the shipped model (per standardised signal):",
+            "",
+            "| signal | " + " | ".join(labels) + " |",
+            "| --- | " + " | ".join("---:" for _ in labels) + " |",
+        ]
+        for signal in next(iter(c.weights.values())):
+            cells = " | ".join(f"{c.weights[lb][signal]:+.2f}" for lb in labels)
+            lines.append(f"| {signal} | {cells} |")
+    return lines
 
 
 def _notes(c: Calibration) -> list[str]:
@@ -96,7 +147,8 @@ def _notes(c: Calibration) -> list[str]:
             "is the figure to expect on new data."
         )
     if c.held_out is not None:
-        notes.append(f"Thresholds picked per fold: {'; '.join(c.held_out.thresholds)}.")
+        picked = "; ".join(c.held_out.thresholds)
+        notes.append(f"Picked per fold (thresholds, or the model's settings): {picked}.")
     if c.limit is not None:
         notes.append(f"A sample: {c.pairs} pairs spread evenly over the file (--limit {c.limit}).")
     if c.calls or c.cached:

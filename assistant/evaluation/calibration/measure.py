@@ -31,8 +31,11 @@ from assistant.evaluation.calibration.labels import (
     read_labels,
     select,
 )
+from assistant.evaluation.calibration.training import Training, cross_validate_learned
 from assistant.evaluation.calibration.tuning import FOLDS, HeldOut, cross_validate
 from assistant.evaluation.judges import Label, OfflineJudge, PairFeatures, StatementJudge, decide
+from assistant.evaluation.judges.learned import LearnedJudge, as_rows
+from assistant.evaluation.judges.signals import PairSignals
 from assistant.evaluation.results import Agreement
 
 BATCH = 16  # pairs per judge() call (the progress callback advances after each)
@@ -54,6 +57,8 @@ class Calibration(BaseModel):
     physicians: list[RaterAgreement]  # against each single physician
     in_sample: bool = False  # the judge was tuned on these labels
     held_out: HeldOut | None = None
+    training: Training | None = None  # the learned judge's recipe measured held out
+    weights: dict[str, dict[str, float]] | None = None  # the learned judge's coefficients
     calls: int = 0  # model calls made (LLM judges)
     cached: int = 0  # answers found in the judge's cache
     unparseable: int = 0  # model answers that named no verdict (counted as neutral)
@@ -72,6 +77,16 @@ class Calibration(BaseModel):
             accuracy=held.accuracy if held else self.accuracy,
             kappa=held.kappa if held else self.kappa,
             calibrated_at=self.calibrated_at,
+            kappa_interval=(
+                (self.training.kappa_interval.low, self.training.kappa_interval.high)
+                if self.training is not None and self.in_sample
+                else None
+            ),
+            accuracy_interval=(
+                (self.training.accuracy_interval.low, self.training.accuracy_interval.high)
+                if self.training is not None and self.in_sample
+                else None
+            ),
         )
 
     @property
@@ -88,9 +103,11 @@ def calibrate(
     path: Path = DEFAULT_LABELS,
     limit: int | None = None,
     progress: Progress | None = None,
+    curve: bool = True,
 ) -> Calibration:
     """Runs ``judge`` on the labelled pairs (``limit`` of them, spread over the file) and
-    measures it. ``progress(n)`` is called after each batch of ``n`` pairs."""
+    measures it. ``progress(n)`` is called after each batch of ``n`` pairs; ``curve=False``
+    leaves out the learned judge's learning curve (what a run's calibration does not need)."""
     every = read_labels(path)
     rows = select(every, limit)
     sha = file_sha256(path)
@@ -99,12 +116,17 @@ def calibrate(
     started = time.perf_counter()
     judged: list[Label] = []
     features: list[PairFeatures] = []
+    signals: list[PairSignals] = []
     for start in range(0, len(rows), BATCH):
         pairs = [r.pair for r in rows[start : start + BATCH]]
         if isinstance(judge, OfflineJudge):
             found = judge.features(pairs)
             features.extend(found)
             labels = [decide(f, judge.thresholds) for f in found]
+        elif isinstance(judge, LearnedJudge):
+            read = judge.signals(pairs)
+            signals.extend(read)
+            labels = judge.decide(read)
         else:
             labels = judge.judge(pairs)
         if len(labels) != len(pairs):
@@ -121,6 +143,11 @@ def calibrate(
     # held out only over the whole file: a sample's folds would measure tuning on fewer pairs
     if in_sample and features and len(rows) == len(every) and len(set(questions)) >= FOLDS:
         held_out = cross_validate(features, reference, questions)
+    training = None
+    whole = len(rows) == len(every) and len(set(questions)) >= FOLDS
+    if in_sample and signals and whole:
+        training = cross_validate_learned(as_rows(signals), reference, questions, curve)
+        held_out = HeldOut(**training.model_dump(include=set(HeldOut.model_fields)))
     after = _counts(stats)
     return Calibration(
         judge=judge.name,
@@ -138,6 +165,8 @@ def calibrate(
         ],
         in_sample=in_sample,
         held_out=held_out,
+        training=training,
+        weights=judge.model.weights() if isinstance(judge, LearnedJudge) else None,
         calls=after["calls"] - before["calls"],
         cached=after["cached"] - before["cached"],
         unparseable=after["unparseable"] - before["unparseable"],

@@ -72,10 +72,17 @@ def cross_validate(
             if fold_of[g] == fold:
                 judged[i] = decide(features[i], thresholds)
     pooled: list[Label] = [label for label in judged if label is not None]
-    matrix = confusion(reference, pooled)
+    return held_out(f"{folds}-fold cross-validation grouped by question", reference, pooled, picked)
+
+
+def held_out(
+    method: str, reference: Sequence[Label], judged: Sequence[Label], picked: list[str]
+) -> HeldOut:
+    """The pooled held-out judgements measured against the reference."""
+    matrix = confusion(reference, judged)
     return HeldOut(
-        method=f"{folds}-fold cross-validation grouped by question",
-        pairs=len(pooled),
+        method=method,
+        pairs=len(judged),
         accuracy=accuracy(matrix),
         kappa=cohen_kappa(matrix),
         thresholds=picked,

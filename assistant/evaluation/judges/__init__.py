@@ -2,8 +2,10 @@
 
 K-QA (Manes et al., BioNLP 2024) scores an answer by natural-language inference against the
 physicians' gold statements: the answer is the premise, each statement the hypothesis.
-A ``StatementJudge`` gives one ``Label`` per (answer, statement) pair. Two implementations:
-an offline judge (no LLM, ``judges.offline``) and an LLM judge (prompts in ``prompts/``,
+A ``StatementJudge`` gives one ``Label`` per (answer, statement) pair. Implementations: the
+learned offline judge (no LLM: signals of ``judges.signals`` combined by a fitted model,
+``judges.learned``; what ``open_judge("offline")`` gives), the older cosine-threshold judge
+(``judges.offline``) and an LLM judge (prompts in ``prompts/``,
 cached on disk by input hash; ``judges.llm``, ``judges.cache``). ``open_judge`` builds
 either one at an entry point; ``assistant eval calibrate`` measures both against physicians'
 labels.
@@ -11,6 +13,13 @@ labels.
 
 from assistant.evaluation.judges.cache import CachedReply, JudgeCache, cache_path
 from assistant.evaluation.judges.factory import JUDGE_MAX_TOKENS, JudgeKind, open_judge
+from assistant.evaluation.judges.learned import (
+    LEARNED_VERSION,
+    MODEL_FILE,
+    LearnedJudge,
+    LearnedModel,
+    ModelError,
+)
 from assistant.evaluation.judges.llm import (
     CHARS_PER_TOKEN,
     COMPLETION_TOKENS,
@@ -50,8 +59,10 @@ __all__ = [
     "ENTAILMENT_PROMPT",
     "JUDGE_MAX_TOKENS",
     "LABELS",
+    "LEARNED_VERSION",
     "MAX_ANSWER_CHARS",
     "MESSAGE_TOKENS",
+    "MODEL_FILE",
     "OFFLINE_VERSION",
     "TUNED_ON_SHA256",
     "CachedReply",
@@ -61,6 +72,9 @@ __all__ = [
     "JudgeStats",
     "LLMJudge",
     "Label",
+    "LearnedJudge",
+    "LearnedModel",
+    "ModelError",
     "OfflineJudge",
     "Pair",
     "PairFeatures",

@@ -7,12 +7,11 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Literal
 
-from assistant.checks.support import Embedder
 from assistant.config import Settings
 from assistant.embeddings import MiniLMEmbedder
 from assistant.evaluation.judges.cache import JudgeCache, cache_path
+from assistant.evaluation.judges.learned import LearnedJudge
 from assistant.evaluation.judges.llm import LLMJudge
-from assistant.evaluation.judges.offline import OfflineJudge
 from assistant.evaluation.judges.protocol import StatementJudge
 from assistant.llm.client import chat_model, explain_errors
 from assistant.llm.local import ensure_llm
@@ -23,7 +22,7 @@ JUDGE_MAX_TOKENS = 16
 
 @contextmanager
 def open_judge(
-    kind: JudgeKind, settings: Settings, embedder: Embedder | None = None
+    kind: JudgeKind, settings: Settings, embedder: MiniLMEmbedder | None = None
 ) -> Iterator[StatementJudge]:
     """The judge; for the LLM judge on the local demo model, its server runs only while this
     is open. The LLM judge answers at temperature 0 with at most ``JUDGE_MAX_TOKENS`` tokens,
@@ -33,7 +32,7 @@ def open_judge(
             embedder = MiniLMEmbedder(
                 batch_size=settings.embed_batch_size, threads=settings.embed_threads
             )
-        yield OfflineJudge(embedder)
+        yield LearnedJudge(embedder)
         return
     judging = settings.model_copy(
         update={"llm_temperature": 0.0, "llm_max_tokens": JUDGE_MAX_TOKENS}

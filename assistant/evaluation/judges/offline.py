@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from assistant.checks.agreement import Vocabulary, default_vocabulary, disagreements, quantities
 from assistant.checks.support import Embedder, Evidence, OfflineSupportScorer
-from assistant.evaluation.judges.protocol import CallEstimate, JudgeStats, Label, Pair
+from assistant.evaluation.judges.protocol import CallEstimate, JudgeStats, Label, Pair, by_answer
 
 OFFLINE_VERSION = "1"
 
@@ -149,11 +149,8 @@ class OfflineJudge:
 
     def features(self, pairs: Sequence[Pair]) -> list[PairFeatures]:
         """What :func:`decide` needs for each pair, independent of the thresholds."""
-        by_answer: dict[str, list[int]] = {}
-        for i, pair in enumerate(pairs):
-            by_answer.setdefault(pair.answer, []).append(i)
         found: dict[int, PairFeatures] = {}
-        for answer, rows in by_answer.items():
+        for answer, rows in by_answer(pairs).items():
             statements = [pairs[i].statement for i in rows]
             supports = self.scorer.score(statements, [Evidence(answer, "answer")])
             for i, statement, support in zip(rows, statements, supports, strict=True):

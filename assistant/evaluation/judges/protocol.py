@@ -18,6 +18,14 @@ class Pair:
     statement: str
 
 
+def by_answer(pairs: Sequence[Pair]) -> dict[str, list[int]]:
+    """The pairs' indices grouped by answer (an answer is read once for all its statements)."""
+    rows: dict[str, list[int]] = {}
+    for i, pair in enumerate(pairs):
+        rows.setdefault(pair.answer, []).append(i)
+    return rows
+
+
 @dataclass(frozen=True, slots=True)
 class CallEstimate:
     """What judging will cost before it starts: calls not already cached, and tokens."""
