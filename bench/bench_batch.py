@@ -10,7 +10,9 @@
     the batches), then the batch of the same N rows at concurrency 1, 2 and 4, each as a ratio
     to that raw rate; beside each batch, the raw requests sent as many at a time, which shows
     what the server itself does with concurrent requests (llama.cpp's server has
-    ``ASSISTANT_LLM_PARALLEL`` slots, batched continuously).
+    ``ASSISTANT_LLM_PARALLEL`` slots, batched continuously). Every run sends the same prompts,
+    so each one must pay for them as the first did: the local server runs without its
+    host-memory prompt cache, and before each run every slot is given a short request.
 
 Crash and resume is verified by ``python -m bench.bench_batch_crash``.
 Uses an existing index (``--home``, default: the benchmarks' full-corpus index
@@ -47,7 +49,7 @@ from assistant.drafting import Drafter
 from assistant.drafting.factory import open_drafter
 from assistant.drafting.llm import LLMDrafter
 from assistant.llm import LLMUnavailable
-from assistant.llm.local import ensure_llm
+from assistant.llm.local import LocalModelServer
 from assistant.pipeline import Pipeline
 from assistant.review.store import ReviewStore
 from bench.batchkit import (
@@ -181,6 +183,7 @@ class RawRun:
     seconds: list[float]
     completion_tokens: int
     total_tokens: int
+    evaluated: int | None = None  # prompt tokens the server evaluated, not took from a cache
 
     @property
     def rate(self) -> float:
@@ -193,6 +196,9 @@ class RawRun:
             self.seconds + other.seconds,
             self.completion_tokens + other.completion_tokens,
             self.total_tokens + other.total_tokens,
+            None
+            if self.evaluated is None or other.evaluated is None
+            else self.evaluated + other.evaluated,
         )
 
 
@@ -204,7 +210,7 @@ def raw_requests(
 ) -> RawRun:
     """The server alone: one chat completion per prompt, ``concurrency`` in flight."""
 
-    def one(messages: list[ChatCompletionMessageParam]) -> tuple[float, int, int]:
+    def one(messages: list[ChatCompletionMessageParam]) -> tuple[float, int, int, int | None]:
         started = time.perf_counter()
         answer = client.chat.completions.create(
             model=settings.llm_model,
@@ -214,37 +220,66 @@ def raw_requests(
         )
         usage = answer.usage
         done = time.perf_counter() - started
-        return done, usage.completion_tokens if usage else 0, usage.total_tokens if usage else 0
+        return (
+            done,
+            usage.completion_tokens if usage else 0,
+            usage.total_tokens if usage else 0,
+            prompt_evaluated(answer.model_extra),
+        )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(one, prompts))
     wall = time.perf_counter() - started
+    evaluated = [r[3] for r in results]
     return RawRun(
         concurrency,
         wall,
         [r[0] for r in results],
         sum(r[1] for r in results),
         sum(r[2] for r in results),
+        None if None in evaluated else sum(e or 0 for e in evaluated),
     )
+
+
+def prompt_evaluated(extra: dict[str, object] | None) -> int | None:
+    """The prompt tokens llama.cpp evaluated for an answer (its ``timings.prompt_n``), rather
+    than took from a cache; None from a server that does not say."""
+    timings = (extra or {}).get("timings")
+    count = timings.get("prompt_n") if isinstance(timings, dict) else None
+    return count if isinstance(count, int) else None
 
 
 def forget(
-    client: openai.OpenAI, settings: Settings, prompt: list[ChatCompletionMessageParam]
+    client: openai.OpenAI,
+    settings: Settings,
+    prompt: list[ChatCompletionMessageParam],
+    slots: int,
 ) -> None:
-    """Leaves the server's cache holding only the system prompt before a timed run.
+    """Leaves every slot of the server holding only the system prompt before a timed run.
 
-    llama.cpp keeps the previous request's tokens and evaluates only what differs: a run that
-    began with the prompt the run before ended with would skip that prompt's evaluation. After
-    this short request, each run's first request shares only the system prompt with the one
-    before it, as every other request of a run does.
+    Each of llama.cpp's slots keeps its last request's tokens and evaluates only what differs,
+    and a request goes to the slot whose tokens it shares most: a run's request whose prompt a
+    slot still held from the run before would skip that prompt's evaluation. ``slots`` short
+    requests at once, one per slot, each sharing only the system prompt, overwrite them all;
+    each timed request then shares only the system prompt with what the slots hold, as the
+    first run's did. (The local server runs without its host-memory prompt cache, which
+    would restore any prompt sent before.)
     """
-    client.chat.completions.create(
-        model=settings.llm_model,
-        messages=[prompt[0], ChatCompletionUserMessageParam(role="user", content="Hello.")],
-        temperature=settings.llm_temperature,
-        max_tokens=1,
-    )
+
+    def hello(slot: int) -> None:
+        client.chat.completions.create(
+            model=settings.llm_model,
+            messages=[
+                prompt[0],
+                ChatCompletionUserMessageParam(role="user", content=f"Hello, number {slot}."),
+            ],
+            temperature=settings.llm_temperature,
+            max_tokens=8,  # long enough for all of them to hold a slot at once
+        )
+
+    with ThreadPoolExecutor(max_workers=slots) as pool:
+        list(pool.map(hello, range(slots)))
 
 
 def llm(args: argparse.Namespace, console: Console) -> None:
@@ -267,12 +302,20 @@ def llm(args: argparse.Namespace, console: Console) -> None:
             raise SystemExit(f"{args.input}: fewer than 2 valid rows")
         warm, rows = chosen[0], chosen[1:]
         sub = InputReport(report.path, rows, [], len(rows))
-        # the server's log goes to the temporary folder, not into the index's home
-        base_url, server = ensure_llm(settings.model_copy(update={"home": work}))
+        server: LocalModelServer | None = None
+        if settings.llm_base_url:
+            base_url = settings.llm_base_url
+            slots = max(levels)  # unknown: as many as the most requests a run sends at once
+        else:
+            # the server's log goes to the temporary folder, not into the index's home
+            local = settings.model_copy(update={"home": work})
+            server = LocalModelServer(local, prompt_cache_mib=0)
+            base_url = server.start().base_url
+            slots = settings.llm_parallel
         settings = settings.model_copy(update={"llm_base_url": base_url})
         where = (
-            f"local llama.cpp server, {settings.llm_threads} thread(s), started in "
-            f"{server.startup_s or 0:.1f} s"
+            f"local llama.cpp server, {settings.llm_threads} thread(s), {slots} slots, "
+            f"started in {server.startup_s or 0:.1f} s"
             if server
             else base_url
         )
@@ -299,7 +342,7 @@ def llm(args: argparse.Namespace, console: Console) -> None:
                 bare_drafts(drafter, checker, [warm])
 
                 def raw(part: list[list[ChatCompletionMessageParam]], k: int) -> RawRun:
-                    forget(client, settings, prompts[0])
+                    forget(client, settings, prompts[0], slots)
                     return raw_requests(client, settings, part, k)
 
                 # the baseline: half before and half after the batches, so drift hits both alike
@@ -311,7 +354,7 @@ def llm(args: argparse.Namespace, console: Console) -> None:
                     store = ReviewStore.open(with_store(settings, database))
                     try:
                         out = work / f"out-{level}"
-                        forget(client, settings, prompts[0])
+                        forget(client, settings, prompts[0], slots)
                         batches.append(run_batch(out, drafter, checker, store, sub, rows, level))
                     finally:
                         store.close()
@@ -334,27 +377,34 @@ def llm_table(
 ) -> None:
     n = len(single.seconds)
     table = Table(title=f"LLM batch vs raw openai requests, same server and messages ({n} rows)")
-    for column in ("", "k at a time", "wall s", "per min", "vs raw 1 at a time", "tokens"):
+    columns = ("", "k at a time", "wall s", "per min", "vs raw 1 at a time", "tokens")
+    for column in (*columns, "prompt tokens evaluated"):
         table.add_column(column, justify="left" if not column else "right")
 
-    def add(name: str, k: int, wall_s: float, rate: float, tokens: int) -> None:
+    def add(name: str, k: int, wall_s: float, rate: float, tokens: int, evaluated: str) -> None:
         ratio = f"{rate / single.rate:.2f}x" if single.rate else ""
-        table.add_row(name, str(k), f"{wall_s:.1f}", f"{rate:.2f}", ratio, f"{tokens:,}")
+        cells = (f"{wall_s:.1f}", f"{rate:.2f}", ratio, f"{tokens:,}", evaluated)
+        table.add_row(name, str(k), *cells)
 
-    add(
-        "raw requests (half before, half after)", 1, single.wall_s, single.rate, single.total_tokens
-    )
+    def add_raw(name: str, raw: RawRun) -> None:
+        prompt = raw.total_tokens - raw.completion_tokens
+        evaluated = "" if raw.evaluated is None else f"{raw.evaluated:,} of {prompt:,}"
+        add(name, raw.concurrency, raw.wall_s, raw.rate, raw.total_tokens, evaluated)
+
+    add_raw("raw requests (half before, half after)", single)
     for run in batches:
         if (raw := raws.get(run.concurrency)) is not None:
-            add("raw requests", raw.concurrency, raw.wall_s, raw.rate, raw.total_tokens)
+            add_raw("raw requests", raw)
         failed = f", {run.failed} failed" if run.failed else ""
-        add(f"BatchRunner articles{failed}", run.concurrency, run.wall_s, run.rate, run.tokens)
+        add(f"BatchRunner articles{failed}", run.concurrency, run.wall_s, run.rate, run.tokens, "")
     console.print(table)
     console.print(
         f"raw single-request rate: {single.rate:.2f} requests/min (p50 "
         f"{pct(single.seconds, 50):.2f} s, {single.completion_tokens:,} completion tokens). "
         "Tokens are prompt + completion: equal when the drafter sent the same requests; more "
-        "when it asked again after an unusable answer."
+        "when it asked again after an unusable answer. Prompt tokens evaluated (llama.cpp's "
+        "count, raw requests only): the rest came from the slots' caches, the shared system "
+        "prompt; equal in every run when no run reused an earlier run's prompts."
     )
 
 

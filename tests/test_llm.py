@@ -146,6 +146,39 @@ def test_list_models_names_the_served_alias(llm_server: str, tmp_path: Path) -> 
     assert list_models(settings_for(tmp_path), llm_server) == [LOCAL_MODEL]
 
 
+def prompt_tokens_evaluated(client: openai.OpenAI, text: str) -> int:
+    """How many prompt tokens the server evaluated for ``text`` (llama.cpp's ``timings``),
+    rather than took from a cache."""
+    answer = client.chat.completions.create(
+        model=LOCAL_MODEL,
+        messages=[{"role": "user", "content": text}],
+        max_tokens=1,
+        temperature=0,
+    )
+    return int((answer.model_extra or {})["timings"]["prompt_n"])
+
+
+@pytest.mark.parametrize(("cache_mib", "restored"), [(None, True), (0, False)])
+def test_prompt_cache_off_evaluates_an_evicted_prompt_again(
+    tmp_path: Path, cache_mib: int | None, restored: bool
+) -> None:
+    """llama.cpp keeps prompts evicted from its slots in host memory and restores them when one
+    is sent again, so a benchmark that repeats its prompts would skip their evaluation;
+    ``prompt_cache_mib=0`` turns that cache off (the slots' own caches stay)."""
+    first = "Name three kinds of apple and say where each one grows. " * 12
+    other = "Tell me about bananas, plantains and the places they grow. " * 12
+    settings = settings_for(tmp_path, llm_threads=1, llm_parallel=1)
+    with LocalModelServer(settings, prompt_cache_mib=cache_mib) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="x", max_retries=0, timeout=60)
+        whole = prompt_tokens_evaluated(client, first)
+        prompt_tokens_evaluated(client, other)  # takes the only slot
+        again = prompt_tokens_evaluated(client, first)
+        client.close()
+    assert whole > 100
+    assert (again <= 2) is restored
+    assert (again >= whole // 2) is not restored
+
+
 def test_explain_errors_lets_the_callers_own_errors_through(tmp_path: Path) -> None:
     config = settings_for(tmp_path)
     with pytest.raises(KeyError, match="mine"), explain_errors(config, "http://x/v1"):

@@ -97,7 +97,9 @@ class LocalModelServer:
     ...     model = chat_model(settings, server.base_url)
 
     ``port=None`` picks a free port. ``start()`` blocks until ``GET /v1/models`` answers or
-    ``start_timeout_s`` passes.
+    ``start_timeout_s`` passes. ``prompt_cache_mib``: host memory in which the server keeps
+    prompts evicted from its slots and restores them when one is sent again (0: off, so a
+    prompt is evaluated again unless a slot still holds it; None: llama.cpp's default, 8 GiB).
     """
 
     note = DEMO_NOTE
@@ -108,6 +110,7 @@ class LocalModelServer:
         port: int | None = None,
         *,
         n_ctx: int = 8192,
+        prompt_cache_mib: int | None = None,
         start_timeout_s: float = 90.0,
         stop_timeout_s: float = 10.0,
     ) -> None:
@@ -116,6 +119,7 @@ class LocalModelServer:
         self.requested_port = port
         self.port = port
         self.n_ctx = n_ctx
+        self.prompt_cache_mib = prompt_cache_mib
         self.start_timeout_s = start_timeout_s
         self.stop_timeout_s = stop_timeout_s
         self.log_dir = settings.home / "llm"
@@ -151,6 +155,7 @@ class LocalModelServer:
     # -- lifecycle --------------------------------------------------------------------------
 
     def command(self, gguf: Path) -> list[str]:
+        cache = [] if self.prompt_cache_mib is None else ["--cache-ram", str(self.prompt_cache_mib)]
         return [
             sys.executable,
             "-m",
@@ -167,6 +172,7 @@ class LocalModelServer:
             str(self.settings.llm_parallel),
             "--ctx",
             str(self.n_ctx),
+            *cache,
         ]
 
     def start(self) -> LocalModelServer:

@@ -23,6 +23,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--parallel", type=int, default=1, help="slots served at once")
     parser.add_argument("--ctx", type=int, default=8192, help="context tokens per slot")
+    parser.add_argument(
+        "--cache-ram",
+        type=int,
+        default=None,
+        help="MiB of host memory that keeps prompts evicted from the slots for reuse "
+        "(0: off; default: llama.cpp's)",
+    )
     args = parser.parse_args(argv)
 
     import xllamacpp  # deferred: a 100 MB native library, only in the server process
@@ -37,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     params.n_ctx = args.ctx * args.parallel  # the context is shared among the slots
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
+    if args.cache_ram is not None:
+        params.cache_ram_mib = args.cache_ram
 
     stop = threading.Event()
 
