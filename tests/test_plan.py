@@ -470,6 +470,14 @@ def test_a_question_naming_no_condition_walks_through_the_closest_ones(
     # said once: no other section repeats a condition's sentence
     rest = [s.text for x in draft.sections if x is not section for s in x.sentences]
     assert not any(q in text for q in said for text in rest)
+    # beside a doctor's reply, which says what it is, no other possibilities are listed
+    replied = composer.draft(
+        DraftRequest(
+            question="And what could be causing the white tongue?",
+            reply="This is a coated tongue from dehydration; drink more water.",
+        )
+    )
+    assert not any(s.heading == "What this may be" for s in replied.sections)
     # a question that names its condition gets that condition's page
     named = composer.draft(DraftRequest(question="What causes geographic tongue?"))
     assert "several conditions" not in named.sections[0].sentences[0].text

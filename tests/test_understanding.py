@@ -62,6 +62,9 @@ def test_the_site_page_question_its_particulars_and_the_reply_terms() -> None:
     assert "0.2 cm" in u.particulars.sizes
     assert u.particulars.age == "40~49" and u.particulars.sex == "female"
     assert any("ultrasound" in d for d in u.particulars.done)
+    # "I asked the doctor if it was a lipoma, but he said it was not": not the focus
+    assert u.focus is None
+    assert understand("Is it a lipoma? It is soft.").focus == "lipoma"
     assert "definition" in u.asks
     for term in ("calcification", "echogenic lesions", "fat necrosis"):
         assert term in u.terms

@@ -247,9 +247,19 @@ class GroundedComposer:
         topic = request.title or focus or (None if u.unanswered else topic_of(request, top))
         # a question that names nothing ("what could be causing the white tongue?") gets the
         # conditions the closest answers are on, each said in the archive's words
+        # (not beside a doctor's reply, which already says what it is, and only conditions
+        # whose sentence talks about what the question describes: the tongue, not the lip)
         conditions: tuple[Condition, ...] = ()
-        if not u.focus and not request.title and set(u.asks) & set(_DIFFERENTIAL_ASKS):
-            conditions = differential(self.archive, top, request.exclude_ids)
+        described = _words(without_asks(request.question))
+        if (
+            not u.focus
+            and not request.title
+            and not request.reply
+            and set(u.asks) & set(_DIFFERENTIAL_ASKS)
+        ):
+            conditions = differential(
+                self.archive, top, request.exclude_ids, lambda s: bool(described & _words(s))
+            )
         if conditions:
             told = [c.quote.text for c in conditions]
             picked = [c for c in picked if not any(q in c.text for q in told)]

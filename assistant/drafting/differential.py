@@ -8,7 +8,7 @@ says that only a doctor can tell which, if any, the patient has.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,11 +38,15 @@ class Condition(BaseModel):
 
 
 def differential(
-    archive: Archive, sources: Sequence[Source], exclude: frozenset[str] = frozenset()
+    archive: Archive,
+    sources: Sequence[Source],
+    exclude: frozenset[str] = frozenset(),
+    on_question: Callable[[str], bool] = lambda _: True,
 ) -> tuple[Condition, ...]:
     """The distinct conditions of the ``sources`` found close (closest first), each with the
     first sentence of its general answer that names it and stands alone; empty when fewer
-    than two."""
+    than two. ``on_question``: whether a sentence talks about what the question describes
+    (the tongue, not the lip)."""
     catalogue = archive.foci()
     names: dict[str, str] = {}
     close = [s for s in sources if max((p.dense or 0.0 for p in s.passages), default=0.0) >= CLOSE]
@@ -66,6 +70,8 @@ def differential(
         sentence = next(
             (s for s in sentences_of(record) if names_any(s, called) and standalone(s)), None
         )
+        if sentence is not None and not on_question(sentence):
+            sentence = None
         if sentence is not None:
             found.append(Condition(name=name, quote=Quote(text=sentence, record_id=record_id)))
         if len(found) == MOST:

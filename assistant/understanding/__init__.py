@@ -166,7 +166,7 @@ def understand(
     for text in (title, asked):
         if text:
             foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
-    foci = _condition_first(asked, foci)
+    foci = [f for f in _condition_first(asked, foci) if not _ruled_out(asked, f)]
     focus = foci[0] if foci else None
     joined = _conjoined(asked, focus, foci[1:]) if focus and not title else []
     also = [f for f in joined if f.records]
@@ -207,6 +207,23 @@ _FOR = re.compile(
     r"(?:(?:a|an|the|my|his|her|their)\W+)?$",
     re.I,
 )
+
+
+# "I asked the doctor if it was a lipoma, but he said it was not", "it is not a lipoma"
+_RULED_OUT = (
+    r"\b(?:said|says|told me|thinks?)\W+(?:that\W+)?(?:it|this)\W+(?:was|is|'s)\W+not\b|"
+    r"\bruled\W+out\b|\bnot\W+(?:an?\W+)?NAME\b"
+)
+
+
+def _ruled_out(text: str, focus: Focus) -> bool:
+    """Whether the sentence naming ``focus`` says it is not what the patient has."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if focus.surface.lower() in sentence.lower():
+            pattern = _RULED_OUT.replace("NAME", re.escape(focus.surface))
+            if re.search(pattern, sentence, re.I):
+                return True
+    return False
 
 
 def _between(text: str, first: Focus, second: Focus) -> str | None:
