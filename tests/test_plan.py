@@ -29,15 +29,24 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 FOCI = ("Gout", "Shingles", "Plantar Fasciitis", "Iron-Deficiency Anemia", "Hemochromatosis")
 
 
-@pytest.fixture(scope="module")
-def topics_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
-    records: list[Record] = [
-        r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in FOCI
-    ]
-    home = tmp_path_factory.mktemp("plan-home")
-    archive = Archive(Settings(home=home, collection="topics"), embedder=embedder)
+def archive_of(
+    home: Path, collection: str, foci: tuple[str, ...], embedder: MiniLMEmbedder
+) -> Archive:
+    """A real index of MedQuAD's answers on ``foci``."""
+    records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in foci]
+    archive = Archive(Settings(home=home, collection=collection), embedder=embedder)
     archive.ingest(records)
     return archive
+
+
+def composer_of(archive: Archive) -> GroundedComposer:
+    """The planned composer over ``archive``, retrieving from it too."""
+    return GroundedComposer(HybridRetriever(archive), archive.embedder, archive=archive)
+
+
+@pytest.fixture(scope="module")
+def topics_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
+    return archive_of(tmp_path_factory.mktemp("plan-home"), "topics", FOCI, embedder)
 
 
 def test_a_treatment_question_gets_treatment_first_from_its_own_focus(
@@ -58,9 +67,7 @@ def test_a_question_on_a_medicine_for_a_condition_gets_one_treatment_section(
     topics_archive: Archive,
 ) -> None:
     question = "I have gout and my doctor told me to take colchicine, how should I take it?"
-    composer = GroundedComposer(
-        HybridRetriever(topics_archive), topics_archive.embedder, archive=topics_archive
-    )
+    composer = composer_of(topics_archive)
     draft = composer.draft(DraftRequest(question=question))  # K-QA
     assert draft.sections[0].sentences[0].text == "Your question is about Gout."
     headings = [s.heading for s in draft.sections]
@@ -78,7 +85,7 @@ def test_sections_of_one_topic_never_quote_another(topics_archive: Archive) -> N
 def test_planned_draft_answers_and_is_supported(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     draft = composer.draft(DraftRequest(question="How is gout treated?"))
     assert draft.asks == ("treatment",)
     report = DraftChecker(OfflineSupportScorer(embedder)).check(draft)
@@ -92,7 +99,7 @@ def test_planned_draft_answers_and_is_supported(
 def test_the_answer_check_flags_a_draft_that_does_not_answer(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     draft = composer.draft(DraftRequest(question="How is gout treated?"))
     # the same draft without its treatment section: all supported, yet not an answer
     cut = draft.model_copy(update={"sections": [s for s in draft.sections if s.ask != "treatment"]})
@@ -115,7 +122,7 @@ def test_general_answers_only_give_sentences_that_fit_the_heading(topics_archive
 def test_a_patient_question_gets_a_coherent_page_of_sourced_sections(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     draft = composer.draft(
         DraftRequest(question="My big toe is red and swollen. Can I take ibuprofen for gout?")
     )
@@ -167,10 +174,8 @@ def test_the_llm_prompt_carries_the_plan_numbered_as_its_sources(topics_archive:
 def test_the_opening_gives_a_medical_topic_its_plain_name(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
-    records = [r for r in load(DATA / "medquad.jsonl.gz").records if r.focus == "Sinusitis"]
-    archive = Archive(Settings(home=tmp_path, collection="sinusitis"), embedder=embedder)
-    archive.ingest(records)
-    composer = GroundedComposer(HybridRetriever(archive), embedder, archive=archive)
+    archive = archive_of(tmp_path, "sinusitis", ("Sinusitis",), embedder)
+    composer = composer_of(archive)
     draft = composer.draft(DraftRequest(question="How long does sinusitis last?"))
     opening = draft.sections[0].sentences[0]
     assert opening.text == "Your question is about Sinusitis (sinus infections)."
@@ -196,7 +201,7 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
     )
     archive = Archive(Settings(home=tmp_path, collection="seek"), embedder=embedder)
     archive.ingest([record])
-    composer = GroundedComposer(HybridRetriever(archive), embedder, archive=archive)
+    composer = composer_of(archive)
     draft = composer.draft(DraftRequest(question="How is shingles treated?"))
     seek = next(s for s in draft.sections if s.kind == "seek_care")
     texts = [s.text for s in seek.sentences]
@@ -210,7 +215,7 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
 
 
 def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniLMEmbedder) -> None:
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     request = DraftRequest(
         question="What should patients know about Gout?", title="Gout", article=True
     )
@@ -246,7 +251,7 @@ def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
     vectors = embedder.embed([on, off, question])
     closeness = vectors[:2] @ vectors[2]
     assert abs(float(closeness[0] - closeness[1])) < NEAR  # both in the band set below
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     composer.min_relevance = float(closeness.max()) + 0.001  # both a little less than close
     request = DraftRequest(question=question)
     chosen = composer._choose(request, sources, focus_keys={key_of("Gout")})
@@ -268,11 +273,7 @@ SORES = (
 @pytest.fixture(scope="module")
 def sores_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
     """MedlinePlus's answers on sores, ulcers and three sexually transmitted infections."""
-    records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in SORES]
-    home = tmp_path_factory.mktemp("sores-home")
-    archive = Archive(Settings(home=home, collection="sores"), embedder=embedder)
-    archive.ingest(records)
-    return archive
+    return archive_of(tmp_path_factory.mktemp("sores-home"), "sores", SORES, embedder)
 
 
 def test_two_conditions_asked_about_each_get_their_answer(sores_archive: Archive) -> None:
@@ -285,9 +286,7 @@ def test_two_conditions_asked_about_each_get_their_answer(sores_archive: Archive
     assert "what it is (on HPV) (answers the question" in listed
     hpv = next(s for s in plan.sections if s.focus == "HPV")
     assert {sores_archive.records([q.record_id])[q.record_id].focus for q in hpv.quotes} == {"HPV"}
-    composer = GroundedComposer(
-        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
-    )
+    composer = composer_of(sores_archive)
     draft = composer.draft(DraftRequest(question=question))
     headings = [s.heading for s in draft.sections]
     assert headings.index("About Genital Herpes") + 1 == headings.index("About HPV")
@@ -308,9 +307,7 @@ def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: 
     assert texts[start + 1].startswith("They can also help to prevent cold sores")
     # the source's lost full stop ("… the genital area Some people …") is no sentence here
     assert not any("area Some" in q.text for s in plan.sections for q in s.quotes)
-    composer = GroundedComposer(
-        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
-    )
+    composer = composer_of(sores_archive)
     draft = composer.draft(DraftRequest(question=question))
     text = " ".join(s.text for section in draft.sections for s in section.sentences)
     # a peptic ulcer is not a mouth ulcer: no sentence about one enters the page
@@ -338,9 +335,7 @@ def test_an_abbreviation_the_archive_defines_finds_its_short_answer(sores_archiv
 def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sentences(
     sores_archive: Archive,
 ) -> None:
-    composer = GroundedComposer(
-        HybridRetriever(sores_archive), sores_archive.embedder, archive=sores_archive
-    )
+    composer = composer_of(sores_archive)
     draft = composer.draft(DraftRequest(question="Is blepharitis contagious?"))  # K-QA
     quoted = [s.text for section in draft.sections for s in section.sentences if s.source_id]
     # what the archive says about cold sores being contagious is no answer on blepharitis
@@ -369,9 +364,7 @@ def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(
     topics_archive: Archive,
 ) -> None:
     # the closest answers agree on a condition the patient never named: no diagnosis
-    composer = GroundedComposer(
-        HybridRetriever(topics_archive), topics_archive.embedder, archive=topics_archive
-    )
+    composer = composer_of(topics_archive)
     question = (
         "My big toe became red, hot and swollen overnight and the joint hurts terribly. What"
         " is happening?"
@@ -404,7 +397,7 @@ def test_a_question_names_a_condition_by_its_head_word_unless_it_qualifies_it_ot
 def test_an_article_has_no_similar_questions_aside(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:
-    composer = GroundedComposer(HybridRetriever(topics_archive), embedder, archive=topics_archive)
+    composer = composer_of(topics_archive)
     for topic in ("Iron deficiency anemia", "Gout", "Shingles"):
         request = DraftRequest(question=topic, title=topic, article=True)
         headings = [s.heading for s in composer.draft(request).sections]
@@ -443,19 +436,13 @@ TONGUE = (
 @pytest.fixture(scope="module")
 def tongue_archive(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Archive:
     """Answers on three conditions of the tongue, and one that merely shares the word white."""
-    records = [r for r in load(DATA / "medquad.jsonl.gz").records if (r.focus or "") in TONGUE]
-    home = tmp_path_factory.mktemp("tongue-home")
-    archive = Archive(Settings(home=home, collection="tongue"), embedder=embedder)
-    archive.ingest(records)
-    return archive
+    return archive_of(tmp_path_factory.mktemp("tongue-home"), "tongue", TONGUE, embedder)
 
 
 def test_a_question_naming_no_condition_walks_through_the_closest_ones(
     tongue_archive: Archive,
 ) -> None:
-    composer = GroundedComposer(
-        HybridRetriever(tongue_archive), tongue_archive.embedder, archive=tongue_archive
-    )
+    composer = composer_of(tongue_archive)
     draft = composer.draft(DraftRequest(question="And what could be causing the white tongue?"))
     opening = draft.sections[0].sentences[0].text
     assert opening.startswith("The past answers closest to your question are about several")

@@ -221,9 +221,9 @@ class GroundedComposer:
         # particulars ("… difficulty or pain when swallowing" for "could esophagitis cause
         # muscle stiffness in the neck when swallowing?"); a question that names nothing the
         # archive or the dictionaries know keeps them all
+        described = _words(without_asks(request.question))  # what the question describes
         if u.focus:
-            particular = set() if u.focus_records else _words(without_asks(request.question))
-            particular -= _words(" ".join(names))
+            particular = set() if u.focus_records else described - _words(" ".join(names))
             other = [
                 c
                 for c in other
@@ -250,7 +250,6 @@ class GroundedComposer:
         # (not beside a doctor's reply, which already says what it is, and only conditions
         # whose sentence talks about what the question describes: the tongue, not the lip)
         conditions: tuple[Condition, ...] = ()
-        described = _words(without_asks(request.question))
         if (
             not u.focus
             and not request.title

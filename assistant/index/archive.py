@@ -247,8 +247,17 @@ class Archive:
                 for rid, text in self.vectors.opening_texts()
                 if rid in focus_of
             )
-            saved = {"revision": revision, "format": _FOCI_FORMAT, "rows": rows}
-            write_atomically(path, json.dumps({**saved, "abbreviations": abbreviations}))
+            write_atomically(
+                path,
+                json.dumps(
+                    {
+                        "revision": revision,
+                        "format": _FOCI_FORMAT,
+                        "rows": rows,
+                        "abbreviations": abbreviations,
+                    }
+                ),
+            )
         catalogue = FocusCatalogue.build(rows, abbreviations)
         self._foci = (revision, catalogue)
         return catalogue

@@ -10,6 +10,7 @@ import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import lexicon
+from assistant.text import split_sentences
 from assistant.understanding.asks import (
     ANSWERED_BY,
     ASK_OF_TYPE,
@@ -160,12 +161,12 @@ def understand(
     asked = question
     for done in particulars.done:
         asked = asked.replace(done, " ")
-    if not catalogue.find(asked, exclude_ids):
+    named = catalogue.find(asked, exclude_ids)
+    if not named and asked != question:
         asked = question
-    foci: list[Focus] = []
-    for text in (title, asked):
-        if text:
-            foci += [f for f in catalogue.find(text, exclude_ids) if f not in foci]
+        named = catalogue.find(asked, exclude_ids)
+    foci: list[Focus] = catalogue.find(title, exclude_ids) if title else []
+    foci += [f for f in named if f not in foci]
     foci = [f for f in _condition_first(asked, foci) if not _ruled_out(asked, f)]
     focus = foci[0] if foci else None
     joined = _conjoined(asked, focus, foci[1:]) if focus and not title else []
@@ -218,7 +219,7 @@ _RULED_OUT = (
 
 def _ruled_out(text: str, focus: Focus) -> bool:
     """Whether the sentence naming ``focus`` says it is not what the patient has."""
-    for sentence in re.split(r"(?<=[.!?])\s+", text):
+    for sentence in split_sentences(text):
         if focus.surface.lower() in sentence.lower():
             pattern = _RULED_OUT.replace("NAME", re.escape(focus.surface))
             if re.search(pattern, sentence, re.I):
