@@ -227,6 +227,10 @@ def test_similar_and_related_lists_skip_the_question_itself_and_put_its_focus_fi
     assert page_record.id not in {q.record_id for q in own.similar_qa}  # but never listed
     piles = composer.draft(DraftRequest(question="Do hemorrhoids go away on their own?"))
     assert piles.similar_qa and piles.similar_qa[0].title == "Hemorrhoids"
+    # an archived answer shows what it says, not its question again ("Hemorrhoids / What …")
+    for listed in piles.similar_qa:
+        shown = listed.reply_snippet or ""
+        assert listed.question_snippet is None or listed.question_snippet not in shown
     # a record off the focus that the search found only faintly is not listed
     request = DraftRequest(question="Do hemorrhoids go away on their own?")
     pool = HybridRetriever(archive).search(request.question, 14)

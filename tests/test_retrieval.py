@@ -145,3 +145,16 @@ def test_the_focus_list_keeps_to_the_filters(
     assert kept[0].record_id in proctitis  # the focus's other answers still come first
     site = HybridRetriever(archive).search(PROCTITIS_QUESTION, 10, Filters(dataset="site"))
     assert [s.record_id for s in site] == [page_record.id]
+
+
+def test_an_answer_the_focus_list_brings_comes_with_its_answer_not_its_question(
+    archive: Archive,
+) -> None:
+    """The focus's answers that no search found bring their first answer passage: the chunk
+    "Proctitis / What are the treatments for Proctitis ?" has nothing to quote or show."""
+    sources = HybridRetriever(archive).search(PROCTITIS_QUESTION, 10)
+    on_focus = [s for s in sources if s.focus == "Proctitis"]
+    assert len(on_focus) >= 3
+    for source in on_focus:
+        kinds = [p.kind for p in source.passages]
+        assert "explanation" in kinds, (source.record_id, source.passages[0].text)

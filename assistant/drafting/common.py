@@ -94,7 +94,7 @@ def similar_qa(pool: list[Source]) -> list[SimilarQA]:
             question_snippet=_snippet(s.question, 200),
             doctor=s.doctor,
             specialty=s.specialty,
-            reply_snippet=_snippet(s.reply or s.passage, 220),
+            reply_snippet=_snippet(s.reply or _answer_passage(s), 220),
             record_id=s.record_id,
         )
         for s in pool[:SIMILAR]
@@ -132,6 +132,12 @@ def draft_title(request: DraftRequest, topic: str | None) -> str:
         return f"Understanding {topic}"
     first = (split_sentences(request.question) or [request.question])[0]
     return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "..."
+
+
+def _answer_passage(source: Source) -> str | None:
+    """What an archived answer says: its best matched answer passage, not the chunk that
+    repeats its question ("Gout / What is (are) Gout ?")."""
+    return next((p.text for p in source.passages if p.kind == "explanation"), None)
 
 
 def _flat(text: str | None) -> str:

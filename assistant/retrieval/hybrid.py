@@ -14,6 +14,7 @@ and keyword search read the question as understood, too.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -149,23 +150,26 @@ class HybridRetriever:
     ) -> None:
         """The focus's answers whose question type answers what is asked, the first ask's
         first: every pooled passage of such an answer gains its rank's share; an answer with
-        none pooled brings its first passage."""
+        no answer passage pooled brings its first one (its first chunk repeats the question:
+        "Gout / What is (are) Gout ?", nothing to quote or to show under Similar Q&A)."""
         asked = [rid for ask in understood.asks for rid in understood.records_for(ask)]
         ranked = list(dict.fromkeys(asked))[:n]
         if not ranked:
             return
-        pooled: dict[str, list[_Candidate]] = defaultdict(list)
+        pooled: dict[str, dict[str, _Candidate]] = defaultdict(dict)
         for cand in pool.values():
-            pooled[str(cand.hit.metadata["record_id"])].append(cand)
-        first = self.archive.vectors.fetch([f"{rid}::0" for rid in ranked if rid not in pooled])
+            pooled[str(cand.hit.metadata["record_id"])][cand.hit.id] = cand
+        bare = [rid for rid in ranked if not any(_answers(c.hit) for c in pooled[rid].values())]
+        heads = self.archive.vectors.fetch(
+            [f"{rid}::{i}" for rid in bare for i in range(_HEAD_CHUNKS)]
+        )
         for rank, record_id in enumerate(ranked):
-            cands = pooled.get(record_id)
-            if not cands:
-                hit = first.get(f"{record_id}::0")
-                if hit is None or not _admits(hit.metadata, filters, specialties, dataset):
-                    continue
-                cands = [pool.setdefault(hit.id, _Candidate(hit))]
-            for cand in cands:
+            cands = pooled[record_id]
+            if record_id in bare:
+                hit = _first_answer([heads.get(f"{record_id}::{i}") for i in range(_HEAD_CHUNKS)])
+                if hit is not None and _admits(hit.metadata, filters, specialties, dataset):
+                    cands.setdefault(hit.id, pool.setdefault(hit.id, _Candidate(hit)))
+            for cand in cands.values():
                 cand.score += 1.0 / (self.rrf_k + rank + 1)
 
     def _select(self, pool: list[_Candidate], k: int) -> list[Source]:
@@ -225,6 +229,19 @@ class HybridRetriever:
 def _parts(specialty: str, keep_case: bool = False) -> list[str]:
     parts = [p.strip() for p in specialty.split("/") if p.strip()]
     return parts if keep_case else [p.lower() for p in parts]
+
+
+_HEAD_CHUNKS = 3  # a record's question takes its first chunk or two, its answer follows
+
+
+def _answers(hit: Hit) -> bool:
+    return hit.metadata.get("kind") == "explanation"
+
+
+def _first_answer(hits: Sequence[Hit | None]) -> Hit | None:
+    """The first of a record's first chunks that is an answer passage, else its first."""
+    found = [h for h in hits if h is not None]
+    return next((h for h in found if _answers(h)), None) or next(iter(found), None)
 
 
 def _passage(c: _Candidate) -> Passage:
