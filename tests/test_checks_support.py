@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from assistant.checks.agreement import Vocabulary
 from assistant.checks.judge import format_evidence
 from assistant.corpus import Record
 from assistant.embeddings import MiniLMEmbedder
+from assistant.embeddings.minilm import TokenVectors
 from assistant.prompts import PromptError, load_prompt
 
 
@@ -269,3 +271,28 @@ def test_support_scorer_names_its_gates(
     source = [Evidence("Drink plenty of fluids and rest when you have the flu.", "[1]")]
     (result,) = scorer.score(["Drink plenty of fluids and rest when you have the flu."], source)
     assert result.supported
+
+
+class _CountingEmbedder(MiniLMEmbedder):
+    """The real embedder, counting the texts whose token vectors it computes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokenised: list[str] = []
+
+    def token_vectors(self, texts: Sequence[str]) -> list[TokenVectors]:
+        self.tokenised.extend(texts)
+        return super().token_vectors(texts)
+
+
+def test_a_quoted_sentence_skips_the_token_gates_but_a_part_of_one_does_not() -> None:
+    """A verbatim quote aligns with itself token by token, so the gates are not run for it
+    (the composer's drafts are all quotes); a run of words cut out of a sentence is no quote."""
+    embedder = _CountingEmbedder()
+    scorer = OfflineSupportScorer(embedder)
+    source = [Evidence("No one now thinks that aspirin prevents heart attacks in women.", "[1]")]
+    (quote,) = scorer.score([source[0].text], source)
+    assert quote.supported and embedder.tokenised == []
+    (part,) = scorer.score(["Aspirin prevents heart attacks in women."], source)
+    assert embedder.tokenised  # the part went through the token gates
+    assert part.score >= 0.70  # close enough that only the gates could flag it
