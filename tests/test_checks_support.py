@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from numpy.typing import NDArray
 
 from assistant.checks import (
     Evidence,
@@ -274,25 +276,35 @@ def test_support_scorer_names_its_gates(
 
 
 class _CountingEmbedder(MiniLMEmbedder):
-    """The real embedder, counting the texts whose token vectors it computes."""
+    """The real embedder, counting the texts it runs the model on."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.tokenised: list[str] = []
+        self.seen: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        self.seen.extend(texts)
+        return super().embed(texts)
 
     def token_vectors(self, texts: Sequence[str]) -> list[TokenVectors]:
-        self.tokenised.extend(texts)
+        self.seen.extend(texts)
         return super().token_vectors(texts)
 
 
-def test_a_quoted_sentence_skips_the_token_gates_but_a_part_of_one_does_not() -> None:
-    """A verbatim quote aligns with itself token by token, so the gates are not run for it
-    (the composer's drafts are all quotes); a run of words cut out of a sentence is no quote."""
+def test_a_quoted_sentence_needs_no_model_but_a_part_of_one_does() -> None:
+    """A sentence (or pair) of the evidence quoted word for word is supported without running
+    the model (a quoting drafter's checks stay fast); a run of words cut out of a sentence is
+    no quote and goes through the similarity and the token gates."""
     embedder = _CountingEmbedder()
     scorer = OfflineSupportScorer(embedder)
-    source = [Evidence("No one now thinks that aspirin prevents heart attacks in women.", "[1]")]
-    (quote,) = scorer.score([source[0].text], source)
-    assert quote.supported and embedder.tokenised == []
+    text = "No one now thinks that aspirin prevents heart attacks in women. It may cause bleeding."
+    source = [Evidence("Rest helps.", "[1]"), Evidence(text, "[2]")]
+    quote, pair = scorer.score(
+        ["No one now thinks  that aspirin prevents heart attacks in women.", text], source
+    )
+    assert embedder.seen == []
+    assert quote.supported and quote.score == 1.0 and quote.evidence_from == "[2]"
+    assert pair.supported and pair.evidence == text
     (part,) = scorer.score(["Aspirin prevents heart attacks in women."], source)
-    assert embedder.tokenised  # the part went through the token gates
-    assert part.score >= 0.70  # close enough that only the gates could flag it
+    assert "Aspirin prevents heart attacks in women." in embedder.seen
+    assert part.score >= 0.70 and part.reasons != quote.reasons

@@ -131,11 +131,27 @@ class OfflineSupportScorer:
             return []
         if not units:
             return [Support(0.0, False, reasons=(NO_EVIDENCE,)) for _ in claims]
-        similarity = self.embedder.embed(list(claims)) @ self._vectors([u.text for u in units]).T
-        return [
-            self._judge(claim, row, units, evidence)
-            for claim, row in zip(claims, similarity, strict=True)
-        ]
+        # a claim that is an evidence sentence (or pair) word for word is what the evidence
+        # says: nothing to measure, so the evidence is embedded only for the others (a quoting
+        # drafter's sentences all are; a part cut out of a sentence is no quote)
+        quoted = _quoted(claims, units)
+        out: dict[int, Support] = {
+            i: Support(
+                1.0,
+                True,
+                units[u].text,
+                evidence[units[u].item].label,
+                (f"quoted word for word from {evidence[units[u].item].label}",),
+            )
+            for i, u in quoted.items()
+        }
+        rest = [i for i in range(len(claims)) if i not in quoted]
+        if rest:
+            vectors = self._vectors([u.text for u in units])
+            similarity = self.embedder.embed([claims[i] for i in rest]) @ vectors.T
+            for i, row in zip(rest, similarity, strict=True):
+                out[i] = self._judge(claims[i], row, units, evidence)
+        return [out[i] for i in range(len(claims))]
 
     def _judge(
         self,
@@ -162,8 +178,7 @@ class OfflineSupportScorer:
                 vetoes = disagreements(claim, item.text, self.vocabulary)
                 return Support(score, False, units[u].text, item.label, (reason, *vetoes))
             vetoes = disagreements(claim, item.text, self.vocabulary)
-            if not _verbatim(claim, units[u].text):  # a quote aligns with itself, token by token
-                vetoes += self._gates(claim, units[u].text, item.text)
+            vetoes += self._gates(claim, units[u].text, item.text)
             found = Support(
                 score,
                 not vetoes,
@@ -218,11 +233,13 @@ class OfflineSupportScorer:
         return np.stack([self._cache[t] for t in texts])
 
 
-def _verbatim(claim: str, unit: str) -> bool:
-    """Whether the claim is the evidence sentence (or pair) itself, whole: a part of one
-    ("aspirin prevents heart attacks." of "No one now thinks that aspirin prevents heart
-    attacks.") must pass the gates like any other claim."""
-    return claim.split() == unit.split()
+def _quoted(claims: Sequence[str], units: list[_Unit]) -> dict[int, int]:
+    """The claims that are a unit whole, word for word: claim index -> its first unit."""
+    first: dict[tuple[str, ...], int] = {}
+    for u, unit in enumerate(units):
+        first.setdefault(tuple(unit.text.split()), u)
+    found = {i: first.get(tuple(claim.split())) for i, claim in enumerate(claims)}
+    return {i: u for i, u in found.items() if u is not None}
 
 
 def _units(evidence: Sequence[Evidence]) -> list[_Unit]:
