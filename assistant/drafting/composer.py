@@ -114,7 +114,7 @@ class GroundedComposer:
         embedder: MiniLMEmbedder,
         templates: Prompt | None = None,
         max_sentences: int = 12,
-        max_candidates: int = 40,
+        max_candidates: int = 24,
         min_relevance: float = 0.5,
         mmr_lambda: float = 0.7,
         archive: Archive | None = None,
@@ -466,10 +466,13 @@ class GroundedComposer:
         if not candidates:
             return []
         query = [request.question] + ([request.reply] if request.reply else [])
-        vectors = self.embedder.embed([c.text for c in candidates] + query + list(quoted))
-        n, q = len(candidates), len(query)
-        cand, targets, prior = vectors[:n], vectors[n : n + q], vectors[n + q :]
-        said = (cand @ prior.T).max(axis=1) if len(quoted) else np.zeros(n)
+        vectors = self.embedder.embed([c.text for c in candidates] + query)
+        n = len(candidates)
+        cand, targets = vectors[:n], vectors[n:]
+        # how much of a candidate's words a sentence already on the page says (by words, not
+        # by the model: each sentence the model reads costs the draft about 10 ms)
+        on_page = [_words(q) for q in quoted]
+        said = np.array([_repeated(_words(c.text), on_page) for c in candidates])
         # close to the question and to the doctor's reply the draft explains; a little less
         # close will do for a sentence on the focus that names several of their words (not
         # for one on any other condition: "high-grade cancer" beside a benign calcified lump)
@@ -670,6 +673,11 @@ def refers_back(sentence: str, predecessor: str) -> bool:
     if match is None or _RESOLVES_ANYWAY.match(match.group(1)):
         return True
     return bool(_words(match.group(1)) & _words(predecessor)) or len(match.group(1)) < 3
+
+
+def _repeated(words: set[str], others: Sequence[set[str]]) -> float:
+    """The largest share of ``words`` that one of ``others`` holds."""
+    return max((len(words & o) / len(words) for o in others), default=0.0) if words else 0.0
 
 
 def _count(text: str) -> int:
