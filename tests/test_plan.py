@@ -14,9 +14,9 @@ from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import fits, look_alike, named_in
 from assistant.drafting.common import listable
-from assistant.drafting.composer import NEAR, GroundedComposer
+from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
-from assistant.drafting.models import DraftRequest
+from assistant.drafting.models import DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import make_plan, plan_for, plan_sources, standalone
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
@@ -469,3 +469,57 @@ def test_a_question_naming_no_condition_walks_through_the_closest_ones(
     named = composer.draft(DraftRequest(question="What causes geographic tongue?"))
     assert "several conditions" not in named.sections[0].sentences[0].text
     assert not any(s.heading == "What this may be" for s in named.sections)
+
+
+def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
+    """From the general answer on diabetes, under "What to expect" for "Can diabetics eat
+    sweets?": a sign of the disease, not how it turns out."""
+    sign = (
+        "Additional signs include sores that heal slowly, dry, itchy skin, loss of feeling or "
+        "tingling in the feet and blurry eyesight."
+    )
+    assert not fits(sign, "outlook")
+    assert fits("Most small cuts heal on their own within a week.", "outlook")
+
+
+def test_a_sentence_two_answers_share_is_said_once() -> None:
+    """Two archive answers often share a sentence, or most of it: the page says it once."""
+    longer = "Hemorrhoids are not dangerous, and symptoms usually go away within a few days."
+    sections = [
+        Section(
+            kind="opening", sentences=(DraftSentence(text="Your question.", origin="template"),)
+        ),
+        Section(
+            kind="explanation",
+            heading="What to expect",
+            sentences=(
+                DraftSentence(text=longer, origin="source", source_id="a"),
+                DraftSentence(
+                    text="Symptoms usually go away within a few days.",
+                    origin="source",
+                    source_id="b",
+                ),
+            ),
+        ),
+        Section(
+            kind="explanation",
+            heading="More",
+            sentences=(
+                DraftSentence(
+                    text="Hemorrhoids are not dangerous.", origin="source", source_id="c"
+                ),
+            ),
+        ),
+        Section(
+            kind="explanation",
+            heading="Treatment",
+            sentences=(
+                DraftSentence(
+                    text="A high-fiber diet makes stools softer.", origin="source", source_id="d"
+                ),
+            ),
+        ),
+    ]
+    kept = without_repeats(sections)
+    assert [s.heading for s in kept] == [None, "What to expect", "Treatment"]
+    assert [t.text for t in kept[1].sentences] == [longer]

@@ -37,7 +37,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
     ),
     "outlook": re.compile(
         r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*|"
-        r"go(es)? away|on (its|their) own|heal(s|ed|ing)?|resolv\w*|clears? up)\b",
+        # "sores that heal slowly" is a sign, not the outlook
+        r"go(es)? away|on (its|their) own|heal(s|ed|ing)?(?! (slowly|poorly))|resolv\w*|"
+        r"clears? up)\b",
         re.I,
     ),
 }

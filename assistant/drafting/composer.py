@@ -429,7 +429,7 @@ class GroundedComposer:
                     words = ", ".join(f'"{w}"' for w in unexplained)
                     notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
-        return _merged(out)
+        return _merged(without_repeats(out))
 
     def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:
         """A section's heading; ``on``: named for the condition it is about, where the
@@ -620,6 +620,25 @@ class GroundedComposer:
         return sections
 
 
+def without_repeats(sections: list[Section]) -> list[Section]:
+    """The page with no quoted sentence that says again what one above it said: "Symptoms
+    usually go away within a few days." under "… not dangerous, and symptoms usually go away
+    within a few days." (two answers of the archive often share a sentence, or most of it)."""
+    said: list[set[str]] = []
+    out: list[Section] = []
+    for section in sections:
+        kept = []
+        for sentence in section.sentences:
+            words = _words(sentence.text)
+            if sentence.origin == "source" and _repeated(words, said) >= REPEATED:
+                continue
+            said.append(words)
+            kept.append(sentence)
+        if kept or section.kind != "explanation":
+            out.append(section.model_copy(update={"sentences": tuple(kept)}))
+    return out
+
+
 def _merged(sections: list[Section]) -> list[Section]:
     """Sections with one heading after another made one: the medicine asked about and the
     treatment are both "Treatment and care"."""
@@ -700,6 +719,7 @@ def _words(text: str) -> set[str]:
 
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
+REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
