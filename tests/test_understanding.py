@@ -25,6 +25,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("If the muscle aches continue without exercising, should I be concerned?", "seriousness"),
         ("Anything I can do for the congestion?", "treatment"),
         ("I have a question, can you be diagnosed with shingles more than once?", "outlook"),
+        ("Do fissures and hemmroids heal on their own?", "outlook"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:

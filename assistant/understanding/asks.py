@@ -104,7 +104,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|"
         r"what (can|should|do) i do|(anything|something) (i|we) can (do|take|use)|can do for|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
-        r"relie\w*|manag\w*|heal\w*|recommend\w*)",
+        # "do fissures heal on their own?" asks the outlook, not how to treat them
+        r"relie\w*|manag\w*|heal\w*(?! on (its|their|my|your) own)|recommend\w*)",
     ),
     (
         "causes",
