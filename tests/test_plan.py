@@ -523,3 +523,15 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
     kept = without_repeats(sections)
     assert [s.heading for s in kept] == [None, "What to expect", "Treatment"]
     assert [t.text for t in kept[1].sentences] == [longer]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alone"),
+    [
+        ("Ivermectin is commonly used to treat this form of scabies.", False),  # crusted
+        ("Most people with this type of cancer do not progress to this advanced stage.", False),
+        ("Scabicides used to treat human scabies are available only with a prescription.", True),
+    ],
+)
+def test_a_form_or_stage_named_before_leans_on_its_predecessor(sentence: str, alone: bool) -> None:
+    assert standalone(sentence) is alone

@@ -248,10 +248,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
 )
 
 
-# "… do not progress to this advanced stage": a stage, form or type named by a sentence that
-# was not quoted
+# "… do not progress to this advanced stage", "Ivermectin is commonly used to treat this form of
+# scabies" (crusted scabies): a stage, form or type named by a sentence that was not quoted
 _POINTS_BACK = re.compile(
-    r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b(?! of)",
+    r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b",
     re.I,
 )
 
