@@ -178,14 +178,22 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
-def test_refit_rebuilds_the_shipped_files_byte_for_byte(tmp_path: Path, cli: CliRunner) -> None:
+_FITTED = ("coef", "intercept", "mean", "scale")
+
+
+def test_refit_rebuilds_the_shipped_files(tmp_path: Path, cli: CliRunner) -> None:
     out = tmp_path / "refit" / "offline-judge.json"
     result = cli.invoke(app, ["eval", "calibrate", "--judge", "offline", "--refit",
                               "--model-out", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == MODEL_FILE.read_bytes()
-    assert out.with_name("idf.json.gz").read_bytes() == IDF_FILE.read_bytes()
-    recipe = LearnedModel.load(out).recipe
+    assert out.with_name("idf.json.gz").read_bytes() == IDF_FILE.read_bytes()  # counts
+    # the model: byte for byte on the CPU that wrote it; on another, MiniLM's ONNX kernels
+    # (AVX-512 or not) differ in the 7th digit, which moves a fitted weight by about 2e-5
+    refitted, shipped = LearnedModel.load(out), LearnedModel.load(MODEL_FILE)
+    assert refitted.model_dump(exclude=set(_FITTED)) == shipped.model_dump(exclude=set(_FITTED))
+    for name in _FITTED:
+        assert np.allclose(getattr(refitted, name), getattr(shipped, name), rtol=0, atol=1e-4)
+    recipe = refitted.recipe
     assert recipe["seed"] == 13 and "grouped by question" in recipe["held_out"]
     refused = cli.invoke(app, ["eval", "calibrate", "--refit", "--limit", "5"])
     assert refused.exit_code == 2 and "every labelled pair" in refused.output
