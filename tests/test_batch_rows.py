@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any, cast
 
 from assistant.batch import validate
 from assistant.batch.rows import MAX_FIELD_CHARS
+from assistant.batch.runner import BatchRunner
 from tests.conftest import DATA
 
 DIABETES = (
@@ -114,3 +117,29 @@ def test_hostile_rows_are_reported_not_raised(tmp_path: Path) -> None:
     assert [r.topic for r in report.rows] == ["Gout", "Kidney stones"]
     # over csv's 128 KiB field limit, or (where an ingest raised that limit) over ours
     assert any(i.row == 3 for i in report.issues)
+
+
+def test_a_done_item_the_log_lacks_is_logged_on_resume_not_redone(tmp_path: Path) -> None:
+    """A run killed after marking an item done and before logging it (seen under load in
+    test_batch_cli's SIGKILL test): the resumed run logs it from the state, once, on a line
+    of its own after the line the kill cut short, and does not draft it again."""
+    rows = validate(_csv(tmp_path, "topic\nGout\nShingles vaccine\n")).rows
+    out = tmp_path / "out"
+    # plan() uses neither the pipeline nor the review store
+    runner = BatchRunner(out, cast(Any, None), cast(Any, None))
+    runner.plan(rows, resume=False, retry_failed=False)
+    runner.state.done(rows[0].key, 1.5, 0, 2)
+    torn = '{"key": "' + rows[1].key + '", "sta'
+    (out / "run.jsonl").write_text(torn, encoding="utf-8")
+    runner.close()
+
+    for _ in range(2):  # a second resume logs nothing more
+        resumed = BatchRunner(out, cast(Any, None), cast(Any, None))
+        todo = resumed.plan(rows, resume=True, retry_failed=False)
+        resumed.close()
+        assert [r.key for r in todo] == [rows[1].key]
+    lines = (out / "run.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == torn and len(lines) == 2
+    logged = json.loads(lines[1])
+    assert (logged["key"], logged["status"], logged["row"]) == (rows[0].key, "ok", rows[0].row)
+    assert (logged["seconds"], logged["flags"]) == (1.5, 2)

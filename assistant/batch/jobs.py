@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from assistant.batch.runner import LOG_FILE, last_lines
 from assistant.batch.state import ItemState, RunState
 from assistant.config import Settings
 from assistant.files import write_atomically
@@ -359,18 +360,7 @@ def _items(batch: Batch) -> list[ItemState]:
 
 def _outcomes(batch: Batch) -> dict[str, dict[str, Any]]:
     """The last line of ``run.jsonl`` about each item."""
-    path = batch.folder / "run.jsonl"
-    if not path.exists():
-        return {}
-    found: dict[str, dict[str, Any]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            outcome = json.loads(line)
-        except json.JSONDecodeError:  # the line being written right now
-            continue
-        if outcome.get("key"):
-            found[outcome["key"]] = outcome
-    return found
+    return last_lines(batch.folder / LOG_FILE)
 
 
 def _last_activity(batch: Batch, since: datetime) -> datetime:

@@ -91,6 +91,7 @@ class BatchRunner:
         """The rows to work on: new and unfinished ones (unless only ``retry_failed``), and
         failed ones with ``retry_failed``; done ones never."""
         self.state.add(rows)
+        self._log_unlogged(rows)
         statuses = self.state.statuses()
         wanted = {"failed"} if retry_failed else set()
         if resume or not retry_failed:
@@ -203,12 +204,59 @@ class BatchRunner:
         text = row.text if self.log_patient_text else None
         self._emit(Outcome(row.key, row.row, "failed", seconds, error=error, text=text))
 
+    def _log_unlogged(self, rows: list[BatchRow]) -> None:
+        """Logs the done items the run log lacks, from the state: a run killed after marking
+        an item done and before logging it (a resumed run does not redo it)."""
+        logged = last_lines(self.out / LOG_FILE)
+        text = {r.key: r.text for r in rows} if self.log_patient_text else {}
+        for item in self.state.done_items():
+            if logged.get(item.key, {}).get("status") != "ok":
+                self._log(
+                    Outcome(
+                        item.key,
+                        item.row,
+                        "ok",
+                        item.seconds,
+                        item.tokens,
+                        item.flags,
+                        None,
+                        item.question_id,
+                        text.get(item.key),
+                    )
+                )
+
     def _emit(self, outcome: Outcome) -> None:
+        self._log(outcome)
+        self.on_outcome(outcome)
+
+    def _log(self, outcome: Outcome) -> None:
         line = {k: v for k, v in asdict(outcome).items() if k != "text" or v is not None}
         line["seconds"] = round(outcome.seconds, 3)
-        with (self.out / "run.jsonl").open("a", encoding="utf-8") as log:
-            log.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self.on_outcome(outcome)
+        path = self.out / LOG_FILE
+        with path.open("a+b") as log:
+            log.seek(0, 2)
+            torn = log.tell() > 0 and (log.seek(-1, 2), log.read(1))[1] != b"\n"
+            text = ("\n" if torn else "") + json.dumps(line, ensure_ascii=False) + "\n"
+            log.write(text.encode("utf-8"))  # on a line of its own after one a kill cut short
+
+
+LOG_FILE = "run.jsonl"
+
+
+def last_lines(path: Path) -> dict[str, dict[str, Any]]:
+    """The last line of a run log about each item; a line being written, or cut short by a
+    kill, is skipped."""
+    if not path.exists():
+        return {}
+    found: dict[str, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            outcome = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(outcome, dict) and outcome.get("key"):
+            found[outcome["key"]] = outcome
+    return found
 
 
 def _reason(exc: BaseException) -> str:

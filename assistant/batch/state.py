@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.batch.rows import BatchRow
 
@@ -40,6 +41,9 @@ class ItemState:
     intent_at: datetime | None
     attempts: int
     error: str | None
+    seconds: float = 0.0
+    tokens: int = 0
+    flags: int = 0
 
 
 class RunState:
@@ -68,15 +72,14 @@ class RunState:
             )
 
     def get(self, key: str) -> ItemState:
-        found = self.db.execute(
-            "SELECT key, row, status, question_id, intent_at, attempts, error "
-            "FROM items WHERE key = ?",
-            (key,),
-        ).fetchone()
+        found = self.db.execute(f"SELECT {_COLUMNS} FROM items WHERE key = ?", (key,)).fetchone()
         if found is None:
             raise KeyError(key)
-        intent = datetime.fromisoformat(found[4]) if found[4] else None
-        return ItemState(found[0], found[1], found[2], found[3], intent, found[5], found[6])
+        return _item(found)
+
+    def done_items(self) -> list[ItemState]:
+        found = self.db.execute(f"SELECT {_COLUMNS} FROM items WHERE status = 'done'")
+        return [_item(row) for row in found.fetchall()]
 
     def statuses(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, status FROM items").fetchall())
@@ -113,3 +116,22 @@ class RunState:
         columns = ", ".join(f"{name} = ?" for name in values)  # names are ours, not input
         with self.db:
             self.db.execute(f"UPDATE items SET {columns} WHERE key = ?", (*values.values(), key))
+
+
+_COLUMNS = "key, row, status, question_id, intent_at, attempts, error, seconds, tokens, flags"
+
+
+def _item(found: tuple[Any, ...]) -> ItemState:
+    intent = datetime.fromisoformat(found[4]) if found[4] else None
+    return ItemState(
+        found[0],
+        found[1],
+        found[2],
+        found[3],
+        intent,
+        found[5],
+        found[6],
+        found[7] or 0.0,
+        found[8] or 0,
+        found[9] or 0,
+    )
