@@ -465,6 +465,9 @@ def test_a_question_naming_no_condition_walks_through_the_closest_ones(
         )
     )
     assert not any(s.heading == "What this may be" for s in replied.sections)
+    # nor for a question on how to do something, which is about no condition one may have
+    how = composer.draft(DraftRequest(question="How do I clean a white tongue?"))
+    assert not any(s.heading == "What this may be" for s in how.sections)
     # a question that names its condition gets that condition's page
     named = composer.draft(DraftRequest(question="What causes geographic tongue?"))
     assert "several conditions" not in named.sections[0].sentences[0].text

@@ -255,6 +255,7 @@ class GroundedComposer:
             and not request.title
             and not request.reply
             and set(u.asks) & set(_DIFFERENTIAL_ASKS)
+            and not _HOW_TO.match(request.question)
         ):
             conditions = differential(
                 self.archive, top, request.exclude_ids, lambda s: bool(described & _words(s))
@@ -735,6 +736,9 @@ def _template(text: str) -> DraftSentence:
 
 # what a question that names no condition may ask the conditions it could be about to answer
 _DIFFERENTIAL_ASKS: tuple[Ask, ...] = ("causes", "definition", "seriousness", "symptoms")
+# a question on how to do something ("How do I measure blood pressure?") is about no condition
+# the patient may have, unlike "how do I know if …"
+_HOW_TO = re.compile(r"^\W*how (do|can|should|would) (i|you|we|one) (?!know|tell)\b", re.I)
 _HEADING_KEY = {
     "definition": "heading_definition",
     "causes": "heading_causes",
