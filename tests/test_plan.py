@@ -13,7 +13,7 @@ from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import fits, look_alike, named_in
-from assistant.drafting.common import listable
+from assistant.drafting.common import listable, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import DraftRequest, DraftSentence, Section
@@ -538,3 +538,34 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
 )
 def test_a_form_or_stage_named_before_leans_on_its_predecessor(sentence: str, alone: bool) -> None:
     assert standalone(sentence) is alone
+
+
+def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
+    """Not the chunk repeating the question, not a pointer to another site, not a passage
+    opening on what came before it: the first passage that says something by itself."""
+
+    def source(n: int, *passages: tuple[str, str]) -> Source:
+        return Source(
+            rank=n,
+            record_id=f"m:{n}",
+            score=1.0,
+            focus="Gout",
+            question="What is (are) Gout ?",
+            passages=tuple(
+                Passage(chunk_id=f"m:{n}::{i}", text=text, kind=kind, score=1.0)
+                for i, (kind, text) in enumerate(passages)
+            ),
+        )
+
+    question = ("question", "Gout\nWhat is (are) Gout ?")
+    pointer = (
+        "explanation",
+        "The National Institute of Arthritis and Musculoskeletal and Skin Diseases (NIAMS) at "
+        "NIH has more information about gout. Check out the information here.",
+    )
+    leaning = ("explanation", "In this stage, the disease may have caused permanent damage.")
+    answer = ("explanation", "Gout is a form of arthritis that causes sudden, intense pain.")
+    listed = similar_qa(
+        [source(1, question, pointer, answer), source(2, question, leaning), source(3, question)]
+    )
+    assert [q.reply_snippet for q in listed] == [answer[1], None, None]

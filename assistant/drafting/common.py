@@ -8,6 +8,7 @@ from collections.abc import Collection
 from assistant.corpus.record import RelatedFAQ, SimilarQA
 from assistant.drafting.arrange import look_alike, names_any, on_focus
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
+from assistant.drafting.plan import standalone
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
 from assistant.understanding import Understanding, key_of
@@ -135,9 +136,15 @@ def draft_title(request: DraftRequest, topic: str | None) -> str:
 
 
 def _answer_passage(source: Source) -> str | None:
-    """What an archived answer says: its best matched answer passage, not the chunk that
-    repeats its question ("Gout / What is (are) Gout ?")."""
-    return next((p.text for p in source.passages if p.kind == "explanation"), None)
+    """What an archived answer says: its best matched answer passage that opens on a sentence
+    of its own, not the chunk that repeats its question ("Gout / What is (are) Gout ?"), nor
+    one that opens on a pointer ("… NIAMS has more information about gout.") or on what came
+    before it ("In this stage, the disease may have caused …")."""
+    for passage in source.passages:
+        first = (split_sentences(passage.text) or [""])[0]
+        if passage.kind == "explanation" and standalone(first):
+            return passage.text
+    return None
 
 
 def _flat(text: str | None) -> str:
