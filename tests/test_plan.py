@@ -12,7 +12,7 @@ import pytest
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
-from assistant.drafting.arrange import fits, look_alike, named_in
+from assistant.drafting.arrange import fits, look_alike, named_in, quoted
 from assistant.drafting.common import listable, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
@@ -488,40 +488,17 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
 def test_a_sentence_two_answers_share_is_said_once() -> None:
     """Two archive answers often share a sentence, or most of it: the page says it once."""
     longer = "Hemorrhoids are not dangerous, and symptoms usually go away within a few days."
+
+    def explained(heading: str, *texts: str) -> Section:
+        sentences = tuple(quoted(t, f"m:{n}") for n, t in enumerate(texts))
+        return Section(kind="explanation", heading=heading, sentences=sentences)
+
+    opening = DraftSentence(text="Your question.", origin="template")
     sections = [
-        Section(
-            kind="opening", sentences=(DraftSentence(text="Your question.", origin="template"),)
-        ),
-        Section(
-            kind="explanation",
-            heading="What to expect",
-            sentences=(
-                DraftSentence(text=longer, origin="source", source_id="a"),
-                DraftSentence(
-                    text="Symptoms usually go away within a few days.",
-                    origin="source",
-                    source_id="b",
-                ),
-            ),
-        ),
-        Section(
-            kind="explanation",
-            heading="More",
-            sentences=(
-                DraftSentence(
-                    text="Hemorrhoids are not dangerous.", origin="source", source_id="c"
-                ),
-            ),
-        ),
-        Section(
-            kind="explanation",
-            heading="Treatment",
-            sentences=(
-                DraftSentence(
-                    text="A high-fiber diet makes stools softer.", origin="source", source_id="d"
-                ),
-            ),
-        ),
+        Section(kind="opening", sentences=(opening,)),
+        explained("What to expect", longer, "Symptoms usually go away within a few days."),
+        explained("More", "Hemorrhoids are not dangerous."),
+        explained("Treatment", "A high-fiber diet makes stools softer."),
     ]
     kept = without_repeats(sections)
     assert [s.heading for s in kept] == [None, "What to expect", "Treatment"]
