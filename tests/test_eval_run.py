@@ -23,6 +23,7 @@ from assistant.drafting import Draft, Drafter, DraftRequest, DraftSentence, Prov
 from assistant.drafting.composer import GroundedComposer
 from assistant.embeddings import MiniLMEmbedder
 from assistant.evaluation.baselines import ReplyOnlyDrafter, TopSourceDrafter
+from assistant.evaluation.compare import load_run
 from assistant.evaluation.dataset import KQA_PATH, DatasetError, EvalItem, EvalSet, load_items
 from assistant.evaluation.harness import (
     DraftMetrics,
@@ -38,7 +39,8 @@ from assistant.evaluation.harness import (
     reply_for,
     summarize,
 )
-from assistant.evaluation.judges import CallEstimate, Label, Pair
+from assistant.evaluation.judges import CallEstimate, Label, LearnedJudge, Pair
+from assistant.evaluation.rescore import rescore
 from assistant.evaluation.results import METRIC_NAMES, ItemResult, read_items, read_manifest
 from assistant.index import Archive
 from assistant.pipeline import Pipeline
@@ -500,6 +502,13 @@ def test_cli_run_writes_items_and_manifest(
     assert manifest.items == 3 and manifest.excluded_ids == INDEXED_KQA
     assert manifest.agreement is not None  # the offline judge is calibrated before it runs
     assert "Comprehensiveness" in done.stdout and "95% CI" in done.stdout
+    # rescored by the same judge, the run's drafts get the same labels: the judge reads the
+    # text the run's judge read, without the composer's connecting lines
+    assert all(r.judged is not None and "Your question" not in r.judged for r in results)
+    rescored = load_run(
+        rescore(load_run(run_dir), LearnedJudge(eval_archive.embedder), tmp_path / "same", None)
+    )
+    assert [r.statements for r in rescored.items] == [r.statements for r in results]
     again = cli(eval_home, tmp_path, "--limit", "1", "--name", "cli-run")
     assert again.returncode == 1 and "already holds a run" in again.stderr
 

@@ -160,3 +160,33 @@ def test_missing_or_foreign_data_file_says_what_to_do(tmp_path: Path) -> None:
         Lexicon.load(tmp_path / "nope.json.gz")
     with pytest.raises(ValueError, match="rebuild"):
         Lexicon({"format": 99})
+
+
+@pytest.mark.parametrize(
+    ("lay", "medical"),
+    [
+        ("stomach flu", "gastroenteritis"),
+        ("enlarged prostate", "prostatic hyperplasia"),
+        ("low thyroid", "hypothyroidism"),
+        ("flu", "influenza"),
+        ("mini-stroke", "transient ischemic attack"),
+    ],
+)
+def test_reviewed_lay_names_the_dictionaries_lack(lex: Lexicon, lay: str, medical: str) -> None:
+    assert lex.canonical(lay) == medical
+    assert lay in lex.synonyms(medical) or lay.replace("-", " ") in lex.synonyms(medical)
+    # the longer lay name wins over the name inside it ("flu" in "stomach flu")
+    assert found(lex, f"Is the {lay} bad?")[0][1] == medical
+
+
+def test_a_lay_name_file_that_clashes_or_names_nothing_says_what_to_fix(tmp_path: Path) -> None:
+    from assistant.knowledge.lexicon import DATA_FILE
+
+    clash = tmp_path / "clash.toml"
+    clash.write_text('[names]\n"heart attack" = "stroke"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"clash\.toml.*'heart attack' already names"):
+        Lexicon.load(DATA_FILE, clash)
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('[names]\n"tummy bug" = "no such disease"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="no name the lexicon knows"):
+        Lexicon.load(DATA_FILE, unknown)

@@ -511,6 +511,10 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Ivermectin is commonly used to treat this form of scabies.", False),  # crusted
         ("Most people with this type of cancer do not progress to this advanced stage.", False),
         ("Scabicides used to treat human scabies are available only with a prescription.", True),
+        ("All of these medicines have possible side effects, including nausea.", False),
+        ("Each of them can cause a rash.", False),
+        ("People who take these medicines should have their blood checked.", False),
+        ("Some medicines for nausea can make you sleepy.", True),
     ],
 )
 def test_a_form_or_stage_named_before_leans_on_its_predecessor(sentence: str, alone: bool) -> None:
@@ -546,3 +550,10 @@ def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
         [source(1, question, pointer, answer), source(2, question, leaning), source(3, question)]
     )
     assert [q.reply_snippet for q in listed] == [answer[1], None, None]
+    # a list the source glued into the passage ends the snippet before it
+    glued = (
+        "explanation",
+        "Anyone can get gout. You are more likely to get gout if you - Are a man - Are "
+        "overweight - Drink alcohol",
+    )
+    assert similar_qa([source(4, glued)])[0].reply_snippet == "Anyone can get gout."

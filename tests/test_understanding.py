@@ -115,6 +115,42 @@ def test_a_grouped_focus_answers_to_its_own_name() -> None:
     assert keys_of("Iron deficiency anemia") == {key_of("Iron deficiency anemia")}
 
 
+@pytest.mark.parametrize(
+    ("focus", "names"),
+    [
+        ("Enlarged Prostate (BPH)", ["Enlarged Prostate", "BPH"]),
+        ("Prostate Enlargement: Benign Prostatic Hyperplasia", ["Benign Prostatic Hyperplasia"]),
+        ("Gum (Periodontal) Disease", ["Gum Disease", "Periodontal Disease"]),
+        ("Parasites - Enterobiasis (also known as Pinworm Infection)", ["Pinworm Infection"]),
+        ("Kidney Failure: What to Expect", ["Kidney Failure"]),
+    ],
+)
+def test_a_focus_titled_with_an_alias_answers_to_each_name(focus: str, names: list[str]) -> None:
+    assert {key_of(n) for n in names} <= keys_of(focus)
+    # a record without a focus, titled "What is (are) ?", names nothing: not every "what is"
+    assert keys_of("What is (are) ?") == {key_of("What is (are) ?")}
+    # "(Including Multiple Myeloma)" and "(Recreational)" name no other thing
+    assert keys_of("Water Safety (Recreational)") == {
+        key_of("Water Safety (Recreational)"),
+        key_of("Water Safety"),
+    }
+
+
+def test_a_lay_name_finds_the_archive_focus_under_its_medical_name() -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Prostate Enlargement: Benign Prostatic Hyperplasia", "information"),
+            ("m:2", "Flu", "information"),
+            ("m:3", "Gastroenteritis", "information"),
+        ]
+    )
+    kqa_74 = "I am only 22 so am I not a bit young to have an enlarged prostate?"
+    assert understand(kqa_74, catalogue=catalogue).focus_records == ("m:1",)
+    # "stomach flu" is gastroenteritis, asked about beside the flu, not the flu twice
+    flu = understand("Are the stomach flu and the flu the same thing?", catalogue=catalogue)
+    assert (flu.focus, [a.name for a in flu.also]) == ("Gastroenteritis", ["Flu"])
+
+
 def test_a_second_condition_asked_about_with_the_focus() -> None:
     catalogue = FocusCatalogue.build(
         [

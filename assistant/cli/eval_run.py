@@ -491,7 +491,7 @@ def rescore(
     from assistant.evaluation.compare import RunError, load_run
     from assistant.evaluation.judges import open_judge
     from assistant.evaluation.report import write_report
-    from assistant.evaluation.rescore import RescoreError
+    from assistant.evaluation.rescore import RescoreError, legacy
     from assistant.evaluation.rescore import rescore as rescore_run
     from assistant.evaluation.results import runs_dir
 
@@ -504,6 +504,14 @@ def rescore(
         errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(1) from None
     out = runs_dir(config.home) / (name or f"{source.manifest.run_id}-rescored-{judge}")
+    if legacy(source):
+        errors.print(
+            f"[yellow]Warning:[/] {escape(source.manifest.run_id)} was written before runs kept "
+            "the text their judge read: its drafts are judged with the composer's connecting "
+            "lines too, so a few labels may differ from the run's own for that alone. Run it "
+            "again to compare judges exactly.",
+            highlight=False,
+        )
     with handled(), open_judge(judge, config) as the_judge:  # type: ignore[arg-type]
         agreement = _agreement(config, judge, the_judge)
         with progress_bar() as progress:

@@ -4,6 +4,7 @@ Similar Q&A and Related FAQ lists from them."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import takewhile
 
 from assistant.corpus.record import RelatedFAQ, SimilarQA
 from assistant.drafting.arrange import look_alike, names_any, on_focus
@@ -141,9 +142,11 @@ def _answer_passage(source: Source) -> str | None:
     one that opens on a pointer ("… NIAMS has more information about gout.") or on what came
     before it ("In this stage, the disease may have caused …")."""
     for passage in source.passages:
-        first = (split_sentences(passage.text) or [""])[0]
-        if passage.kind == "explanation" and standalone(first):
-            return passage.text
+        sentences = split_sentences(passage.text)
+        if passage.kind == "explanation" and sentences and standalone(sentences[0]):
+            # up to a list or a heading the source glued in ("… if you - Are a man - …")
+            kept = takewhile(lambda s: standalone(s, after_predecessor=True), sentences)
+            return " ".join(kept)
     return None
 
 

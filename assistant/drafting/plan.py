@@ -243,7 +243,9 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
-    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these))\b",
+    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these)|"
+    # "All of these medicines have …", "Each of them …", "Most such cases …"
+    r"(all|each|many|most|some|none|any|one|two|several|few) (of )?(these|those|them|such))\b",
     re.I,
 )
 
@@ -251,7 +253,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
 # "… do not progress to this advanced stage", "Ivermectin is commonly used to treat this form of
 # scabies" (crusted scabies): a stage, form or type named by a sentence that was not quoted
 _POINTS_BACK = re.compile(
-    r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b",
+    r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
+    # "People who take these medicines …": a set the source named before
+    r"\b(these|those) (\w+ )?(medicines|medications|drugs|treatments|therapies|symptoms|"
+    r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps)\b",
     re.I,
 )
 

@@ -395,8 +395,10 @@ class Harness:
                 "tokens": usage.total_tokens if usage else 0,
             }
         )
+        judged = judged_text(draft)
+        result = result.model_copy(update={"judged": judged})
         try:
-            statements = judge_statements(self.judge, judged_text(draft), item)
+            statements = judge_statements(self.judge, judged, item)
             metrics = self.metrics.measure(draft, item.reference, statements, checked.report)
         except Exception as exc:  # a failed judgement fails this item only
             return _failed(result, f"judging failed: {type(exc).__name__}: {exc}", started)

@@ -1,8 +1,8 @@
 """Re-judging a finished run's drafts with another judge, without drafting again.
 
 A run keeps each draft's text (``ItemResult.draft``: headings on their own lines, sentences
-with ``[n]`` citations) and its K-QA statements. :func:`rescore` judges the statements again
-against the draft's sentences (headings and citations dropped, as the harness judged them),
+with ``[n]`` citations), the text its judge read (``ItemResult.judged``) and its K-QA
+statements. :func:`rescore` judges the statements again against that same text,
 recomputes the two judge-decided metrics (comprehensiveness, hallucination) and writes a new
 run beside the old one: the other metrics, the drafts and the retrieval figures are copied.
 """
@@ -37,10 +37,12 @@ def judged_text(draft: str) -> str:
 
 
 def rescore_item(judge: StatementJudge, result: ItemResult) -> ItemResult:
-    """One item's statements judged again, and its two judge-decided metrics."""
+    """One item's statements judged again against the text the run's judge read (in a run
+    written before that was kept, the draft without headings: see :func:`legacy`), and its
+    two judge-decided metrics."""
     if result.error is not None or not result.statements:
         return result
-    answer = judged_text(result.draft)
+    answer = result.judged if result.judged is not None else judged_text(result.draft)
     if answer:
         labels = judge.judge([Pair(answer, s.text) for s in result.statements])
     else:
@@ -56,6 +58,13 @@ def rescore_item(judge: StatementJudge, result: ItemResult) -> ItemResult:
         **{k: None if v is None else round(v, 6) for k, v in judged.items()},  # as the harness
     }
     return result.model_copy(update={"statements": statements, "metrics": metrics})
+
+
+def legacy(run: Run) -> bool:
+    """Whether ``run`` was written before its items kept the text the judge read: its drafts
+    are then judged with the composer's connecting lines ("Your question is about …"), which
+    the run's own judge did not read, so a few labels differ from the run's for that alone."""
+    return any(r.judged is None and r.error is None and r.statements for r in run.items)
 
 
 def rescore(

@@ -116,6 +116,9 @@ class ItemResult(BaseModel):
     reply: str | None = None
     reference: str
     draft: str  # the draft's body text with [n] citations; "" when drafting failed
+    # what the statement judge read (the draft without the composer's connecting lines);
+    # None in runs written before it was kept
+    judged: str | None = None
     drafter: str
     model: str
     source_ids: tuple[str, ...] = ()

@@ -32,7 +32,7 @@ from assistant.understanding.spelling import Speller, english
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
-_FOCI_FORMAT = 2  # saved foci: rows, and the abbreviations the archive defines
+_FOCI_FORMAT = 3  # saved foci: rows, and the abbreviations the archive defines
 
 
 @dataclass

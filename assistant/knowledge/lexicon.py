@@ -18,7 +18,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any, Literal
 from assistant.resources import packaged
 
 DATA_FILE = packaged("knowledge", "data", "lexicon.json.gz")
+LAY_NAMES_FILE = packaged("knowledge", "data", "lay_names.toml")
 FORMAT = 1
 
 Kind = Literal["disease", "drug", "abbreviation"]
@@ -69,7 +71,7 @@ class Mention:
 class Lexicon:
     """Names of diseases and drugs, and medical abbreviations; build it with ``load``."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], lay_names: Mapping[str, str] | None = None) -> None:
         if data.get("format") != FORMAT:
             raise ValueError(
                 f"lexicon data has format {data.get('format')!r}, this code reads {FORMAT}; "
@@ -100,10 +102,30 @@ class Lexicon:
         for abbr in sorted(self._abbreviations, key=lambda a: (a != a.upper(), a)):
             self._abbreviations_folded.setdefault(abbr.casefold(), abbr)  # capitals win
         self._in_text: frozenset[str] = frozenset(data["abbreviations_in_text"])
+        for lay, known in (lay_names or {}).items():
+            self._add_name(lay, known)
+
+    def _add_name(self, lay: str, known: str) -> None:
+        """``lay`` becomes one more name of the concept ``known`` names."""
+        target, own = self._index.get(_key(known)), self._index.get(_key(lay))
+        if target is None:
+            raise ValueError(f"lay name {lay!r}: {known!r} is no name the lexicon knows")
+        if own is not None and own != target:
+            other = self._concepts[own].name
+            raise ValueError(f"lay name {lay!r} already names {other!r}, not {known!r}")
+        if own is None:
+            concept = self._concepts[target]
+            self._concepts[target] = Concept(
+                concept.kind, concept.name, concept.plain, (*concept.names, lay)
+            )
+            self._index[_key(lay)] = target
+            first, _, _ = _key(lay).partition(" ")
+            self._longest[first] = max(self._longest.get(first, 0), _key(lay).count(" ") + 1)
 
     @classmethod
-    def load(cls, path: Path = DATA_FILE) -> Lexicon:
-        """Read the lexicon from its gzipped JSON file (the package's own by default)."""
+    def load(cls, path: Path = DATA_FILE, lay_names: Path | None = LAY_NAMES_FILE) -> Lexicon:
+        """Read the lexicon from its gzipped JSON file (the package's own by default), with
+        the reviewed lay names of ``lay_names`` (a TOML file; see its header)."""
         try:
             with gzip.open(path, "rt", encoding="utf-8") as f:
                 data = json.load(f)
@@ -112,7 +134,13 @@ class Lexicon:
                 f"{path}: the lexicon data file is missing; reinstall the package or rebuild it "
                 "with `python -m assistant.knowledge.build_lexicon` (see its docstring)"
             ) from None
-        return cls(data)
+        if lay_names is None:
+            return cls(data)
+        try:
+            names = tomllib.loads(lay_names.read_text(encoding="utf-8"))["names"]
+            return cls(data, {str(k): str(v) for k, v in names.items()})
+        except (tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
+            raise ValueError(f"{lay_names}: {exc}; fix the file (see its header)") from exc
 
     def __len__(self) -> int:
         return len(self._concepts)

@@ -231,8 +231,9 @@ def _between(text: str, first: Focus, second: Focus) -> str | None:
     """The text from where ``first`` is named to where ``second`` is named after it; None
     when either is not named, or ``second`` only before ``first``."""
     lower = text.lower()
-    at, where = lower.find(first.surface.lower()), lower.find(second.surface.lower())
-    if at < 0 or where < at + len(first.surface):
+    at = lower.find(first.surface.lower())
+    where = lower.find(second.surface.lower(), at + len(first.surface)) if at >= 0 else -1
+    if where < 0:
         return None
     return text[at + len(first.surface) : where]
 

@@ -46,10 +46,46 @@ _NOT_A_FOCUS = frozenset(
 
 
 def _names_of(focus: str) -> list[str]:
-    """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"."""
+    """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"; "Pyelonephritis:
+    Kidney Infection" also "Pyelonephritis", and the part after the colon where the
+    dictionaries know it; "Enlarged Prostate (BPH)" also "Enlarged Prostate" and "BPH";
+    "Gum (Periodontal) Disease" also "Gum Disease" and "Periodontal Disease"."""
     name = focus.strip()
     group, _, rest = name.partition(" - ")
-    return [name, rest.strip()] if rest.strip() and group.strip() else [name]
+    names = [name, rest.strip()] if rest.strip() and group.strip() else [name]
+    for each in list(names):
+        head, colon, tail = each.partition(": ")
+        if colon and head.strip():
+            names.append(head.strip())
+            if lexicon().concept(tail.strip()):
+                names.append(tail.strip())
+    for each in [n for n in names if ": " not in n]:
+        for match in _ALIAS.finditer(each):
+            before, alias = each[: match.start()].strip(), match.group(2).strip()
+            after = each[match.end() :].strip()
+            if not before:
+                continue
+            names.append(f"{before} {after}".strip())
+            if re.search(r"[^\W\d_]", after):  # "Gum (Periodontal) Disease": the alias stands
+                names.append(" ".join([*before.split()[:-1], alias, after]))  # for the word before
+            elif match.group(1) or _is_abbreviation(alias) or lexicon().concept(alias):
+                names.append(alias)
+    # not a name of nothing: "What is (are) ?" (a record without a focus) is not "What is ?"
+    return [n for n in dict.fromkeys(names) if n == name or set(key_of(n).split()) - _NO_NAME]
+
+
+_NO_NAME = frozenset(
+    _STEM.stemWords(["what", "is", "are", "how", "why", "when", "who", "which", "the", "a", "of"])
+)
+
+
+# "(BPH)", "(also known as Chagas Disease)", "(Hepatocellular)"; not "(Including …)"
+_ALIAS = re.compile(r"\((also known as )?([^()]+)\)")
+
+
+def _is_abbreviation(text: str) -> bool:
+    """ "BPH", "TB", "HeV", "P.A.D.": two or more capitals and no space."""
+    return " " not in text and sum(ch.isupper() for ch in text) >= 2
 
 
 def key_of(name: str) -> str:
@@ -162,14 +198,17 @@ class FocusCatalogue:
         spans = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         stems = _STEM.stemWords([s[2].lower() for s in spans])
         found: dict[str, tuple[int, int, Focus]] = {}
+        later: list[tuple[str, int, int, Focus]] = []  # a focus named again further on
         for i in range(len(spans)):
             for n in range(min(_MAX_WORDS, len(spans) - i), 0, -1):
                 key = " ".join(stems[i : i + n])
                 if key in self.records and key not in _NOT_A_FOCUS:
                     surface = text[spans[i][0] : spans[i + n - 1][1]]
                     focus = self._focus(self.names[key], surface, "archive", exclude)
-                    if focus is not None:
-                        found.setdefault(key, (i, n, focus))
+                    if focus is not None and key in found:
+                        later.append((key, i, n, focus))
+                    elif focus is not None:
+                        found[key] = (i, n, focus)
                     break
         for i, (start, end, word) in enumerate(spans):
             short = self._abbreviated(word)
@@ -190,13 +229,17 @@ class FocusCatalogue:
                 found[key] = (position, len(_TOKEN.findall(mention.surface)), focus)
         # a focus named inside a longer condition is not the focus: "iron" in "iron deficiency
         # anemia", even when the archive has answers on iron and none on the anemia (but a
-        # "shingles vaccine" question is still about shingles)
+        # "shingles vaccine" question is still about shingles); named again on its own further
+        # on, it is ("the stomach flu and the flu")
         conditions = [(i, i + n) for i, n, f in found.values() if f.kind != "drug"]
-        kept = [
-            (i, n, f)
-            for i, n, f in found.values()
-            if not any(a <= i and i + n <= b and b - a > n for a, b in conditions)
-        ]
+
+        def nested(i: int, n: int) -> bool:
+            return any(a <= i and i + n <= b and b - a > n for a, b in conditions)
+
+        for key, i, n, focus in later:
+            if nested(*found[key][:2]) and not nested(i, n):
+                found[key] = (i, n, focus)
+        kept = [(i, n, f) for i, n, f in found.values() if not nested(i, n)]
         ranked = sorted(kept, key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
         return [focus for _, _, focus in ranked]
 
