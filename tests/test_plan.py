@@ -75,6 +75,46 @@ def test_a_question_on_a_medicine_for_a_condition_gets_one_treatment_section(
     assert headings.index("Treatment and care") == 1
 
 
+def test_a_symptoms_section_names_the_symptoms_not_that_they_vary(
+    topics_archive: Archive,
+) -> None:
+    """The symptoms answer opens on "… depend on its severity. Mild to moderate … may have no
+    signs or symptoms. …": the section quotes the run that names them instead. The treatment
+    answer's opening, which names no medicine, is its overview and stays."""
+    plan = make_plan(topics_archive, "Iron deficiency anemia", title="Iron-Deficiency Anemia")
+    text = {s.ask: " ".join(q.text for q in s.quotes) for s in plan.sections}
+    assert "brittle nails" in text["symptoms"] and "severity" not in text["symptoms"]
+    assert text["treatment"].startswith("Treatment for iron-deficiency anemia will depend")
+
+
+def test_a_symptoms_run_ends_before_a_list_it_does_not_bring(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    answer = (
+        "Diabetes symptoms vary from person to person. Some people have no symptoms at all. "
+        "Signs of type 1 diabetes usually develop over a short period of time, with thirst, "
+        "weight loss, fatigue and headache. The following tests are used to diagnose diabetes. "
+        "A blood test measures your blood glucose level."
+    )
+    record = Record(
+        id="t:2",
+        dataset="MedQuAD",
+        question="What are the symptoms of Diabetes?",
+        long_explanation=answer,
+        focus="Diabetes",
+        question_type="symptoms",
+    )
+    archive = Archive(Settings(home=tmp_path, collection="signs"), embedder=embedder)
+    archive.ingest([record])
+    plan = make_plan(archive, "What are the signs of diabetes?")
+    quotes = [q.text for q in plan.sections[0].quotes]
+    assert quotes[-1] == (
+        "Signs of type 1 diabetes usually develop over a short period of time, with thirst, "
+        "weight loss, fatigue and headache."
+    )
+    assert len(quotes) == 3  # not "The following tests are used …" without its list
+
+
 def test_sections_of_one_topic_never_quote_another(topics_archive: Archive) -> None:
     plan = make_plan(topics_archive, "Iron deficiency anemia", title="Iron-Deficiency Anemia")
     assert plan.understanding.focus == "Iron-Deficiency Anemia"

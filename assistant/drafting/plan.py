@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import takewhile
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,6 +20,7 @@ from assistant.corpus.record import Record
 from assistant.drafting.arrange import fits
 from assistant.drafting.models import DraftRequest
 from assistant.index import Archive
+from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
 from assistant.understanding import EVIDENCE_TYPES, Ask, FocusAnswers, Understanding, understand
@@ -159,7 +161,7 @@ def _run(
         if record is None or not record.long_explanation:
             continue
         general = record.question_type == "information" and ask != "definition"
-        run = _on_cue(record, used, size, ask) if general else _opening_run(record, used, size)
+        run = _on_cue(record, used, size, ask) if general else _opening_run(record, used, size, ask)
         if run:
             return tuple(Quote(text=t, record_id=record_id) for t in run)
     return None
@@ -197,17 +199,50 @@ def sentences_of(record: Record) -> list[str]:
     return [s for s in _quotable(record, set()) if s is not None]
 
 
-def _opening_run(record: Record, used: set[str], size: int) -> list[str]:
-    run: list[str] = []
-    for sentence in _quotable(record, used):
-        if sentence is None or (not run and not standalone(sentence)):
-            if run:
-                break  # the run ends where the text stops being quotable
-            continue
-        run.append(sentence)
-        if len(run) >= size:
-            break
-    return run
+def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
+    """The answer's first run of ``size`` consecutive quotable sentences; for the symptoms,
+    when it names next to nothing (no condition, symptom or medicine but the focus), a later
+    run on them that names clearly more. "The signs and symptoms of iron-deficiency anemia
+    depend on its severity. Mild to moderate … may have no signs or symptoms. …" gives way
+    to "Signs and symptoms of iron deficiency may include brittle nails, swelling or soreness
+    of the tongue, …". (Elsewhere an opening that names nothing is usually the overview:
+    "Treatments may include dietary changes and supplements, medicines, and surgery.")"""
+    sentences = list(_quotable(record, used))
+    own = f"{record.focus or ''} {record.title}".lower()
+
+    def goes_on(sentence: str | None) -> bool:  # not "The following tests are used …"
+        return sentence is not None and standalone(sentence, after_predecessor=True)
+
+    runs = [
+        [first, *(s for s in takewhile(goes_on, sentences[start + 1 : start + size]) if s)]
+        for start, first in enumerate(sentences)
+        if first is not None and standalone(first)
+    ]
+    if not runs:
+        return []
+
+    def named(run: list[str]) -> int:
+        return len({name for s in run for seen, name in _named(s) if seen not in own})
+
+    opening = named(runs[0])
+    if ask != "symptoms" or opening > VAGUE:
+        return runs[0]
+    better = [r for r in runs[1:] if fits(r[0], ask) and named(r) >= opening + CLEARLY_MORE]
+    return max(better, key=named, default=runs[0])  # the first of the best
+
+
+VAGUE = 1  # things an opening run names, at most, for a later run to be looked for
+CLEARLY_MORE = 3  # more things named that a later run needs to replace the opening one
+
+
+@lru_cache(maxsize=16384)
+def _named(sentence: str) -> frozenset[tuple[str, str]]:
+    """The conditions, symptoms and medicines a sentence names: (as written, lexicon name)."""
+    return frozenset(
+        (m.surface.lower(), m.canonical.lower())
+        for m in lexicon().find(sentence)
+        if m.kind != "abbreviation"
+    )
 
 
 def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
