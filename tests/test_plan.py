@@ -39,6 +39,23 @@ def archive_of(
     return archive
 
 
+def one_answer(
+    home: Path, embedder: MiniLMEmbedder, focus: str, question_type: str, answer: str
+) -> Archive:
+    """A real index holding one MedQuAD-like answer on ``focus``."""
+    record = Record(
+        id="t:1",
+        dataset="MedQuAD",
+        question=f"What is (are) {focus} ?",
+        long_explanation=answer,
+        focus=focus,
+        question_type=question_type,
+    )
+    archive = Archive(Settings(home=home, collection="one"), embedder=embedder)
+    archive.ingest([record])
+    return archive
+
+
 def composer_of(archive: Archive) -> GroundedComposer:
     """The planned composer over ``archive``, retrieving from it too."""
     return GroundedComposer(HybridRetriever(archive), archive.embedder, archive=archive)
@@ -96,16 +113,7 @@ def test_a_symptoms_run_ends_before_a_list_it_does_not_bring(
         "weight loss, fatigue and headache. The following tests are used to diagnose diabetes. "
         "A blood test measures your blood glucose level."
     )
-    record = Record(
-        id="t:2",
-        dataset="MedQuAD",
-        question="What are the symptoms of Diabetes?",
-        long_explanation=answer,
-        focus="Diabetes",
-        question_type="symptoms",
-    )
-    archive = Archive(Settings(home=tmp_path, collection="signs"), embedder=embedder)
-    archive.ingest([record])
+    archive = one_answer(tmp_path, embedder, "Diabetes", "symptoms", answer)
     plan = make_plan(archive, "What are the signs of diabetes?")
     quotes = [q.text for q in plan.sections[0].quotes]
     assert quotes[-1] == (
@@ -231,16 +239,7 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
         "But to be effective, antiviral pills must be started as soon as possible. Pain "
         "medicines and cool compresses can ease the pain while the rash heals."
     )
-    record = Record(
-        id="t:1",
-        dataset="MedQuAD",
-        question="What are the treatments for Shingles?",
-        long_explanation=answer,
-        focus="Shingles",
-        question_type="treatment",
-    )
-    archive = Archive(Settings(home=tmp_path, collection="seek"), embedder=embedder)
-    archive.ingest([record])
+    archive = one_answer(tmp_path, embedder, "Shingles", "treatment", answer)
     composer = composer_of(archive)
     draft = composer.draft(DraftRequest(question="How is shingles treated?"))
     seek = next(s for s in draft.sections if s.kind == "seek_care")
