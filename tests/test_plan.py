@@ -554,9 +554,15 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Each of them can cause a rash.", False),
         ("People who take these medicines should have their blood checked.", False),
         ("Some medicines for nausea can make you sleepy.", True),
+        # a dash the source lost glued two words ("diabetesthe", "infectionshould")
+        ("Type 2 diabetesthe most common form of diabetesis caused by several factors.", False),
+        ("People with bloody stools should see a doctor the same day.", True),
+        ("Thyroid hormones regulate metabolismthe way the body uses energy.", False),
+        ("Alopecia universalis is a total loss of all body hair.", True),
+        ("Osteogenesis imperfecta is a group of genetic disorders.", True),
     ],
 )
-def test_a_form_or_stage_named_before_leans_on_its_predecessor(sentence: str, alone: bool) -> None:
+def test_what_a_sentence_needs_to_be_quoted_alone(sentence: str, alone: bool) -> None:
     assert standalone(sentence) is alone
 
 

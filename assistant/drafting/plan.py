@@ -24,6 +24,7 @@ from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
 from assistant.understanding import EVIDENCE_TYPES, Ask, FocusAnswers, Understanding, understand
+from assistant.understanding.spelling import english
 
 # the sections of a More Info page, in page order after the answer
 PAGE_ORDER: tuple[Ask, ...] = (
@@ -189,6 +190,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
             and not _LIST_INTRO.search(sentence.rstrip("."))
             and " - " not in sentence
             and not _GLUED_HEADING.search(sentence)
+            and not lost_dashes(sentence)
         )
         found.append((sentence, ok))
     return tuple(found)
@@ -321,7 +323,33 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         # "Women who have risk factors for iron deficiency: Once a year.": a table's row
         or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
+        or lost_dashes(sentence)
     )
+
+
+# the words a source's lost dash glued onto the word before: "Type 2 diabetesthe most common
+# form of diabetesis caused by …", "people with bloody diarrheaa sign of bacterial or parasitic
+# infectionshould not use these medicines" (MedQuAD lost its em dashes in places)
+_JOINERS = (
+    *("the", "also", "are", "and", "which", "that", "should", "may"),
+    *("can", "called", "was", "were", "or", "is"),
+)
+_LOWER_WORD = re.compile(r"\b[a-z]{7,}\b")
+
+
+def lost_dashes(sentence: str) -> bool:
+    """Whether a word of ``sentence`` is an English word and a joining word run together
+    ("metabolismthe", "levelswhich", "infectionshould"); Latin names are not ("alopecia
+    universalis", "osteogenesis imperfecta"). 283 of MedQuAD's 187,921 sentences."""
+    for word in _LOWER_WORD.findall(sentence):
+        if english(word):
+            continue
+        for joiner in _JOINERS:
+            stem = word[: -len(joiner)]
+            latin = joiner == "is" and stem[-1] not in "se"  # "glandularis", not "diabetesis"
+            if word.endswith(joiner) and len(stem) >= 6 and not latin and english(stem):
+                return True
+    return False
 
 
 # "Certain medical conditions History of cervical cancer …", "Eat Well People with diabetes
