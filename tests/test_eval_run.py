@@ -305,6 +305,11 @@ def test_metrics_on_a_hand_made_draft(embedder: MiniLMEmbedder) -> None:
     assert metrics["length_ratio"] == pytest.approx(1.0)
     assert metrics["grade"] is not None and metrics["grade"] < 8
     assert metrics["groundedness"] is not None and 0 <= metrics["groundedness"] <= 1
+    # the draft does not say what was asked (as a baseline's): the answer check does not apply
+    assert metrics["answers_question"] is None
+    asked = draft.model_copy(update={"asks": ("definition",)})  # and no section answers it
+    measured = DraftMetrics(embedder).measure(asked, item.reference, statements)
+    assert measured["answers_question"] == 0.0
 
 
 def test_metrics_of_a_short_unrelated_draft(embedder: MiniLMEmbedder) -> None:

@@ -194,7 +194,8 @@ class DraftMetrics:
             "comprehensiveness": comprehensiveness(statements),
             "hallucination": hallucination(statements),
             "groundedness": report.supported_share if checked else None,
-            "answers_question": float(report.answers_question),
+            # a draft that does not say what was asked (a baseline) is not checked: n/a
+            "answers_question": float(report.answers_question) if draft.asks else None,
             "citation_validity": citation_validity(draft),
             "rouge_l": self.rouge.score(reference, text)["rougeL"].fmeasure if text else 0.0,
             "cosine": self._cosine(text, reference) if text else 0.0,

@@ -79,7 +79,7 @@ METRICS: tuple[Metric, ...] = (
         "Answers the question",
         "higher",
         "share of drafts where every part of what was asked has a section with a supported "
-        "sentence (the answer check)",
+        "sentence (the answer check; n/a for a drafter that does not say what was asked)",
     ),
     Metric(
         "citation_validity",
