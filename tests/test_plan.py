@@ -602,3 +602,6 @@ def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
         "overweight - Drink alcohol",
     )
     assert similar_qa([source(4, glued)])[0].reply_snippet == "Anyone can get gout."
+    # nor a label, nor the question an answer opens on
+    asking = ("explanation", "Summary : Have you had gout? Gout is a form of arthritis.")
+    assert similar_qa([source(5, asking)])[0].reply_snippet == "Gout is a form of arthritis."

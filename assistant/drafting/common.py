@@ -4,12 +4,12 @@ Similar Q&A and Related FAQ lists from them."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from itertools import takewhile
+from itertools import dropwhile, takewhile
 
 from assistant.corpus.record import RelatedFAQ, SimilarQA
 from assistant.drafting.arrange import look_alike, names_any, on_focus
 from assistant.drafting.models import Draft, DraftRequest, Provenance, Section
-from assistant.drafting.plan import standalone
+from assistant.drafting.plan import standalone, strip_label
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
 from assistant.understanding import Understanding, key_of
@@ -142,7 +142,10 @@ def _answer_passage(source: Source) -> str | None:
     one that opens on a pointer ("… NIAMS has more information about gout.") or on what came
     before it ("In this stage, the disease may have caused …")."""
     for passage in source.passages:
-        sentences = split_sentences(passage.text)
+        # not the "Summary :" label, nor a question the answer opens on ("Have you ever had
+        # the "stomach flu?"")
+        sentences = [strip_label(s) for s in split_sentences(passage.text)]
+        sentences = list(dropwhile(lambda s: s.rstrip("\"')").endswith("?"), sentences))
         if passage.kind == "explanation" and sentences and standalone(sentences[0]):
             # up to a list or a heading the source glued in ("… if you - Are a man - …")
             kept = takewhile(lambda s: standalone(s, after_predecessor=True), sentences)
