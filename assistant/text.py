@@ -5,7 +5,8 @@ No library in the stack segments sentences offline (NLTK and spaCy need download
 models; langchain's splitters cut on characters), so this is a small rule-based splitter:
 lines are units, and within a line a sentence ends at ``.``, ``!`` or ``?`` followed by
 a capital, a digit or an opening bracket — except after abbreviations (``Dr.``, ``e.g.``),
-initials and list numbers. Inline bullets (``…: - Fever. - Cough.``) start new sentences.
+initials and list numbers — or at a footnote number after a full stop
+(``symptoms.1 Although``). Inline bullets (``…: - Fever. - Cough.``) start new sentences.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 # run of 100,000 dots splits in milliseconds, not minutes.
 _END = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+\s++(?=[\"'(\[]?[A-Z0-9])")
 _BULLET = re.compile(r"(?<=[.:;!?])(?<!\s\s)\s++[-•*]\s++(?=\S)")
+# a footnote number after a sentence's full stop ("… had such symptoms.1 Although …"): the
+# sentence ends after it, and keeps it, so that no one quotes it as a clean sentence
+_FOOTNOTE = re.compile(r"(?<=[a-z]\.)\d{1,2}(?=\s++[A-Z])")
 _CLOSERS = "\"')]"
 
 
@@ -55,6 +59,7 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 def _cuts(line: str) -> Iterator[tuple[int, int]]:
     """(end of sentence, start of next) pairs inside one line."""
     cuts = [(m.start(), m.end()) for m in _BULLET.finditer(line)]
+    cuts += [(m.end(), m.end() + 1) for m in _FOOTNOTE.finditer(line)]
     for match in _END.finditer(line):
         end = match.start() + len(match.group().rstrip())
         if not _is_abbreviation(line, end):

@@ -60,6 +60,19 @@ def test_decimals_are_not_split(sentences: list[str]) -> None:
     ]
 
 
+def test_a_footnote_number_ends_its_sentence_and_stays_with_it() -> None:
+    """MedQuAD keeps some footnote numbers ("… suggestive of benign prostatic hyperplasia.1
+    Although …"): two sentences, the first ending on its number (so no one quotes it as a
+    clean sentence), while "2.5 mg" and "B12.3" stay whole."""
+    text = "Many men had symptoms.1 Although rare before 40, they rise with age. Take 2.5 mg."
+    assert split_sentences(text) == [
+        "Many men had symptoms.1",
+        "Although rare before 40, they rise with age.",
+        "Take 2.5 mg.",
+    ]
+    assert split_sentences("Vitamin B12.3 Tablets help.") == ["Vitamin B12.3 Tablets help."]
+
+
 def test_headings_on_their_own_line_are_their_own_sentence(sentences: list[str]) -> None:
     for heading in ("What Does Calcification Mean?", "Clinical Significance", "Conclusion"):
         assert heading in sentences
