@@ -291,6 +291,38 @@ def test_interpreter_exit_stops_the_server(tmp_path: Path) -> None:
     assert not answers(f"http://127.0.0.1:{port}/v1")
 
 
+def test_a_program_killed_outright_leaves_no_server_behind(tmp_path: Path) -> None:
+    """SIGKILL runs no cleanup (an operator's `kill -9`, an out-of-memory kill): the server
+    sees its parent gone and stops itself."""
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from assistant.config import Settings
+        from assistant.llm import LocalModelServer
+        server = LocalModelServer(Settings(home=Path({str(tmp_path)!r}))).start()
+        print(server.pid, server.port, flush=True)
+        time.sleep(120)
+        """
+    )
+    program = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert program.stdout is not None
+        pid, port = map(int, program.stdout.readline().split())
+        assert pid_alive(pid) and answers(f"http://127.0.0.1:{port}/v1")
+        program.kill()
+        program.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not pid_alive(pid)
+        assert not answers(f"http://127.0.0.1:{port}/v1")
+    finally:
+        program.kill()
+
+
 def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

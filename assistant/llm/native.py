@@ -1,8 +1,10 @@
 """llama.cpp's own OpenAI-compatible server, from the prebuilt ``xllamacpp`` wheel, as a process.
 
 ``python -m assistant.llm.native --model FILE --alias NAME --port N`` serves the model on
-127.0.0.1 until SIGTERM or SIGINT. It is what :class:`~assistant.llm.LocalModelServer` runs as
-its child: no compiler is needed (``xllamacpp`` ships manylinux wheels), the server has
+127.0.0.1 until SIGTERM or SIGINT, or until the process that started it dies (killed
+outright, that process cannot stop its child: the child stops itself). It is what
+:class:`~assistant.llm.LocalModelServer` runs as its child: no compiler is needed
+(``xllamacpp`` ships manylinux wheels), the server has
 parallel slots with continuous batching, and the product still only talks HTTP to it, as to
 any other OpenAI-compatible endpoint.
 """
@@ -10,6 +12,7 @@ any other OpenAI-compatible endpoint.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import threading
 from types import FrameType
@@ -54,12 +57,14 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    parent = os.getppid()  # a parent killed outright never sends SIGTERM: its death stops us
     try:
         server = xllamacpp.Server(params)
     except Exception as exc:  # the library's own message names what failed
         raise SystemExit(f"llama.cpp could not serve {args.model}: {exc}") from None
     while not stop.wait(0.5):
-        pass
+        if os.getppid() != parent:
+            break
     del server  # joins the server's threads and frees the model
 
 
