@@ -123,6 +123,27 @@ def test_a_symptoms_run_ends_before_a_list_it_does_not_bring(
     assert len(quotes) == 3  # not "The following tests are used …" without its list
 
 
+def test_a_run_cut_short_by_an_unquotable_sentence_goes_on_after_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    answer = (
+        "Benign prostatic hyperplasia is the most common prostate problem for men older than "
+        "age 50. In 2010, as many as 14 million men had symptoms.1 Although benign prostatic "
+        "hyperplasia rarely causes symptoms before age 40, the occurrence and symptoms "
+        "increase with age."
+    )
+    archive = one_answer(tmp_path, embedder, "Prostate Enlargement", "frequency", answer)
+    question = "I am only 22 so am I not a bit young to have an enlarged prostate?"  # K-QA
+    plan = make_plan(archive, question)
+    assert plan.sections[0].ask == "frequency"
+    assert [q.text for q in plan.sections[0].quotes] == [
+        "Benign prostatic hyperplasia is the most common prostate problem for men older than "
+        "age 50.",
+        "Although benign prostatic hyperplasia rarely causes symptoms before age 40, the "
+        "occurrence and symptoms increase with age.",
+    ]
+
+
 def test_sections_of_one_topic_never_quote_another(topics_archive: Archive) -> None:
     plan = make_plan(topics_archive, "Iron deficiency anemia", title="Iron-Deficiency Anemia")
     assert plan.understanding.focus == "Iron-Deficiency Anemia"

@@ -26,6 +26,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("Anything I can do for the congestion?", "treatment"),
         ("I have a question, can you be diagnosed with shingles more than once?", "outlook"),
         ("Do fissures and hemmroids heal on their own?", "outlook"),
+        ("I am only 22 so am I not a bit young to have an enlarged prostate?", "frequency"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
@@ -137,15 +138,20 @@ def test_a_focus_titled_with_an_alias_answers_to_each_name(focus: str, names: li
 
 
 def test_a_lay_name_finds_the_archive_focus_under_its_medical_name() -> None:
-    catalogue = FocusCatalogue.build(
-        [
-            ("m:1", "Prostate Enlargement: Benign Prostatic Hyperplasia", "information"),
-            ("m:2", "Flu", "information"),
-            ("m:3", "Gastroenteritis", "information"),
-        ]
-    )
+    catalogue_rows = [
+        ("m:1", "Prostate Enlargement: Benign Prostatic Hyperplasia", "frequency"),
+        ("m:2", "Flu", "information"),
+        ("m:3", "Gastroenteritis", "information"),
+    ]
+    catalogue = FocusCatalogue.build(catalogue_rows)
     kqa_74 = "I am only 22 so am I not a bit young to have an enlarged prostate?"
     assert understand(kqa_74, catalogue=catalogue).focus_records == ("m:1",)
+    # the same words in another order are the same focus: MedlinePlus's "Enlarged Prostate"
+    # and NIDDK's "Prostate Enlargement: …" (not the Flu's records)
+    both = FocusCatalogue.build(
+        [("m:5", "Enlarged Prostate (BPH)", "information"), *catalogue_rows]
+    )
+    assert understand(kqa_74, catalogue=both).focus_records == ("m:5", "m:1")
     # "stomach flu" is gastroenteritis, asked about beside the flu, not the flu twice
     flu = understand("Are the stomach flu and the flu the same thing?", catalogue=catalogue)
     assert (flu.focus, [a.name for a in flu.also]) == ("Gastroenteritis", ["Flu"])

@@ -216,21 +216,34 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
         return sentence is not None and standalone(sentence, after_predecessor=True)
 
     runs = [
-        [first, *(s for s in takewhile(goes_on, sentences[start + 1 : start + size]) if s)]
+        (start, [first, *(s for s in takewhile(goes_on, sentences[start + 1 : start + size]) if s)])
         for start, first in enumerate(sentences)
         if first is not None and standalone(first)
     ]
     if not runs:
         return []
 
-    def named(run: list[str]) -> int:
-        return len({name for s in run for seen, name in _named(s) if seen not in own})
+    def named(run: tuple[int, list[str]]) -> int:
+        return len({name for s in run[1] for seen, name in _named(s) if seen not in own})
 
-    opening = named(runs[0])
-    if ask != "symptoms" or opening > VAGUE:
-        return runs[0]
-    better = [r for r in runs[1:] if fits(r[0], ask) and named(r) >= opening + CLEARLY_MORE]
-    return max(better, key=named, default=runs[0])  # the first of the best
+    chosen = runs[0]
+    opening = named(chosen)
+    if ask == "symptoms" and opening <= VAGUE:
+        better = [r for r in runs[1:] if fits(r[1][0], ask) and named(r) >= opening + CLEARLY_MORE]
+        chosen = max(better, key=named, default=chosen)  # the first of the best
+    # a run that an unquotable sentence cut short goes on with the next one after it ("… for
+    # men older than age 50. [a sentence ending on a footnote number] Although benign
+    # prostatic hyperplasia rarely causes symptoms before age 40, …"); not past a sentence
+    # that needs what follows it ("The following tests are used …")
+    start, run = chosen
+    end = start + len(run)
+    for start, more in runs:
+        if len(run) >= size or (start >= end and any(sentences[end:start])):
+            break
+        if start >= end:
+            taken = more[: size - len(run)]
+            run, end = run + taken, start + len(taken)
+    return run
 
 
 VAGUE = 1  # things an opening run names, at most, for a later run to be looked for

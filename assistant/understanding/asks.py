@@ -140,7 +140,12 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         "inheritance",
         r"\b(genetic\w*|inherit\w*|hereditary|runs? in (the |my )?famil\w*|passed down)",
     ),
-    ("frequency", r"\b(how common|common is|how many people|prevalen\w*|how often|rare)\b"),
+    (
+        "frequency",
+        r"\b(how common|common is|how many people|prevalen\w*|how often|rare|"
+        # who gets it: "am I not a bit young to have an enlarged prostate?"
+        r"(too|a bit|very|so) (young|old) (to|for)|young to (have|get)|at (my|his|her) age)\b",
+    ),
     (
         "definition",
         r"\b(what does .{1,60} (mean|stand for)|meaning of|tell me (more )?about|"

@@ -131,6 +131,14 @@ def defined_abbreviations(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     }
 
 
+def _words_of(key: str) -> frozenset[str]:
+    """A key's words, "of" and "the" left out ("kidney disease of diabetes")."""
+    return frozenset(w for w in key.split() if w not in _OF_THE)
+
+
+_OF_THE = frozenset({"of", "the"})
+
+
 def _one_concept(names: list[str]) -> bool:
     """Whether names are one concept: "Polycystic Ovary Syndrome", "Polycystic ovarian
     syndrome" (the dictionaries' synonyms)."""
@@ -164,6 +172,10 @@ class FocusCatalogue:
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
     # abbreviation -> key, of the abbreviations the archive's answers define ("PID")
     abbreviations: dict[str, str] = field(default_factory=dict)
+    # the keys of each set of words (see ``alike``), filled on first use
+    _alike: dict[frozenset[str], list[str]] = field(
+        default_factory=lambda: defaultdict(list), repr=False
+    )
 
     @classmethod
     def build(
@@ -253,9 +265,18 @@ class FocusCatalogue:
         return self.abbreviations.get(word.upper())
 
     def _focus(self, name: str, surface: str, kind: str, exclude: frozenset[str]) -> Focus | None:
-        key = key_of(name)
-        records = [r for r in self.records.get(key, []) if r.record_id not in exclude]
+        records = [r for r in self.alike(key_of(name)) if r.record_id not in exclude]
         if kind == "archive" and not records:
             return None
         names = frozenset({name, surface, *lexicon().synonyms(name)})
         return Focus(name, surface, kind, names, tuple(records))
+
+    def alike(self, key: str) -> list[FocusRecord]:
+        """The records of a focus and of the foci named with the same words in another order:
+        "Enlarged Prostate" (MedlinePlus) and "Prostate Enlargement" (NIDDK), "Diabetic
+        Kidney Disease" and "Kidney Disease of Diabetes"."""
+        if not self._alike:
+            for each in self.records:
+                self._alike[_words_of(each)].append(each)
+        keys = self._alike.get(_words_of(key), [key])
+        return [r for k in sorted(keys, key=lambda k: k != key) for r in self.records.get(k, [])]
