@@ -563,6 +563,18 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
     kept = without_repeats(sections)
     assert [s.heading for s in kept] == [None, "What to expect", "Treatment"]
     assert [t.text for t in kept[1].sentences] == [longer]
+    # what leans on a left-out repeat goes with it (K-QA 28: "He or she also may recommend a
+    # sleep study." after a second "Your doctor will diagnose insomnia …")
+    diagnose = "Your doctor will diagnose insomnia based on your medical and sleep histories."
+    follows = (
+        quoted(diagnose, "m:5"),
+        quoted("He or she also may recommend a sleep study.", "m:5"),
+    )
+    sections = [
+        explained("About", diagnose),
+        Section(kind="explanation", heading="How it is checked", sentences=follows),
+    ]
+    assert [s.heading for s in without_repeats(sections)] == ["About"]
 
 
 @pytest.mark.parametrize(

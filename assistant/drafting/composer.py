@@ -629,10 +629,17 @@ def without_repeats(sections: list[Section]) -> list[Section]:
     out: list[Section] = []
     for section in sections:
         kept = []
+        dropped: str | None = None  # the source of a repeat just left out
         for sentence in section.sentences:
             words = _words(sentence.text)
-            if sentence.origin == "source" and _repeated(words, said) >= REPEATED:
+            if sentence.origin == "source" and (
+                _repeated(words, said) >= REPEATED
+                # what leans on a left-out repeat goes with it ("He or she also may …")
+                or (sentence.source_id == dropped and not standalone(sentence.text))
+            ):
+                dropped = sentence.source_id
                 continue
+            dropped = None
             said.append(words)
             kept.append(sentence)
         if kept or section.kind != "explanation":

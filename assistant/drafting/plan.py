@@ -234,11 +234,12 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     # a run that an unquotable sentence cut short goes on with the next one after it ("… for
     # men older than age 50. [a sentence ending on a footnote number] Although benign
     # prostatic hyperplasia rarely causes symptoms before age 40, …"); not past a sentence
-    # that needs what follows it ("The following tests are used …")
+    # that needs what follows it ("The following tests are used …"), and not in a general
+    # answer's opening, which goes on to other topics ("Your doctor will diagnose …")
     start, run = chosen
     end = start + len(run)
     for start, more in runs:
-        if len(run) >= size or (start >= end and any(sentences[end:start])):
+        if ask == "definition" or len(run) >= size or (start >= end and any(sentences[end:start])):
             break
         if start >= end:
             taken = more[: size - len(run)]
