@@ -586,6 +586,7 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("All of these medicines have possible side effects, including nausea.", False),
         ("Each of them can cause a rash.", False),
         ("People who take these medicines should have their blood checked.", False),
+        ("Most men with benign prostatic hyperplasia do not develop these complications.", False),
         ("Some medicines for nausea can make you sleepy.", True),
         # a dash the source lost glued two words ("diabetesthe", "infectionshould")
         ("Type 2 diabetesthe most common form of diabetesis caused by several factors.", False),

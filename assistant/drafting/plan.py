@@ -307,7 +307,8 @@ _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "People who take these medicines …": a set the source named before
     r"\b(these|those) (\w+ )?(medicines|medications|drugs|treatments|therapies|symptoms|"
-    r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps)\b",
+    r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps|"
+    r"complications|effects|cases|risks|results|findings|activities)\b",
     re.I,
 )
 
