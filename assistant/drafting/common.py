@@ -141,12 +141,12 @@ def _answer_passage(source: Source) -> str | None:
     of its own, not the chunk that repeats its question ("Gout / What is (are) Gout ?"), nor
     one that opens on a pointer ("… NIAMS has more information about gout.") or on what came
     before it ("In this stage, the disease may have caused …")."""
-    for passage in source.passages:
+    for passage in (p for p in source.passages if p.kind == "explanation"):
         # not the "Summary :" label, nor a question the answer opens on ("Have you ever had
         # the "stomach flu?"")
         sentences = [strip_label(s) for s in split_sentences(passage.text)]
         sentences = list(dropwhile(lambda s: s.rstrip("\"')").endswith("?"), sentences))
-        if passage.kind == "explanation" and sentences and standalone(sentences[0]):
+        if sentences and standalone(sentences[0]):
             # up to a list or a heading the source glued in ("… if you - Are a man - …")
             kept = takewhile(lambda s: standalone(s, after_predecessor=True), sentences)
             return " ".join(kept)

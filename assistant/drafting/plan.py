@@ -238,12 +238,13 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     # answer's opening, which goes on to other topics ("Your doctor will diagnose …")
     start, run = chosen
     end = start + len(run)
-    for start, more in runs:
-        if ask == "definition" or len(run) >= size or (start >= end and any(sentences[end:start])):
+    for start, more in runs if ask != "definition" else []:
+        if start < end:  # inside what the run holds already
+            continue
+        if len(run) >= size or any(sentences[end:start]):
             break
-        if start >= end:
-            taken = more[: size - len(run)]
-            run, end = run + taken, start + len(taken)
+        taken = more[: size - len(run)]
+        run, end = run + taken, start + len(taken)
     return run
 
 

@@ -107,7 +107,8 @@ class Lexicon:
 
     def _add_name(self, lay: str, known: str) -> None:
         """``lay`` becomes one more name of the concept ``known`` names."""
-        target, own = self._index.get(_key(known)), self._index.get(_key(lay))
+        key = _key(lay)
+        target, own = self._index.get(_key(known)), self._index.get(key)
         if target is None:
             raise ValueError(f"lay name {lay!r}: {known!r} is no name the lexicon knows")
         if own is not None and own != target:
@@ -118,9 +119,9 @@ class Lexicon:
             self._concepts[target] = Concept(
                 concept.kind, concept.name, concept.plain, (*concept.names, lay)
             )
-            self._index[_key(lay)] = target
-            first, _, _ = _key(lay).partition(" ")
-            self._longest[first] = max(self._longest.get(first, 0), _key(lay).count(" ") + 1)
+            self._index[key] = target
+            first, _, _ = key.partition(" ")
+            self._longest[first] = max(self._longest.get(first, 0), key.count(" ") + 1)
 
     @classmethod
     def load(cls, path: Path = DATA_FILE, lay_names: Path | None = LAY_NAMES_FILE) -> Lexicon:
