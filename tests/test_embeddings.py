@@ -12,9 +12,15 @@ import onnxruntime as ort
 import pytest
 from chromadb.config import Settings
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_info
 from tokenizers import Tokenizer
 
-from assistant.embeddings import ChromaEmbeddingFunction, LangChainEmbeddings, MiniLMEmbedder
+from assistant.embeddings import (
+    ChromaEmbeddingFunction,
+    LangChainEmbeddings,
+    MiniLMEmbedder,
+    minilm,
+)
 from assistant.embeddings.minilm import TOKENIZER_DIR, default_model_path
 
 TEXTS = [
@@ -102,8 +108,10 @@ def test_results_do_not_depend_on_input_order(embedder: MiniLMEmbedder) -> None:
 def test_results_do_not_depend_on_batch_size(
     embedder: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # one batch of 32: short texts padded to the longest one, so the mask must hide the padding
+    # one run of all: short texts padded to the longest one, so the mask must hide the padding
     embedder.forget()
+    monkeypatch.setattr(minilm, "PAD_SLACK", float("inf"))
+    assert len(embedder._batches(embedder.tokenizer.encode_batch(TEXTS))) == 1
     together = embedder.embed(TEXTS)
     embedder.forget()
     monkeypatch.setattr(embedder, "batch_size", 1)
@@ -113,6 +121,25 @@ def test_results_do_not_depend_on_batch_size(
     in_threes = embedder.embed(TEXTS)
     assert _cosines(together, alone).min() > 0.9999
     assert _cosines(in_threes, alone).min() > 0.9999
+
+
+def test_runs_group_texts_of_like_length(embedder: MiniLMEmbedder) -> None:
+    encodings = embedder.tokenizer.encode_batch(TEXTS)
+    lengths = [len(e.ids) for e in encodings]
+    runs = embedder._batches(encodings)
+    assert sorted(i for run in runs for i in run) == list(range(len(TEXTS)))
+    assert len(runs) > 1  # "Heart attack" (4 tokens) is not padded to the 60-token text
+    for run in runs:
+        width, held = max(lengths[i] for i in run), sum(lengths[i] for i in run)
+        assert len(run) == 1 or len(run) * width <= minilm.PAD_SLACK * held
+    assert [len(run) for run in embedder._batches(encodings[:1])] == [1]
+
+
+def test_an_embedder_leaves_blas_one_thread() -> None:
+    # OpenBLAS threads spinning after numpy's products slowed the next model run 1.6x
+    MiniLMEmbedder()
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas and all(p["num_threads"] == 1 for p in blas)
 
 
 def test_recent_vectors_are_reused_exactly_and_the_cache_is_bounded(
