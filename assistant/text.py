@@ -21,6 +21,19 @@ dr mr mrs ms prof st vs etc approx fig e.g i.e al jr sr dept inc ltd co mt vol r
 jan feb mar apr jun jul aug sept oct nov dec
 """
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# words that open a sentence and rarely end a Title-Case name: the first word of the
+# sentence after a glued heading ("Risk Factors These risk factors are …")
+_OPENER_WORDS = """
+the these this that those there it its they their them
+you your we our he she his her a an some many most more much all any each every both few
+several other another one no not only about almost nearly approximately if when whenever
+while although though because before after during since until unless once as in on at for
+with without by from to among between over under through within how what why where who which
+whether also however sometimes sometime often usually generally typically normally currently
+recently today now here even fortunately unfortunately importantly additionally finally
+similarly therefore furthermore moreover
+"""
+SENTENCE_OPENERS = frozenset(_OPENER_WORDS.split())
 # Linear time on any input: a run of end marks or spaces is only entered at its start (the
 # lookbehinds) and taken whole (possessive quantifiers), so nothing is retried inside it; a
 # run of 100,000 dots splits in milliseconds, not minutes.

@@ -34,7 +34,9 @@ from functools import cached_property
 from itertools import islice
 from typing import NamedTuple
 
-from assistant.text import ABBREVIATIONS
+from assistant.corpus.lists import join_inline_lists
+from assistant.corpus.possessives import restore_possessives
+from assistant.text import ABBREVIATIONS, SENTENCE_OPENERS
 
 # lowercase words a Title-Case heading may hold ("Stages of Gout", "Who is at Risk?")
 _SMALL = frozenset(
@@ -71,116 +73,6 @@ _SMALL = frozenset(
         "is",
         "are",
         "be",
-    ]
-)
-# words that open a sentence and rarely end a Title-Case name: the first word of the
-# sentence after a glued heading ("Risk Factors These risk factors are …")
-_OPENERS = frozenset(
-    [
-        "the",
-        "these",
-        "this",
-        "that",
-        "those",
-        "there",
-        "it",
-        "its",
-        "they",
-        "their",
-        "them",
-        "you",
-        "your",
-        "we",
-        "our",
-        "he",
-        "she",
-        "his",
-        "her",
-        "a",
-        "an",
-        "some",
-        "many",
-        "most",
-        "more",
-        "much",
-        "all",
-        "any",
-        "each",
-        "every",
-        "both",
-        "few",
-        "several",
-        "other",
-        "another",
-        "one",
-        "no",
-        "not",
-        "only",
-        "about",
-        "almost",
-        "nearly",
-        "approximately",
-        "if",
-        "when",
-        "whenever",
-        "while",
-        "although",
-        "though",
-        "because",
-        "before",
-        "after",
-        "during",
-        "since",
-        "until",
-        "unless",
-        "once",
-        "as",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "without",
-        "by",
-        "from",
-        "to",
-        "among",
-        "between",
-        "over",
-        "under",
-        "through",
-        "within",
-        "how",
-        "what",
-        "why",
-        "where",
-        "who",
-        "which",
-        "whether",
-        "also",
-        "however",
-        "sometimes",
-        "sometime",
-        "often",
-        "usually",
-        "generally",
-        "typically",
-        "normally",
-        "currently",
-        "recently",
-        "today",
-        "now",
-        "here",
-        "even",
-        "fortunately",
-        "unfortunately",
-        "importantly",
-        "additionally",
-        "finally",
-        "similarly",
-        "therefore",
-        "furthermore",
-        "moreover",
     ]
 )
 # openers that may start the sentence before a capitalized name ("When COPD is severe")
@@ -239,9 +131,13 @@ def split_headings(text: str, title: str | Iterable[str | None] | None = None) -
     ``title`` is the record's title or focus (or both): a sentence that opens with it after
     a Title-Case run marks the run as a heading, and no cut is made inside it. Apart from
     the dropped repeats only whitespace changes: a space before and after a heading becomes
-    a newline.
+    a newline, the apostrophes the text lost are put back where they surely were
+    (:func:`assistant.corpus.possessives.restore_possessives`), and a run-in bulleted list is
+    written out as its sentence (:func:`assistant.corpus.lists.join_inline_lists`).
     """
-    lines = [collapse_repeats(line) for line in text.split("\n")]
+    lines = [
+        join_inline_lists(restore_possessives(collapse_repeats(line))) for line in text.split("\n")
+    ]
     context = _Context(_names(title), lines)
     return "\n".join(_unglue(_split_line(line, context)) for line in lines)
 
@@ -500,7 +396,10 @@ def _plausible_heading(heading: list[_Word]) -> bool:
         # a lone word must look like a section name, not an adverb or an opener
         word = heading[0].bare
         return (
-            word.isalpha() and len(word) >= 4 and word not in _OPENERS and not word.endswith("ly")
+            word.isalpha()
+            and len(word) >= 4
+            and word not in SENTENCE_OPENERS
+            and not word.endswith("ly")
         )
     return True
 
@@ -594,7 +493,7 @@ def _opener(word: _Word) -> bool:
         plain.isalpha()
         and plain[0].isupper()
         and plain[1:].islower()
-        and plain.lower() in _OPENERS
+        and plain.lower() in SENTENCE_OPENERS
         and plain not in {"A", "An"}
     )
 

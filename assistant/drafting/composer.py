@@ -22,7 +22,8 @@ from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
     named_in,
-    names_any,
+    names_beyond_source,
+    narrower,
     numbered,
     on_focus,
     quoted,
@@ -45,6 +46,7 @@ from assistant.drafting.plan import (
     Plan,
     PlannedSection,
     as_read,
+    in_record_order,
     plan_for,
     plan_sources,
     quote_sources,
@@ -224,11 +226,17 @@ class GroundedComposer:
         described = _words(without_asks(request.question))  # what the question describes
         if u.focus:
             particular = set() if u.focus_records else described - _words(" ".join(names))
+            # (not where it names the focus only inside its own condition's longer name,
+            # "people with familial hemiplegic migraine", nor where the question names that
+            # condition only by the focus's own word, "does a migraine last for days?")
             other = [
                 c
                 for c in other
-                if names_any(c.text, names)
-                or named_in(top[c.source - 1], request.question)
+                if names_beyond_source(c.text, names, top[c.source - 1])
+                or (
+                    named_in(top[c.source - 1], request.question)
+                    and not narrower(top[c.source - 1], keys)
+                )
                 or particular & _words(c.text)
             ]
         if request.title:
@@ -268,6 +276,14 @@ class GroundedComposer:
         sections = self._planned_sections(
             request, plan, topic, picked, other, terms, unexplained, conditions
         )
+        # "Do not save antibiotics for later" does not open its answer's "Antibiotics are
+        # powerful medicines …": a section quotes each answer in the answer's own order
+        cited = [s.source_id for x in sections for s in x.sentences if s.source_id]
+        records = self.archive.records(cited)
+        sections = [
+            x.model_copy(update={"sentences": in_record_order(x.sentences, records)})
+            for x in sections
+        ]
         quotes = [c.quote for c in conditions]
         listed = quote_sources(quotes, self.archive.records([q.record_id for q in quotes]))
         sections, sources = numbered(
@@ -378,7 +394,8 @@ class GroundedComposer:
                     moved = bool(SEEK_CARE.search(q.text)) or (moved and not standalone(q.text))
                     (seek if moved else planned_here).append(quoted(q.text, q.record_id))
             # the focus's own answer opens a topic section (an article's, and "what it is");
-            # for a patient's question, the sentences picked for it answer first
+            # for a patient's question, the sentences picked for it answer first (where one
+            # is from the answer a planned run quotes, the two go in that answer's order)
             if request.title or ask == "definition":
                 sentences = [*planned_here, *picked_here]
             else:

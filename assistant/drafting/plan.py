@@ -9,7 +9,7 @@ section's evidence comes only from records whose focus is the question's focus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
 from assistant.drafting.arrange import fits
-from assistant.drafting.models import DraftRequest
+from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
@@ -199,6 +199,31 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
 def sentences_of(record: Record) -> list[str]:
     """A record's quotable sentences, cleaned, in order."""
     return [s for s in _quotable(record, set()) if s is not None]
+
+
+def in_record_order(
+    sentences: Sequence[DraftSentence], records: Mapping[str, Record]
+) -> tuple[DraftSentence, ...]:
+    """``sentences`` with each record's quoted sentences in the places they hold, put in the
+    order the record says them; what is not a sentence of its record stays where it is."""
+    out = list(sentences)
+    slots: dict[str, list[tuple[int, int]]] = {}
+    for n, sentence in enumerate(sentences):
+        record = records.get(sentence.source_id or "")
+        if record is None:
+            continue
+        order = _order(record)
+        if sentence.text in order:
+            slots.setdefault(record.id, []).append((n, order[sentence.text]))
+    for taken in slots.values():
+        places = [n for n, _ in taken]
+        for place, (n, _) in zip(places, sorted(taken, key=lambda t: t[1]), strict=True):
+            out[place] = sentences[n]
+    return tuple(out)
+
+
+def _order(record: Record) -> dict[str, int]:
+    return {text: n for n, text in reversed(list(enumerate(sentences_of(record))))}
 
 
 def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:

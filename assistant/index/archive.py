@@ -212,8 +212,9 @@ class Archive:
         return self.records([record_id]).get(record_id)
 
     def records(self, record_ids: Sequence[str]) -> dict[str, Record]:
-        """The full records of ``record_ids`` that the index holds (one fetch)."""
-        hits = self.vectors.fetch([f"{rid}::0" for rid in record_ids])
+        """The full records of ``record_ids`` that the index holds (one fetch; an id named
+        twice is fetched once, as Chroma refuses a repeated id)."""
+        hits = self.vectors.fetch([f"{rid}::0" for rid in dict.fromkeys(record_ids)])
         out: dict[str, Record] = {}
         for rid in record_ids:
             hit = hits.get(f"{rid}::0")

@@ -1,0 +1,97 @@
+"""Run-in bulleted lists written out as sentences, on real MedQuAD (MedlinePlus) text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.corpus.headings import split_headings
+from assistant.corpus.lists import join_inline_lists
+from assistant.knowledge import capitals
+from assistant.text import split_sentences
+
+
+def test_a_list_that_runs_into_the_next_sentence_becomes_that_sentence() -> None:
+    text = (
+        "Many things can trigger a migraine. These include - Anxiety - Stress - Lack of food or "
+        "sleep - Exposure to light - Hormonal changes (in women) Doctors used to believe "
+        "migraines were linked to the opening and narrowing of blood vessels in the head."
+    )
+    assert split_sentences(join_inline_lists(text)) == [
+        "Many things can trigger a migraine.",
+        "These include anxiety, stress, lack of food or sleep, exposure to light, and hormonal "
+        "changes (in women).",
+        "Doctors used to believe migraines were linked to the opening and narrowing of blood "
+        "vessels in the head.",
+    ]
+
+
+def test_the_last_item_ends_where_a_sentence_or_the_credit_starts() -> None:
+    addison = (
+        "Symptoms include - Weight loss - Muscle weakness - Fatigue that gets worse over time - "
+        "Low blood pressure - Patchy or dark skin Lab tests can confirm that you have Addison "
+        "disease."
+    )
+    assert join_inline_lists(addison) == (
+        "Symptoms include weight loss, muscle weakness, fatigue that gets worse over time, low "
+        "blood pressure, and patchy or dark skin. Lab tests can confirm that you have Addison "
+        "disease."
+    )
+    # an opener may precede a name: "As PH worsens", "Most STDs"
+    stds = (
+        "There are more than 20 types of STDs, including - Chlamydia - Gonorrhea - Syphilis - "
+        "Trichomoniasis Most STDs affect both men and women."
+    )
+    written = join_inline_lists(stds)
+    assert written.endswith("and trichomoniasis. Most STDs affect both men and women.")
+    steroids = (
+        "They include - Acne - Heart problems, including heart attack - Kidney damage - "
+        "Aggressive behavior NIH: National Institute on Drug Abuse"
+    )
+    assert join_inline_lists(steroids) == (
+        "They include acne; heart problems, including heart attack; kidney damage; and "
+        "aggressive behavior. NIH: National Institute on Drug Abuse"
+    )
+
+
+def test_names_keep_their_capital() -> None:
+    text = (
+        "Degenerative nerve diseases include - Alzheimer's disease - Lewy body disease - "
+        "Wilson disease - HIV infection - African Americans over age 40 - A lump in the neck"
+    )
+    assert join_inline_lists(text) == (
+        "Degenerative nerve diseases include Alzheimer's disease, Lewy body disease, Wilson "
+        "disease, HIV infection, African Americans over age 40, and a lump in the neck."
+    )
+    assert capitals.is_name("Wilson") and capitals.is_name("medicare")
+    assert not capitals.is_name("Anxiety") and not capitals.is_name("heart")
+
+
+def test_what_is_not_surely_a_list_is_left_as_it_is() -> None:
+    unchanged = [
+        # a dash that glosses an item
+        "Causes include - Strabismus - a disorder in which the two eyes don't line up - "
+        "Refractive error in an eye",
+        # items that are sentences
+        "The risks include the following: - Neuroblastoma may be overdiagnosed. - False-negative "
+        "test results can occur.",
+        # no phrase that introduces a list (GHR's headings and resources)
+        "Diagnostic Tests - Drug Therapy - Surgery and Rehabilitation - Genetic Counseling",
+        # one item only, and an item too long to be one
+        "Symptoms include - Fever",
+        "Signs include - Decreased appetite and a feeling of fullness after eating only a small "
+        "amount of food that lasts for days",
+    ]
+    for text in unchanged:
+        assert join_inline_lists(text) == text
+
+
+def test_split_headings_writes_lists_out_for_chunks_and_plans() -> None:
+    text = "Symptoms\nSymptoms include - Fever - Cough - Sore throat Most people recover."
+    assert split_headings(text, "Flu").split("\n")[1] == (
+        "Symptoms include fever, cough, and sore throat. Most people recover."
+    )
+
+
+def test_the_shipped_word_list_is_the_archive_counted_again(tmp_path: Path) -> None:
+    out = capitals.build(out=tmp_path / "capitalized_words.txt")
+    assert out.read_bytes() == capitals.NAMES_FILE.read_bytes()
