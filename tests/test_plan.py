@@ -16,7 +16,6 @@ from assistant.drafting.arrange import (
     fits,
     look_alike,
     named_in,
-    names_beyond_source,
     narrower,
     quoted,
 )
@@ -498,11 +497,6 @@ def test_a_kind_of_the_focus_is_another_condition() -> None:
     keys = {key_of("Migraine")}
     assert named_in(fhm, "Does a migraine last for days at a time?")
     assert narrower(fhm, keys) and not narrower(fhm, {key_of("Gout")})
-    said = "Most people with familial hemiplegic migraine recover completely between episodes."
-    assert not names_beyond_source(said, ["Migraine"], fhm)
-    assert names_beyond_source("Unlike migraine, it starts with weakness.", ["Migraine"], fhm)
-    headache = Source(rank=2, record_id="m:2", score=1.0, passages=(), focus="Headache")
-    assert names_beyond_source("Migraine headaches may last a day or more.", ["Migraine"], headache)
 
 
 def test_an_article_has_no_similar_questions_aside(

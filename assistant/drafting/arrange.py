@@ -142,27 +142,6 @@ def narrower(source: Source, focus_keys: set[str]) -> bool:
     return any(k and name.endswith(f" {k}") for k in focus_keys)
 
 
-def names_beyond_source(text: str, names: Sequence[str], source: Source) -> bool:
-    """Whether ``text`` names any of ``names`` outside the name of the condition its source
-    is on: "people with familial hemiplegic migraine recover" does not name migraine."""
-    for own in sorted(keys_of(source.focus or ""), key=len, reverse=True):
-        words = own.split()
-        if len(words) > 1:
-            text = _without_words(text, words)
-    return names_any(text, names)
-
-
-def _without_words(text: str, keys: list[str]) -> str:
-    """``text`` less every run of words whose stems are ``keys``."""
-    found = [(m.start(), m.end(), key_of(m.group())) for m in re.finditer(r"[^\W_]+", text)]
-    stems = [f for _, _, f in found]
-    n = len(keys)
-    for i in range(len(found) - n, -1, -1):
-        if stems[i : i + n] == keys:
-            text = text[: found[i][0]] + text[found[i + n - 1][1] :]
-    return text
-
-
 def look_alike(source: Source, text: str) -> bool:
     """Whether a source is on a condition that only looks like one ``text`` names: the same
     head word, qualified otherwise ("Necrotizing Fasciitis" beside "plantar fasciitis")."""

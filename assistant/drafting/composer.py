@@ -22,7 +22,7 @@ from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
     named_in,
-    names_beyond_source,
+    names_any,
     narrower,
     numbered,
     on_focus,
@@ -226,13 +226,12 @@ class GroundedComposer:
         described = _words(without_asks(request.question))  # what the question describes
         if u.focus:
             particular = set() if u.focus_records else described - _words(" ".join(names))
-            # (not where it names the focus only inside its own condition's longer name,
-            # "people with familial hemiplegic migraine", nor where the question names that
-            # condition only by the focus's own word, "does a migraine last for days?")
+            # (not where the question names that condition only by the focus's own word:
+            # "does a migraine last for days?" is not on familial hemiplegic migraine)
             other = [
                 c
                 for c in other
-                if names_beyond_source(c.text, names, top[c.source - 1])
+                if names_any(c.text, names)
                 or (
                     named_in(top[c.source - 1], request.question)
                     and not narrower(top[c.source - 1], keys)
