@@ -24,11 +24,9 @@ import re
 from assistant.knowledge.capitals import is_name
 from assistant.text import SENTENCE_OPENERS
 
-# a phrase that introduces a run-in list, then its first bullet
-_INTRO = re.compile(
-    r"\b(?:include|includes|including|included|such as|are|were|like):?"
-    r"\s+-\s+(?=[A-Z0-9(\"'])"
-)
+# a phrase that introduces a run-in list ("Symptoms include"), then its first bullet
+_CUE = r"\b(?:include|includes|including|included|such as|are|were|like):?"
+_INTRO = re.compile(_CUE + r"\s+-\s+(?=[A-Z0-9(\"'])")
 _BULLET = re.compile(r"\s+-\s+")
 _MAX_ITEM_WORDS = 14
 # an item's first word that is a common word's capital ("Anxiety", "Long-term"): lower-cased;
@@ -38,7 +36,7 @@ _COMMON_CAPITAL = re.compile(r"(?:A|[A-Z][a-z]+(?:-[a-z]+)*),?")
 # lower-case word ("… dark skin Lab tests can confirm …"), or the site's credit ("NIH: …")
 _SENTENCE_START = re.compile(r"(?:A|[A-Z][a-z]+),?")
 _CREDIT = re.compile(r"[A-Z]{2,}:")
-_CUE_END = re.compile(r"\b(?:include|includes|including|included|such as|are|were|like):?$")
+_CUE_END = re.compile(_CUE + "$")
 
 
 def join_inline_lists(line: str) -> str:
@@ -57,8 +55,6 @@ def join_inline_lists(line: str) -> str:
             lead = lead[:-1]  # "Symptoms include: - A - B" reads "Symptoms include a and b"
         out.append(f"{lead} {_series(items)}.")
         rest = f" {tail}" if tail else ""
-        if not tail:
-            break
     out.append(rest)
     return "".join(out)
 

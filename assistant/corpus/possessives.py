@@ -29,7 +29,7 @@ _POSSESSED = (
     "health|body|immune|condition|age|own|life|quality|blood|family|risk|ability|medical|"
     "overall|mental|physical|skin|heart|brain|history|weight|response|prognosis|survival|"
     "chances?|care|eyes?|lungs?|liver|kidneys?|cells|tissues|daily|general|sex|bones|muscles|"
-    "nervous|quality|ears?|hands?|feet|legs?|arms?|face|teeth|mouth|stomach|bladder"
+    "nervous|ears?|hands?|feet|legs?|arms?|face|teeth|mouth|stomach|bladder"
 )
 _NO_WORD_RE = re.compile(rf"\b({'|'.join(_NO_WORD)})\b", re.IGNORECASE)
 _AFTER_SINGULAR = re.compile(rf"\b((?:[Aa]n?|[Ee]ach|[Ee]very|[Aa]nother) )({_POSSESSORS})s\b")

@@ -191,7 +191,8 @@ class GroundedComposer:
         """The planned sections, then the picked sentences, terms and similar questions
         within the word budget; numbered against the sources they cite."""
         assert self.archive is not None
-        planned = plan_sources(plan, self.archive.records(plan.record_ids))
+        records = self.archive.records(plan.record_ids)
+        planned = plan_sources(plan, records)
         quoted = {q.text for s in plan.sections for q in s.quotes}
         u = plan.understanding
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
@@ -278,7 +279,7 @@ class GroundedComposer:
         # "Do not save antibiotics for later" does not open its answer's "Antibiotics are
         # powerful medicines …": a section quotes each answer in the answer's own order
         cited = [s.source_id for x in sections for s in x.sentences if s.source_id]
-        records = self.archive.records(cited)
+        records |= self.archive.records([i for i in cited if i not in records])
         sections = [
             x.model_copy(update={"sentences": in_record_order(x.sentences, records)})
             for x in sections

@@ -207,23 +207,23 @@ def in_record_order(
     """``sentences`` with each record's quoted sentences in the places they hold, put in the
     order the record says them; what is not a sentence of its record stays where it is."""
     out = list(sentences)
+    orders: dict[str, dict[str, int]] = {}  # each record's sentence → its first place
     slots: dict[str, list[tuple[int, int]]] = {}
     for n, sentence in enumerate(sentences):
         record = records.get(sentence.source_id or "")
         if record is None:
             continue
-        order = _order(record)
-        if sentence.text in order:
-            slots.setdefault(record.id, []).append((n, order[sentence.text]))
+        if record.id not in orders:
+            said = sentences_of(record)
+            orders[record.id] = {text: i for i, text in reversed(list(enumerate(said)))}
+        at = orders[record.id].get(sentence.text)
+        if at is not None:
+            slots.setdefault(record.id, []).append((n, at))
     for taken in slots.values():
         places = [n for n, _ in taken]
         for place, (n, _) in zip(places, sorted(taken, key=lambda t: t[1]), strict=True):
             out[place] = sentences[n]
     return tuple(out)
-
-
-def _order(record: Record) -> dict[str, int]:
-    return {text: n for n, text in reversed(list(enumerate(sentences_of(record))))}
 
 
 def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
