@@ -16,6 +16,7 @@ from assistant.drafting.arrange import (
     fits,
     look_alike,
     named_in,
+    names_own,
     narrower,
     quoted,
 )
@@ -489,6 +490,25 @@ def test_a_section_quotes_an_answer_in_its_own_order(
                 seen[sentence.source_id] = at
 
 
+def test_beside_the_answer_a_kind_of_the_focus_says_which_kind(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    home = tmp_path_factory.mktemp("scabies-home")
+    archive = archive_of(home, "scabies", ("Scabies", "Crusted scabies"), embedder)
+    question = "Also what is the oral option to get rid of scabies?"  # K-QA
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    ids = [s.source_id for x in draft.sections for s in x.sentences if s.source_id]
+    records = archive.records(ids)
+    crusted = [
+        s.text
+        for x in draft.sections
+        for s in x.sentences
+        if s.source_id and records[s.source_id].focus == "Crusted scabies"
+    ]
+    assert any("Ivermectin" in t for t in crusted)  # said of crusted scabies, and so named
+    assert all("crusted scabies" in t.lower() for t in crusted)  # not "The usual features …"
+
+
 def test_a_kind_of_the_focus_is_another_condition() -> None:
     # "Does a migraine last for days at a time?" (K-QA): familial hemiplegic migraine is not
     # the migraine asked about, though the question names its head word unqualified
@@ -497,6 +517,12 @@ def test_a_kind_of_the_focus_is_another_condition() -> None:
     keys = {key_of("Migraine")}
     assert named_in(fhm, "Does a migraine last for days at a time?")
     assert narrower(fhm, keys) and not narrower(fhm, {key_of("Gout")})
+    # beside the answer, a sentence from a kind of the focus must say which kind it is about
+    crusted = Source(rank=4, record_id="g:4", score=1.0, passages=(), focus="Crusted scabies")
+    assert narrower(crusted, {key_of("Scabies")})
+    assert names_own(crusted, "People with crusted scabies should receive quick treatment.")
+    said = "The usual features of scabies (itching and a rash) are often absent."
+    assert not names_own(crusted, said)
 
 
 def test_an_article_has_no_similar_questions_aside(

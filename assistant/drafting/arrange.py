@@ -142,6 +142,12 @@ def narrower(source: Source, focus_keys: set[str]) -> bool:
     return any(k and name.endswith(f" {k}") for k in focus_keys)
 
 
+def names_own(source: Source, text: str) -> bool:
+    """Whether ``text`` names the condition its source is on, by any of its names."""
+    said = f" {key_of(text)} "
+    return any(f" {key} " in said for key in keys_of(source.focus or ""))
+
+
 def look_alike(source: Source, text: str) -> bool:
     """Whether a source is on a condition that only looks like one ``text`` names: the same
     head word, qualified otherwise ("Necrotizing Fasciitis" beside "plantar fasciitis")."""

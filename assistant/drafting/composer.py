@@ -23,6 +23,7 @@ from assistant.drafting.arrange import (
     TOPICS,
     named_in,
     names_any,
+    names_own,
     narrower,
     numbered,
     on_focus,
@@ -228,16 +229,22 @@ class GroundedComposer:
         if u.focus:
             particular = set() if u.focus_records else described - _words(" ".join(names))
             # (not where the question names that condition only by the focus's own word:
-            # "does a migraine last for days?" is not on familial hemiplegic migraine)
+            # "does a migraine last for days?" is not on familial hemiplegic migraine); and
+            # one from an answer on a kind of the focus says which kind it is about: "The
+            # usual features of scabies (itching and a rash) are often absent" is said of
+            # crusted scabies, not of the scabies asked about
             other = [
                 c
                 for c in other
-                if names_any(c.text, names)
-                or (
-                    named_in(top[c.source - 1], request.question)
-                    and not narrower(top[c.source - 1], keys)
+                if (
+                    names_any(c.text, names)
+                    or (
+                        named_in(top[c.source - 1], request.question)
+                        and not narrower(top[c.source - 1], keys)
+                    )
+                    or particular & _words(c.text)
                 )
-                or particular & _words(c.text)
+                and (not narrower(top[c.source - 1], keys) or names_own(top[c.source - 1], c.text))
             ]
         if request.title:
             other = []
