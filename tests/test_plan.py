@@ -23,7 +23,7 @@ from assistant.drafting.arrange import (
 from assistant.drafting.common import listable, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
-from assistant.drafting.models import DraftRequest, DraftSentence, Section
+from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import make_plan, plan_for, plan_sources, sentences_of, standalone
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
@@ -61,6 +61,11 @@ def one_answer(
     archive = Archive(Settings(home=home, collection="one"), embedder=embedder)
     archive.ingest([record])
     return archive
+
+
+def draft_text(draft: Draft) -> str:
+    """The draft's sentences, without headings, sources or related links."""
+    return " ".join(s.text for x in draft.sections for s in x.sentences)
 
 
 def composer_of(archive: Archive) -> GroundedComposer:
@@ -507,6 +512,53 @@ def test_beside_the_answer_a_kind_of_the_focus_says_which_kind(
     ]
     assert any("Ivermectin" in t for t in crusted)  # said of crusted scabies, and so named
     assert all("crusted scabies" in t.lower() for t in crusted)  # not "The usual features …"
+
+
+def test_the_answer_to_what_is_asked_outranks_words_of_the_asking(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    # on the full index, "get rid of" made "Getting rid of tripping hazards …" (falls) and
+    # "… get rid of the virus" (hepatitis C) better candidates than crusted scabies' ivermectin
+    home = tmp_path_factory.mktemp("scabies-crowd-home")
+    foci = ("Scabies", "Crusted scabies", "Parasites - Scabies", "Falls",
+            "What I need to know about Hepatitis C")  # fmt: skip
+    archive = archive_of(home, "crowd", foci, embedder)
+    question = "Also what is the oral option to get rid of scabies?"  # K-QA
+    # this index holds fewer sentences than the full one: a shorter shortlist cuts as deep
+    composer = GroundedComposer(HybridRetriever(archive), embedder, archive=archive,
+                                max_candidates=12)  # fmt: skip
+    text = draft_text(composer.draft(DraftRequest(question=question)))
+    assert "Ivermectin is commonly used to treat this form of scabies." in text
+    assert "tripping" not in text and "hepatitis" not in text.lower()
+
+
+def test_how_long_it_lasts_answers_how_long_from_any_answer_naming_the_focus(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    home = tmp_path_factory.mktemp("migraine-home")
+    foci = ("Migraine", "Headache", "familial hemiplegic migraine",
+            "Familial hemiplegic migraine")  # fmt: skip
+    archive = archive_of(home, "migraine", foci, embedder)
+    question = "Does a migraine last for days at a time?"  # K-QA
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    answer = next(x for x in draft.sections if x.ask == "outlook")
+    # from the answer on headache, but said of migraine, and it says how long
+    assert answer.sentences[0].text.startswith("Migraine headaches may last a day or more")
+    # a kind of migraine comes in only where it tells what was asked
+    assert "experience an aura" not in draft_text(draft)
+
+
+def test_a_kind_of_what_is_asked_about_comes_in_where_it_names_what_was_asked(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    # viral gastroenteritis is a kind of the gastroenteritis asked about (as "stomach flu")
+    home = tmp_path_factory.mktemp("stomach-flu-home")
+    archive = archive_of(
+        home, "stomach", ("Flu", "Gastroenteritis", "Viral Gastroenteritis"), embedder
+    )
+    question = "Are the stomach flu and the flu the same thing?"  # K-QA
+    text = draft_text(composer_of(archive).draft(DraftRequest(question=question)))
+    assert "Viral gastroenteritis is often mistakenly called stomach flu" in text
 
 
 def test_a_kind_of_the_focus_is_another_condition() -> None:

@@ -50,9 +50,18 @@ SEEK_CARE = re.compile(
     re.I,
 )
 
+# how long something lasts answers "how long does it last?" ("Migraine headaches may last a
+# day or more"), though it is no cue of the outlook on a page that was not asked it
+_DURATION = (
+    r"\b(last(s|ed|ing)? (for|about|up to|from|between|only|several|a few|an?|\d+|longer|"
+    r"as long)\b|(may|can|will|usually|often|typically|generally|could|might|to) last\b|"
+    r"duration|within (a few|several|\d+) (hours|days|weeks|months))"
+)
+
 # what a picked sentence must say to answer an ask (beyond the page topics above)
 _ASK_CUES: dict[str, re.Pattern[str]] = {
     **TOPICS,
+    "outlook": re.compile(f"{TOPICS['outlook'].pattern}|{_DURATION}", re.I),
     "medication": TOPICS["treatment"],
     "side_effects": re.compile(
         r"\b(side effects?|adverse|reactions?|interact\w*|safe(ly|ty)?|risks?|warning|"
@@ -117,6 +126,12 @@ a an the my his her their your our and or of do does did have has had with any s
 these those about get got for
 """
 _NOT_A_MODIFIER = frozenset(key_of(w) for w in _NOT_A_MODIFIER_WORDS.split())
+
+
+def opens_with(text: str, names: Sequence[str]) -> bool:
+    """Whether ``text`` opens with one of ``names`` as what it talks about: "Migraine
+    headaches may last a day or more", "The flu can …"."""
+    return any(n and re.match(rf"(the |an? )?{re.escape(n)}s?\b", text, re.I) for n in names)
 
 
 def named_in(source: Source, text: str) -> bool:

@@ -21,12 +21,14 @@ import Stemmer
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
+    ask_of,
     named_in,
     names_any,
     names_own,
     narrower,
     numbered,
     on_focus,
+    opens_with,
     quoted,
     section_of,
     topic_by_cue,
@@ -198,7 +200,7 @@ class GroundedComposer:
         u = plan.understanding
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
-        chosen = self._choose(asked, top, sorted(quoted), keys)
+        chosen = self._choose(asked, top, sorted(quoted), keys, u.asks)
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
         )
@@ -232,7 +234,10 @@ class GroundedComposer:
             # "does a migraine last for days?" is not on familial hemiplegic migraine); and
             # one from an answer on a kind of the focus says which kind it is about: "The
             # usual features of scabies (itching and a rash) are often absent" is said of
-            # crusted scabies, not of the scabies asked about
+            # crusted scabies, not of the scabies asked about, and tells what was asked
+            # ("Ivermectin is commonly used to treat this form of scabies"; for "what is it?",
+            # names what was asked about), not only more about that kind ("People with
+            # familial hemiplegic migraine experience an aura", for "how long does it last?")
             other = [
                 c
                 for c in other
@@ -244,10 +249,28 @@ class GroundedComposer:
                     )
                     or particular & _words(c.text)
                 )
-                and (not narrower(top[c.source - 1], keys) or names_own(top[c.source - 1], c.text))
+                and (
+                    not narrower(top[c.source - 1], keys)
+                    or (names_own(top[c.source - 1], c.text) and ask_of(c.text, u.asks, names))
+                )
             ]
         if request.title:
             other = []
+        # but one that opens with the focus's name is about it, whatever answer it is from:
+        # "Migraine headaches may last a day or more" (from the answer on headache) answers
+        # "does a migraine last for days?" (not one on a kind of it, which names its kind;
+        # nor where the archive has no answer on the focus: "The pain gets worse over time"
+        # is not about the pain of a muscle strain)
+        own = [
+            c
+            for c in other
+            if u.focus_records
+            and opens_with(c.text, u.focus_names)
+            and not narrower(top[c.source - 1], keys)
+        ]
+        if own:
+            picked = [c for c in chosen if c in picked or c in own]
+            other = [c for c in other if c not in own]
         # at most MAX_WORDS in all: the most relevant picked sentences fill what the
         # reply, the plan, the terms and the connecting lines leave
         budget = MAX_WORDS - FRAME_WORDS - _count(request.reply or "")
@@ -479,6 +502,7 @@ class GroundedComposer:
         sources: list[Source],
         quoted: Sequence[str] = (),
         focus_keys: set[str] | None = None,
+        asks: Sequence[str] = (),
     ) -> list[_Candidate]:
         """The most relevant, least redundant candidates; ``quoted`` sentences are already
         on the page, so their near-repeats are not picked. A sentence from an answer on the
@@ -486,7 +510,9 @@ class GroundedComposer:
         be a little less close if it names several of the request's words; one from an answer
         on another condition must be close."""
         candidates = [
-            c for c in self._candidates(request, sources) if not any(q in c.text for q in quoted)
+            c
+            for c in self._candidates(request, sources, asks)
+            if not any(q in c.text for q in quoted)
         ]
         if not candidates:
             return []
@@ -540,11 +566,16 @@ class GroundedComposer:
             picked.append(best)
         return [candidates[i] for i in picked]
 
-    def _candidates(self, request: DraftRequest, sources: list[Source]) -> list[_Candidate]:
+    def _candidates(
+        self, request: DraftRequest, sources: list[Source], asks: Sequence[str] = ()
+    ) -> list[_Candidate]:
         """Usable sentences of the sources' replies and matched explanation passages (never
         of another patient's question), the ``max_candidates`` sharing most words with the
-        request first."""
+        request first; telling what is asked (``asks``: a treatment for "the oral option to
+        get rid of scabies") counts as one more word shared, as the question's words for it
+        ("get rid of") are seldom the answer's ("Ivermectin is commonly used to treat …")."""
         wanted = _words(f"{request.question} {request.reply or ''}")
+        told = [a for a in asks if a != "definition"]
         out: list[tuple[float, int, _Candidate]] = []
         seen = {s.lower() for s in split_sentences(request.reply or "")}  # already in the opening
         for n, source in enumerate(sources, start=1):
@@ -579,7 +610,8 @@ class GroundedComposer:
                         continue
                     seen.add(sentence.lower())
                     words = _words(sentence)
-                    overlap = len(words & wanted) / (len(words) ** 0.5 or 1.0)
+                    shared = len(words & wanted) + bool(ask_of(sentence, told, ()))
+                    overlap = shared / (len(words) ** 0.5 or 1.0)
                     out.append((-overlap, len(out), _Candidate(sentence, n, source.record_id)))
         return [c for _, _, c in sorted(out)[: self.max_candidates]]
 
