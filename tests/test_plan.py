@@ -548,7 +548,7 @@ def test_how_long_it_lasts_answers_how_long_from_any_answer_naming_the_focus(
     assert "experience an aura" not in draft_text(draft)
 
 
-def test_a_kind_of_what_is_asked_about_comes_in_where_it_names_what_was_asked(
+def test_two_conditions_asked_alike_are_answered_by_what_names_both(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:
     # viral gastroenteritis is a kind of the gastroenteritis asked about (as "stomach flu")
@@ -557,8 +557,15 @@ def test_a_kind_of_what_is_asked_about_comes_in_where_it_names_what_was_asked(
         home, "stomach", ("Flu", "Gastroenteritis", "Viral Gastroenteritis"), embedder
     )
     question = "Are the stomach flu and the flu the same thing?"  # K-QA
-    text = draft_text(composer_of(archive).draft(DraftRequest(question=question)))
-    assert "Viral gastroenteritis is often mistakenly called stomach flu" in text
+    # the physician's whole reply is "No.": it says nothing to draft towards
+    for reply in (None, "No."):
+        draft = composer_of(archive).draft(DraftRequest(question=question, reply=reply))
+        # what names both answers the question, first
+        first = next(x for x in draft.sections if x.kind == "explanation")
+        assert first.heading == "Gastroenteritis and Flu" and first.ask == "definition"
+        said = " ".join(s.text for s in first.sentences)
+        assert "Viral gastroenteritis is often mistakenly called stomach flu" in said
+        assert "isn't really flu at all" in said
 
 
 def test_a_kind_of_the_focus_is_another_condition() -> None:
@@ -666,6 +673,9 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
     )
     assert not fits(sign, "outlook")
     assert fits("Most small cuts heal on their own within a week.", "outlook")
+    # the topic named first: getting well with no care is the outlook, not a treatment
+    well = "Most people with the flu recover on their own without medical care."  # on flu
+    assert fits(well, "outlook") and not fits(well, "treatment")
 
 
 def test_a_sentence_two_answers_share_is_said_once() -> None:

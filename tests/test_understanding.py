@@ -27,10 +27,16 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("I have a question, can you be diagnosed with shingles more than once?", "outlook"),
         ("Do fissures and hemmroids heal on their own?", "outlook"),
         ("I am only 22 so am I not a bit young to have an enlarged prostate?", "frequency"),
+        ("Does a migraine last for days at a time?", "outlook"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
     assert asks_of(question)[0] == expected
+
+
+def test_one_last_question_asks_no_outlook() -> None:
+    question = "One last question, can viral infections cause purulence to form in the eye?"
+    assert asks_of(question) == ("causes",)  # K-QA
 
 
 def test_what_is_the_treatment_asks_treatment_not_definition() -> None:

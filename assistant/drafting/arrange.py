@@ -226,11 +226,16 @@ _TOPIC_OF_ASK = {"medication": "treatment", "side_effects": "treatment", "seriou
 
 def fits(sentence: str, ask: str) -> bool:
     """Whether a sentence of a general answer belongs under ``ask``'s heading: it talks
-    about the ask, and not mainly about another topic ("pain relievers" is treatment)."""
+    about the ask, and not mainly about another topic: the topic it names first ("Most
+    people with the flu recover on their own without medical care" is on the outlook,
+    "Pain relievers can help" on treatment), of two named at once the one that comes
+    first in ``_PRECEDENCE``."""
     if ask_of(sentence, (ask,), ()) != ask or SEEK_CARE.search(sentence):
         return False
     wanted = _TOPIC_OF_ASK.get(ask, ask)
-    for topic in _PRECEDENCE:
-        if _ASK_CUES[topic].search(sentence):
-            return topic == wanted or wanted not in _PRECEDENCE
-    return True
+    named = [
+        (m.start(), n, topic)
+        for n, topic in enumerate(_PRECEDENCE)
+        if (m := _ASK_CUES[topic].search(sentence))
+    ]
+    return not named or min(named)[2] == wanted or wanted not in _PRECEDENCE

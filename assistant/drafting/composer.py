@@ -387,6 +387,32 @@ class GroundedComposer:
             )
         asks = plan.understanding.asks
         focus_names = plan.understanding.focus_names
+        # "are the stomach flu and the flu the same thing?" is answered, first, by what
+        # names both ("… "stomach flu" isn't really flu at all, but gastroenteritis"), not
+        # by a list of many ("… including chlamydia, gonorrhea, genital herpes, HPV, …")
+        also_names = [n for f in plan.understanding.also for n in f.names]
+        if also_names and "definition" in asks:
+            both = [
+                c
+                for c in (*picked, *other)
+                if names_any(c.text, focus_names)
+                and names_any(c.text, also_names)
+                and len({m.canonical for m in lexicon().find(c.text) if m.kind != "drug"})
+                <= BOTH_AND_ONE
+            ]
+            if both:
+                out.append(
+                    Section(
+                        kind="explanation",
+                        heading=t.fill(
+                            "heading_both", **{**fill, "other": plan.understanding.also[0].name}
+                        ),
+                        sentences=tuple(quoted(c.text, c.record_id) for c in both),
+                        ask="definition",
+                    )
+                )
+                picked = [c for c in picked if c not in both]
+                other = [c for c in other if c not in both]
         seek: list[DraftSentence] = []
         by_ask: dict[str, list[DraftSentence]] = {}
         more: list[DraftSentence] = [quoted(c.text, c.record_id) for c in other]
@@ -516,7 +542,9 @@ class GroundedComposer:
         ]
         if not candidates:
             return []
-        query = [request.question] + ([request.reply] if request.reply else [])
+        # (a reply that says nothing of its own, "No.", would only pull every sentence away)
+        said_more = request.reply if request.reply and _words(request.reply) else None
+        query = [request.question] + ([said_more] if said_more else [])
         vectors = self.embedder.embed([c.text for c in candidates] + query)
         n = len(candidates)
         cand, targets = vectors[:n], vectors[n:]
@@ -784,6 +812,7 @@ def _words(text: str) -> set[str]:
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
 REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
+BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and one more
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about

@@ -126,7 +126,10 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "outlook",
-        r"\b(how long|last\w*|go away|heal|recover\w*|prognosis|outlook|life expectancy|"
+        # "how long will it last?", not "one last question" nor "my last period"
+        r"\b(how long|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
+        r"last(s|ed|ing)?\b(?! (question|questions|thing|time|night|week|month|year|dose|visit))|"
+        r"go away|heal|recover\w*|prognosis|outlook|life expectancy|"
         r"permanent|come back|more than once|recur\w*|turn into|progress\w*|get worse|"
         r"long[- ]term)",
     ),
