@@ -13,6 +13,7 @@ from assistant.corpus.headings import is_heading
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index.chunking import Chunk, Chunker, explanation_units
 from assistant.text import split_sentences
+from tests.test_lists import INSOMNIA_RISK
 
 REPO = Path(__file__).parents[1]
 Counter = Callable[[Sequence[str]], list[int]]
@@ -305,3 +306,15 @@ def test_a_glued_heading_is_a_line_of_its_chunk_not_part_of_a_sentence(
         assert chunk.text == f"Gout\n{chunk.passage}"
         # the repeated copy of each item is gone
         assert chunk.passage.count("Many people with gout have a family history") <= 1
+
+
+def test_a_list_that_finishes_its_sentence_is_not_indexed_item_by_item(
+    chunker: Chunker,
+) -> None:
+    # chunk text is flattened: its sentences can no longer show which ones were list items
+    # ("… include those who: Have a lot of stress. Are depressed …"), so the items go first
+    record = Record(id="t:risk", dataset="MedQuAD", question="Who is at risk for Insomnia?",
+                    long_explanation=INSOMNIA_RISK, focus="Insomnia")  # fmt: skip
+    text = " ".join(c.text for c in _explanations(chunker.chunk(record)))
+    assert "Have a lot of stress" not in text and "Travel long distances" not in text
+    assert "Young and middle-aged African Americans" in text

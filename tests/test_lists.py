@@ -95,3 +95,36 @@ def test_split_headings_writes_lists_out_for_chunks_and_plans() -> None:
 def test_the_shipped_word_list_is_the_archive_counted_again(tmp_path: Path) -> None:
     out = capitals.build(out=tmp_path / "capitalized_words.txt")
     assert out.read_bytes() == capitals.NAMES_FILE.read_bytes()
+
+
+INSOMNIA_RISK = (  # MedQuAD 8_NHLBI_QA_XML/0000081#3, "Who is at risk for Insomnia?"
+    "However, older adults are more likely to have insomnia than younger people.\n\n"
+    "People who might be at increased risk for insomnia include those who:\n\n"
+    "Have a lot of stress.\n\n"
+    "Are depressed or have other emotional distress, such as divorce or death of a spouse.\n\n"
+    "Have lower incomes.\n\n"
+    "Work at night or have frequent major shifts in their work hours.\n\n"
+    "Travel long distances with time changes.\n\n"
+    "Have certain medical conditions or sleep disorders that can disrupt sleep. For more "
+    'information, go to "What Causes Insomnia?"\n\n'
+    "Have an inactive lifestyle.\n\n"
+    "Young and middle-aged African Americans also might be at increased risk for insomnia. "
+    "Research shows that, compared with Caucasian Americans, it takes African Americans longer "
+    "to fall asleep. They also have lighter sleep, don't sleep as well, and take more naps."
+)
+
+
+def test_the_items_of_a_list_that_finishes_its_sentence_are_never_sentences() -> None:
+    # read alone, "Travel long distances with time changes." is advice nobody gave
+    sentences = split_sentences(split_headings(INSOMNIA_RISK, "Insomnia"))
+    assert not any(s.startswith(("Have ", "Are ", "Work ", "Travel ")) for s in sentences)
+    # the line that introduced them stays, and what follows the list is kept
+    assert "People who might be at increased risk for insomnia include those who:" in sentences
+    assert sentences[0].startswith("However, older adults")
+    assert any(s.startswith("Young and middle-aged African Americans") for s in sentences)
+    # "… may ask whether you:" and "… if:" lists finish their sentence too
+    asks = "Your doctor may ask whether you:\nTake any medicines.\nSmoke.\nYou may need tests."
+    assert "Take any medicines." not in split_sentences(split_headings(asks))
+    # a list after a complete sentence is left alone
+    tips = "Try these tips:\nEat more slowly.\nIf you smoke, quit or cut down."
+    assert split_headings(tips) == tips

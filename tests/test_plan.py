@@ -708,6 +708,13 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         Section(kind="explanation", heading="How it is checked", sentences=follows),
     ]
     assert [s.heading for s in without_repeats(sections)] == ["About"]
+    # nor a pair whose first sentence is a repeat (K-QA 3, genital herpes and HPV)
+    std = "Genital herpes is a sexually transmitted disease (STD)"
+    sections = [
+        explained("About", f"{std} caused by a herpes simplex virus (HSV)."),
+        explained("More", f"{std}. It affects the genitals, buttocks or anal area."),
+    ]
+    assert [s.heading for s in without_repeats(sections)] == ["About"]
 
 
 @pytest.mark.parametrize(
@@ -727,6 +734,7 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Thyroid hormones regulate metabolismthe way the body uses energy.", False),
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
+        ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
     ],
 )
 def test_what_a_sentence_needs_to_be_quoted_alone(sentence: str, alone: bool) -> None:

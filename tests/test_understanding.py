@@ -34,6 +34,17 @@ def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
     assert asks_of(question)[0] == expected
 
 
+def test_asks_are_read_from_whole_words() -> None:
+    # K-QA: "testicular" holds "test", and was read as asking how chlamydia is tested
+    assert asks_of("But is testicular pain not a symptom of chlamydia?") == ("symptoms",)
+    assert asks_of("Is it significant that my ALT is high?") == ("definition",)  # no "signs"
+
+
+def test_a_solution_asked_for_is_a_treatment() -> None:
+    question = "Can you provide a short term solution that is designed for insomnia?"  # K-QA
+    assert asks_of(question) == ("treatment",)
+
+
 def test_one_last_question_asks_no_outlook() -> None:
     question = "One last question, can viral infections cause purulence to form in the eye?"
     assert asks_of(question) == ("causes",)  # K-QA

@@ -131,3 +131,30 @@ def _lower_first(item: str) -> str:
     if _COMMON_CAPITAL.fullmatch(words[0]) and not second[:1].isupper() and not is_name(first):
         return item[0].lower() + item[1:]
     return item
+
+
+# a list whose items finish the sentence that introduces it: "People who might be at increased
+# risk for insomnia include those who:" / "Have a lot of stress." / "Travel long distances
+# with time changes."; "… your doctor may ask whether you:" / "Take any medicines …"; "This
+# is more likely to occur if:" / "Your immune system is weak". An item read alone is no
+# sentence, or reads as advice, or as a fact: it is never quoted.
+_CLAUSE_INTRO = re.compile(r"\b(?:who|whose|if|you):\s*$", re.I)
+_MAX_CLAUSE_ITEM_WORDS = 40  # a longer line after such a list is the answer going on
+
+
+def without_clause_items(text: str) -> str:
+    """``text`` without the items of each list that finishes its introducing sentence (see
+    above); the introducing line stays, so what came before and after it stay apart."""
+    out: list[str] = []
+    items = False
+    for line in text.split("\n"):
+        words = len(line.split())
+        if items and (words == 0 or words <= _MAX_CLAUSE_ITEM_WORDS):
+            if words:
+                continue  # an item
+        else:
+            items = False
+        if _CLAUSE_INTRO.search(line):
+            items = True
+        out.append(line)
+    return "\n".join(out)

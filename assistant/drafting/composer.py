@@ -708,7 +708,10 @@ class GroundedComposer:
 def without_repeats(sections: list[Section]) -> list[Section]:
     """The page with no quoted sentence that says again what one above it said: "Symptoms
     usually go away within a few days." under "… not dangerous, and symptoms usually go away
-    within a few days." (two answers of the archive often share a sentence, or most of it)."""
+    within a few days." (two answers of the archive often share a sentence, or most of it);
+    nor a pair whose first sentence does ("Genital herpes is a sexually transmitted disease
+    (STD). It affects …" under "Genital herpes is a sexually transmitted disease (STD)
+    caused by …"): its second leans on it."""
     said: list[set[str]] = []
     out: list[Section] = []
     for section in sections:
@@ -716,8 +719,10 @@ def without_repeats(sections: list[Section]) -> list[Section]:
         dropped: str | None = None  # the source of a repeat just left out
         for sentence in section.sentences:
             words = _words(sentence.text)
+            lead = split_sentences(sentence.text)[0]  # of a pair, the sentence it leans on
             if sentence.origin == "source" and (
                 _repeated(words, said) >= REPEATED
+                or _repeated(_words(lead), said) >= REPEATED
                 # what leans on a left-out repeat goes with it ("He or she also may …")
                 or (sentence.source_id == dropped and not standalone(sentence.text))
             ):

@@ -101,7 +101,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "treatment",
-        r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|"
+        r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|solutions?|"
+        r"options? (for|to)|what (helps|works)|"
         r"what (can|should|do) i do|(anything|something) (i|we) can (do|take|use)|can do for|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
         # "do fissures heal on their own?" asks the outlook, not how to treat them
@@ -155,7 +156,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"know (much )?about|explain|difference between|differ\w*|same as)",
     ),
 )
-_COMPILED = tuple((ask, re.compile(pattern, re.I)) for ask, pattern in _RULES)
+# whole words only: "testicular pain" asks no test, "is it significant?" no signs
+_COMPILED = tuple((ask, re.compile(rf"(?:{pattern})\b", re.I)) for ask, pattern in _RULES)
 
 
 def without_asks(text: str) -> str:
