@@ -735,6 +735,10 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
+        ("The cause can be an infection or another problem.", False),  # of sinusitis
+        ("The condition is usually treated surgically.", False),
+        ("The cause of gout is too much uric acid in the blood.", True),
+        ("Try to avoid things that trigger them. For example: Reduce anxiety and stress.", False),
     ],
 )
 def test_what_a_sentence_needs_to_be_quoted_alone(sentence: str, alone: bool) -> None:

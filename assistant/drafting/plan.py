@@ -322,7 +322,11 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
     r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these)|"
     # "All of these medicines have …", "Each of them …", "Most such cases …"
-    r"(all|each|many|most|some|none|any|one|two|several|few) (of )?(these|those|them|such))\b",
+    r"(all|each|many|most|some|none|any|one|two|several|few) (of )?(these|those|them|such)|"
+    # "The cause can be an infection or another problem": the cause of what it followed
+    r"the (cause|reason|condition|disease|disorder|infection|problem|virus) (can|may|might|is|"
+    r"are|was|usually|often|most|probably|also|typically|generally|results?|occurs?|"
+    r"affects?|causes?))\b",
     re.I,
 )
 
@@ -363,6 +367,9 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or " - " in sentence  # a list the source glued into one line
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
         or re.search(r"\bto:\s+[A-Z]", sentence) is not None  # "may advise you to: Reduce …"
+        # "For example: Reduce anxiety and stress.": a list glued to what it exemplifies
+        or re.search(r"\b(?i:for example|for instance|such as|include|includes):\s+[A-Z]", sentence)
+        is not None
         # "Women who have risk factors for iron deficiency: Once a year.": a table's row
         or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
