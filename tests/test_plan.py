@@ -13,6 +13,7 @@ from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
 from assistant.drafting.arrange import (
+    SEEK_CARE,
     fits,
     look_alike,
     named_in,
@@ -784,3 +785,10 @@ def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
     # nor a label, nor the question an answer opens on
     asking = ("explanation", "Summary : Have you had gout? Gout is a form of arthritis.")
     assert similar_qa([source(5, asking)])[0].reply_snippet == "Gout is a form of arthritis."
+
+
+def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
+    # K-QA 29 (anxiety): it stood under "About Anxiety"
+    assert SEEK_CARE.search(
+        "If you think you have an anxiety disorder, talk to your family doctor."
+    )

@@ -45,7 +45,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
 }
 SEEK_CARE = re.compile(
     r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
-    r"call (911|your|a)|emergency|contact your|talk (to|with) your (doctor|health)|"
+    r"call (911|your|a)|emergency|contact your|talk (to|with) your (family )?(doctor|health)|"
     r"get medical|consult\w* (a|your))\b",
     re.I,
 )
