@@ -733,6 +733,7 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Type 2 diabetesthe most common form of diabetesis caused by several factors.", False),
         ("People with bloody stools should see a doctor the same day.", True),
         ("Thyroid hormones regulate metabolismthe way the body uses energy.", False),
+        ("Take a short course2 or 3 daysof an antibiotic when symptoms appear.", False),
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
@@ -792,3 +793,37 @@ def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
     assert SEEK_CARE.search(
         "If you think you have an anxiety disorder, talk to your family doctor."
     )
+
+
+def test_advice_to_another_conditions_patients_is_not_passed_on(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    def record(n: int, focus: str, answer: str) -> Record:
+        question = f"What is (are) {focus} ?"
+        return Record(
+            id=f"t:{n}",
+            dataset="MedQuAD",
+            question=question,
+            long_explanation=answer,
+            focus=focus,
+            question_type="information",
+        )
+
+    antibiotics = record(
+        1,
+        "Antibiotics",
+        "Antibiotics are medicines that fight bacterial infections. They either kill bacteria "
+        "or keep them from reproducing.",
+    )
+    uti = record(
+        2,
+        "Urinary Tract Infections",
+        "Urinary tract infections are common. Take every dose of the antibiotic with Tylenol as "
+        "needed for the pain. Ask your doctor if you should take an antibiotic with Tylenol.",
+    )
+    archive = Archive(Settings(home=tmp_path, collection="advice"), embedder=embedder)
+    archive.ingest([antibiotics, uti])
+    question = "Can I take Tylenol with the antibiotic as needed?"  # after K-QA 22
+    text = draft_text(composer_of(archive).draft(DraftRequest(question=question)))
+    assert "Take every dose" not in text  # said to patients with a urinary tract infection
+    assert "Ask your doctor if you should take an antibiotic with Tylenol." in text

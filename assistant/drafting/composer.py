@@ -254,6 +254,14 @@ class GroundedComposer:
                     or (names_own(top[c.source - 1], c.text) and ask_of(c.text, u.asks, names))
                 )
             ]
+        # nor advice given to another condition's patients: "Take a short course of an
+        # antibiotic when symptoms appear" (on urinary tract infections) for a question on
+        # taking Tylenol with an antibiotic (a pointer to one's doctor may stay)
+        other = [
+            c
+            for c in other
+            if not _IMPERATIVE.match(c.text) or SEEK_CARE.search(c.text) or _ASK_YOURS.match(c.text)
+        ]
         if request.title:
             other = []
         # but one that opens with the focus's name is about it, whatever answer it is from:
@@ -831,6 +839,16 @@ def _template(text: str) -> DraftSentence:
     return DraftSentence(text=text, origin="template")
 
 
+# a sentence that tells the reader what to do ("Take …", "Avoid …"), not one whose subject
+# merely looks like a verb ("Exercise can help", "Use of insecticide sprays is not …")
+_IMPERATIVE = re.compile(
+    r"^(take|avoid|do|don't|try|eat|ask|call|keep|wash|apply|get|make|give|put|wear|choose|"
+    r"follow|tell|see|talk|be|go|let|never|always|remember|consider|protect|quit|reduce|clean|"
+    r"lose|maintain|learn|find|store|bring|contact|drink|stop|use|limit|check|cut|increase|"
+    r"rest|exercise)\b(?! (is|are|was|can|may|will|should|of|helps?|and)\b)",
+    re.I,
+)
+_ASK_YOURS = re.compile(r"^ask your (doctor|pharmacist|health care provider)\b", re.I)
 # what a question that names no condition may ask the conditions it could be about to answer
 _DIFFERENTIAL_ASKS: tuple[Ask, ...] = ("causes", "definition", "seriousness", "symptoms")
 # a question on how to do something ("How do I measure blood pressure?") is about no condition
