@@ -677,6 +677,9 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
     # the topic named first: getting well with no care is the outlook, not a treatment
     well = "Most people with the flu recover on their own without medical care."  # on flu
     assert fits(well, "outlook") and not fits(well, "treatment")
+    # a medical condition is no treatment (K-QA 28: it stood under "Treatment and care")
+    primary = "Primary insomnia isn't a symptom or side effect of another medical condition."
+    assert not fits(primary, "treatment")
 
 
 def test_a_sentence_two_answers_share_is_said_once() -> None:

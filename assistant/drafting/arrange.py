@@ -31,7 +31,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
     ),
     "treatment": re.compile(
-        r"\b(treat\w*|therap\w*|medic\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
+        # ("a medical condition" is no treatment)
+        r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
         r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?)\b",
         re.I,
     ),
