@@ -25,7 +25,14 @@ from assistant.drafting.common import listable, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
-from assistant.drafting.plan import make_plan, plan_for, plan_sources, sentences_of, standalone
+from assistant.drafting.plan import (
+    in_record_order,
+    make_plan,
+    plan_for,
+    plan_sources,
+    sentences_of,
+    standalone,
+)
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.prompts import load_prompt
@@ -830,3 +837,17 @@ def test_advice_to_another_conditions_patients_is_not_passed_on(
     text = draft_text(composer_of(archive).draft(DraftRequest(question=question)))
     assert "Take every dose" not in text  # said to patients with a urinary tract infection
     assert "Ask your doctor if you should take an antibiotic with Tylenol." in text
+
+
+def test_a_section_quotes_an_answer_in_its_order_and_keeps_a_continuation_with_its_lead() -> None:
+    """K-QA 51 and 28: "Do not save antibiotics for later" does not open its answer; "These
+    changes might make it easier …" is not parted from "Lifestyle changes …" by another's."""
+    lead = "Lifestyle changes often can help relieve acute (short-term) insomnia."
+    then = "These changes might make it easier to fall asleep and stay asleep."
+    last = "Some insomnia medicines can be habit forming."
+    record = Record(id="r:1", dataset="MedQuAD", question="How to treat Insomnia?",
+                    long_explanation=f"{lead} {then} {last}", focus="Insomnia")  # fmt: skip
+    other = quoted("Certain medical conditions can cause secondary insomnia.", "r:2")
+    picked = (quoted(last, "r:1"), other, quoted(then, "r:1"), quoted(lead, "r:1"))
+    ordered = in_record_order(picked, {"r:1": record})
+    assert [s.text for s in ordered] == [lead, then, other.text, last]

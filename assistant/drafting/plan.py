@@ -205,7 +205,8 @@ def in_record_order(
     sentences: Sequence[DraftSentence], records: Mapping[str, Record]
 ) -> tuple[DraftSentence, ...]:
     """``sentences`` with each record's quoted sentences in the places they hold, put in the
-    order the record says them; what is not a sentence of its record stays where it is."""
+    order the record says them, a sentence that leans on its predecessor right after the one
+    before it from its record; what is not a sentence of its record stays where it is."""
     out = list(sentences)
     orders: dict[str, dict[str, int]] = {}  # each record's sentence → its first place
     slots: dict[str, list[tuple[int, int]]] = {}
@@ -223,6 +224,18 @@ def in_record_order(
         places = [n for n, _ in taken]
         for place, (n, _) in zip(places, sorted(taken, key=lambda t: t[1]), strict=True):
             out[place] = sentences[n]
+    # and what leans on the sentence before it in its answer follows that sentence: "These
+    # changes might make it easier …" is not parted from "Lifestyle changes often can help …"
+    # by a sentence of another answer
+    for n in range(1, len(out)):
+        sentence = out[n]
+        if sentence.source_id is None or sentence.source_id == out[n - 1].source_id:
+            continue
+        if standalone(sentence.text):
+            continue
+        before = [k for k in range(n) if out[k].source_id == sentence.source_id]
+        if before:
+            out.insert(before[-1] + 1, out.pop(n))
     return tuple(out)
 
 
