@@ -748,6 +748,8 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
         ("The cause can be an infection or another problem.", False),  # of sinusitis
+        ("The shingles virus can take advantage of this and become active again.", False),
+        ("Adults over 60 should get this vaccine once.", True),  # "this" names its noun
         ("The condition is usually treated surgically.", False),
         ("The cause of gout is too much uric acid in the blood.", True),
         ("Try to avoid things that trigger them. For example: Reduce anxiety and stress.", False),

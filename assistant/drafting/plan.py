@@ -353,7 +353,11 @@ _POINTS_BACK = re.compile(
     r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps|"
     r"complications|effects|cases|risks|results|findings|activities)\b|"
     # "Your body's natural defenses can usually take it from there."
-    r"\bfrom there\b",
+    r"\bfrom there\b|"
+    # "this" for what was said before: "The shingles virus can take advantage of this and
+    # become active again", "To do this, …", "The exception to this is …"
+    r"\bthis(?= (and|or|is|was|can|may|might|will|would|could|should|happens|means|occurs)\b"
+    r"|[,.;])",
     re.I,
 )
 
