@@ -750,6 +750,8 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("The cause can be an infection or another problem.", False),  # of sinusitis
         ("The shingles virus can take advantage of this and become active again.", False),
         ("Adults over 60 should get this vaccine once.", True),  # "this" names its noun
+        ("If your nose is swollen, this can block the sinuses and cause pain.", True),
+        ("Hives may appear on the face, but this is less common.", True),
         ("The condition is usually treated surgically.", False),
         ("The cause of gout is too much uric acid in the blood.", True),
         ("Try to avoid things that trigger them. For example: Reduce anxiety and stress.", False),

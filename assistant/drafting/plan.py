@@ -355,9 +355,11 @@ _POINTS_BACK = re.compile(
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
     # "this" for what was said before: "The shingles virus can take advantage of this and
-    # become active again", "To do this, …", "The exception to this is …"
-    r"\bthis(?= (and|or|is|was|can|may|might|will|would|could|should|happens|means|occurs)\b"
-    r"|[,.;])",
+    # become active again", "To do this, …", "The exception to this is …" (not for what
+    # the sentence said before it: "If your nose is swollen, this can block the sinuses",
+    # "…, but this is less common")
+    r"(?<!, )(?<!but )(?<!and )\bthis(?= (and|or|is|was|can|may|might|will|would|could|"
+    r"should|happens|means|occurs)\b|[,.;])",
     re.I,
 )
 
