@@ -149,11 +149,10 @@ def without_clause_items(text: str) -> str:
     items = False
     for line in text.split("\n"):
         words = len(line.split())
-        if items and (words == 0 or words <= _MAX_CLAUSE_ITEM_WORDS):
-            if words:
-                continue  # an item
-        else:
+        if words > _MAX_CLAUSE_ITEM_WORDS:
             items = False
+        if items and words:
+            continue  # an item
         if _CLAUSE_INTRO.search(line):
             items = True
         out.append(line)

@@ -234,9 +234,5 @@ def fits(sentence: str, ask: str) -> bool:
     if ask_of(sentence, (ask,), ()) != ask or SEEK_CARE.search(sentence):
         return False
     wanted = _TOPIC_OF_ASK.get(ask, ask)
-    named = [
-        (m.start(), n, topic)
-        for n, topic in enumerate(_PRECEDENCE)
-        if (m := _ASK_CUES[topic].search(sentence))
-    ]
-    return not named or min(named)[2] == wanted or wanted not in _PRECEDENCE
+    topic = topic_by_cue(sentence, _PRECEDENCE, ())
+    return topic is None or topic == wanted or wanted not in _PRECEDENCE

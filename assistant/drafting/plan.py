@@ -385,10 +385,9 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
-        or re.search(r"\bto:\s+[A-Z]", sentence) is not None  # "may advise you to: Reduce …"
-        # "For example: Reduce anxiety and stress.": a list glued to what it exemplifies
-        or re.search(r"\b(?i:for example|for instance|such as|include|includes):\s+[A-Z]", sentence)
-        is not None
+        # a list glued to what introduces it: "may advise you to: Reduce …", "For example:
+        # Reduce anxiety and stress."
+        or _GLUED_LIST.search(sentence) is not None
         # "Women who have risk factors for iron deficiency: Once a year.": a table's row
         or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
@@ -425,6 +424,9 @@ def lost_dashes(sentence: str) -> bool:
     return False
 
 
+_GLUED_LIST = re.compile(
+    r"\b(?:to|(?i:for example|for instance|such as|include|includes)):\s+[A-Z]"
+)
 _WORD_THEN_NUMBER = re.compile(r"\b[a-z]{4,}\d{1,2}\s[a-z]")
 
 # "Certain medical conditions History of cervical cancer …", "Eat Well People with diabetes
