@@ -74,6 +74,13 @@ def test_brand_and_generic_drug_names(lex: Lexicon) -> None:
     assert lex.concept("Lexapro").kind == "drug"  # type: ignore[union-attr]
 
 
+def test_a_name_as_the_dictionary_writes_it(lex: Lexicon) -> None:
+    assert lex.written("zyrtec") == "Zyrtec"  # a brand keeps its capital
+    assert lex.written("cetirizine") == "cetirizine"
+    assert lex.written("ZYRTEC") == "ZYRTEC"  # written with capitals: as written
+    assert lex.written("flibbertigibbet") == "flibbertigibbet"
+
+
 def test_unknown_term(lex: Lexicon) -> None:
     assert lex.canonical("flibbertigibbet") is None
     assert lex.synonyms("flibbertigibbet") == frozenset({"flibbertigibbet"})

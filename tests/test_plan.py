@@ -744,6 +744,21 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("People with bloody stools should see a doctor the same day.", True),
         ("Thyroid hormones regulate metabolismthe way the body uses energy.", False),
         ("Take a short course2 or 3 daysof an antibiotic when symptoms appear.", False),
+        # a space the source lost around a link ("theblood"), or a dash ("mostcontrollable")
+        ("Triglycerides are a type of fat found in theblood.", False),
+        ("Gout is one of the mostif not the mostcontrollable forms of arthritis.", False),
+        ("Asthma may be treated with theophylline, a bronchodilator.", True),
+        # a list item whose bullet was lost (the causes of gastritis), not "pH …"
+        ("using cocaine.", False),
+        ("proton pump inhibitors (PPIs) include omeprazole (Prilosec, Zegerid).", False),
+        ("pH testing shows whether acid comes up from the stomach.", True),
+        ("Aspirin and ibuprofen are types of NSAIDs. drinking alcohol. using cocaine.", False),
+        ("Scabies is caused by the mite Sarcoptes scabiei var. hominis.", True),
+        # a clause that promises what follows its colon; a glossary entry is no such clause
+        ("Many conditions may affect your hearing: Ear infections are the most common.", False),
+        ("Tonsillectomy: Surgery to remove both tonsils.", True),
+        ("Gastritis is often caused by H. pylori, e.g. the type that causes ulcers.", True),
+        ("Read more about these conditions on the Digestive Disease A-Z list.", False),
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
@@ -855,3 +870,20 @@ def test_a_section_quotes_an_answer_in_its_order_and_keeps_a_continuation_with_i
     picked = (quoted(last, "r:1"), other, quoted(then, "r:1"), quoted(lead, "r:1"))
     ordered = in_record_order(picked, {"r:1": record})
     assert [s.text for s in ordered] == [lead, then, other.text, last]
+
+
+def test_the_conclusion_names_the_medicines_asked_about_that_the_archive_lacks(
+    topics_archive: Archive,
+) -> None:
+    """The archive answers on gout, but not on Tylenol: the draft says so, as the patient
+    wrote the brand and by its generic name, instead of reading as if it had answered."""
+    question = "Can I take tylenol or colchicine for my gout?"
+    draft = composer_of(topics_archive).draft(DraftRequest(question=question))
+    understood = make_plan(topics_archive, question).understanding
+    assert understood.focus == "Gout"
+    assert ("tylenol", "acetaminophen") in understood.medicines_unanswered
+    conclusion = draft.sections[-1].sentences[0].text
+    assert conclusion.startswith("The archive holds no past answer on Tylenol (acetaminophen)")
+    # a medicine the quoted answers name is not said to be missing
+    assert "colchicine" in draft_text(draft).lower()
+    assert "colchicine" not in conclusion

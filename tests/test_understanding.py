@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.understanding import FocusCatalogue, asks_of, key_of, keys_of, understand
+from assistant.understanding import (
+    FocusCatalogue,
+    as_named,
+    asks_of,
+    key_of,
+    keys_of,
+    understand,
+)
 from assistant.understanding.focus import defined_abbreviations
 
 PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
@@ -28,6 +35,9 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("Do fissures and hemmroids heal on their own?", "outlook"),
         ("I am only 22 so am I not a bit young to have an enlarged prostate?", "frequency"),
         ("Does a migraine last for days at a time?", "outlook"),
+        # a schedule, not how common it is
+        ("Ok I will do the blood pressure checks, how often?", "diagnosis"),
+        ("How often do I apply the cream?", "medication"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
@@ -71,6 +81,18 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     # the lexicon maps the medical name to the archive's lay focus
     assert understand("Is herpes zoster contagious?", catalogue=catalogue).focus == "Shingles"
     assert understand("Tell me about Lexapro", catalogue=catalogue).focus == "escitalopram"
+
+
+def test_medicines_asked_about_that_the_archive_lacks() -> None:
+    catalogue = FocusCatalogue.build([("m:1", "Breastfeeding", "information")])
+    u = understand("Is it safe to take zyrtec / Claritin while breastfeeding?", catalogue=catalogue)
+    assert u.focus == "Breastfeeding"  # K-QA
+    assert u.medicines_unanswered == (("zyrtec", "cetirizine"), ("Claritin", "loratadine"))
+    assert [as_named(*m) for m in u.medicines_unanswered] == [
+        "Zyrtec (cetirizine)",
+        "Claritin (loratadine)",
+    ]
+    assert as_named("activated charcoal", "charcoal") == "activated charcoal"
 
 
 def test_the_site_page_question_its_particulars_and_the_reply_terms() -> None:

@@ -64,7 +64,15 @@ from assistant.knowledge.redflags import detect_red_flags
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
-from assistant.understanding import ANSWERED_BY, ASK_WORDS, Ask, key_of, without_asks
+from assistant.understanding import (
+    ANSWERED_BY,
+    ASK_WORDS,
+    Ask,
+    Understanding,
+    as_named,
+    key_of,
+    without_asks,
+)
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -496,22 +504,45 @@ class GroundedComposer:
             if section.kind == "seek_care":
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
             elif section.kind == "conclusion":
-                notes = []
-                if plan.understanding.unanswered:  # "… no past answer on Lexapro (escitalopram)"
-                    name = plan.understanding.unanswered
-                    notes.append(_template(t.fill("no_answer_on", **{**fill, "missing": name})))
-                    missing = []
-                if missing:
-                    what = ", ".join(ASK_WORDS[a] for a in missing)
-                    key = "missing" if topic else "missing_no_topic"
-                    notes.append(_template(t.fill(key, **{**fill, "missing": what})))
-                for name in plan.understanding.also_unanswered:  # "… and a mouth ulcer"
-                    notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
-                if unexplained:
-                    words = ", ".join(f'"{w}"' for w in unexplained)
-                    notes.append(_template(t.fill("unexplained", **{**fill, "missing": words})))
+                notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return _merged(without_repeats(out))
+
+    def _gaps(
+        self,
+        understood: Understanding,
+        topic: str | None,
+        sections: Sequence[Section],
+        missing: Sequence[Ask],
+        unexplained: Sequence[str],
+        fill: dict[str, object],
+    ) -> list[DraftSentence]:
+        """The conclusion's notes on what the draft cannot say: the focus or the medicines
+        asked about that the archive has no answer on ("… no past answer on Lexapro
+        (escitalopram)"; a medicine a quoted sentence names is not missing), what is asked
+        that no section answers, and the terms left unexplained."""
+        t = self.templates
+        unknown = [(understood.named or understood.focus or "", understood.focus or "")]
+        unknown = unknown if understood.unanswered else []
+        unknown += _unmentioned(understood.medicines_unanswered, sections)
+        notes = []
+        if unknown:
+            names = [as_named(written, name) for written, name in unknown]
+            key = "no_answer_on" if len(names) == 1 else "no_answer_on_several"
+            what = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
+            notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+        if missing and not understood.unanswered:
+            what = ", ".join(ASK_WORDS[a] for a in missing)
+            key = "missing" if topic else "missing_no_topic"
+            notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+        for name in understood.also_unanswered:  # "… and a mouth ulcer"
+            notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
+        named = {key_of(n) for pair in unknown for n in pair}
+        words = [w for w in unexplained if key_of(lexicon().canonical(w) or w) not in named]
+        if words:
+            listed = ", ".join(f'"{w}"' for w in words)
+            notes.append(_template(t.fill("unexplained", **{**fill, "missing": listed})))
+        return notes
 
     def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:
         """A section's heading; ``on``: named for the condition it is about, where the
@@ -873,3 +904,16 @@ _HEADING_KEY = {
 def _particulars(plan: Plan) -> str:
     p = plan.understanding.particulars
     return "; ".join((*p.sizes, *p.durations))
+
+
+def _unmentioned(
+    medicines: Sequence[tuple[str, str]], sections: Sequence[Section]
+) -> list[tuple[str, str]]:
+    """The (written, generic) medicines that no sentence of ``sections`` names by any name."""
+    named = {
+        m.canonical
+        for section in sections
+        for sentence in section.sentences
+        for m in lexicon().find(sentence.text)
+    }
+    return [(written, name) for written, name in medicines if name not in named]

@@ -41,7 +41,7 @@ _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
     r"nih:|national institute|for more information|see the|research|scientists|studies|"
-    r"(?-i:see [A-Z]\w+)|watch the|video|learn more|find out more|the table below|"
+    r"(?-i:see [A-Z]\w+)|watch the|video|(learn|read|find out) more|the table below|"
     r"medical dictionary|orphanet|fractions?|rough estimate|these frequencies)\b",
     re.I,
 )
@@ -388,10 +388,13 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         # a list glued to what introduces it: "may advise you to: Reduce …", "For example:
         # Reduce anxiety and stress."
         or _GLUED_LIST.search(sentence) is not None
+        or _CLAUSE_THEN_COLON.search(sentence) is not None
         # "Women who have risk factors for iron deficiency: Once a year.": a table's row
         or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
         or lost_dashes(sentence)
+        or _LIST_ITEM.match(sentence) is not None
+        or _GLUED_ITEMS.search(sentence) is not None
     )
 
 
@@ -402,6 +405,9 @@ _JOINERS = (
     *("the", "also", "are", "and", "which", "that", "should", "may"),
     *("can", "called", "was", "were", "or", "is"),
 )
+# and the words a lost space glued onto the word after: "fat found in theblood", "the most—if
+# not the most—controllable" (MedQuAD lost the spaces around some of its links, too)
+_LEADING_JOINERS = ("the", "and", "or", "is", "are", "which", "that", "most")
 _LOWER_WORD = re.compile(r"\b[a-z]{7,}\b")
 
 
@@ -410,12 +416,17 @@ def lost_dashes(sentence: str) -> bool:
     ("metabolismthe", "levelswhich", "infectionshould"); Latin names are not ("alopecia
     universalis", "osteogenesis imperfecta"). 283 of MedQuAD's 187,921 sentences. A word run
     into a number is one too ("Take a short course2 or 3 daysof an antibiotic", "a low
-    dose1 microgram"; 19 in MedQuAD)."""
+    dose1 microgram"; 19 in MedQuAD), and so is a joining word run into the English word after
+    it ("theblood", "andmeats", "mostcontrollable"; 36 more)."""
     if _WORD_THEN_NUMBER.search(sentence):
         return True
     for word in _LOWER_WORD.findall(sentence):
         if english(word):
             continue
+        for joiner in _LEADING_JOINERS:
+            rest = word[len(joiner) :]
+            if word.startswith(joiner) and len(rest) >= 5 and english(rest):
+                return True
         for joiner in _JOINERS:
             stem = word[: -len(joiner)]
             latin = joiner == "is" and stem[-1] not in "se"  # "glandularis", not "diabetesis"
@@ -424,8 +435,27 @@ def lost_dashes(sentence: str) -> bool:
     return False
 
 
+# a list item whose bullet the source lost: "drinking alcohol.", "if the cancer has spread within
+# the breast.", "is more likely to develop CKD." (259 of MedQuAD's sentences open lower-case; not
+# "pH", "mRNA" or "e.g.")
+_LIST_ITEM = re.compile(r"[a-z][a-z'-]*\b(?![.])")
+
+# such items glued into one line: "Aspirin and ibuprofen are common types of NSAIDs. drinking
+# alcohol. using cocaine." (not "Sarcoptes scabiei var. hominis", "H. pylori", "e.g. the")
+_GLUED_ITEMS = re.compile(
+    r"\b(?!(?:var|ssp|spp|tsp|etc|et|al|vs|no|approx|ca|Inc|Co|Dr|St|Mr|Ms)\.)\w{2,}\. "
+    r"[a-z][a-z'-]*\b(?![.\w])"
+)
+
 _GLUED_LIST = re.compile(
     r"\b(?:to|(?i:for example|for instance|such as|include|includes)):\s+[A-Z]"
+)
+# a clause promising what follows its colon: "A variety of conditions may affect your hearing or
+# balance: Ear infections are …", "Lymphomas are divided into two general types: Hodgkin …"
+# (not a glossary's "Tonsillectomy: Surgery to remove both tonsils.")
+_CLAUSE_THEN_COLON = re.compile(
+    r"\b(?i:is|are|was|were|be|may|can|will|depends?|includes?|including|have|has|had|"
+    r"provided|listed|divided|classified|named|causes?|affects?)\b[^:]*[a-z)]:\s+[A-Z][a-z]"
 )
 _WORD_THEN_NUMBER = re.compile(r"\b[a-z]{4,}\d{1,2}\s[a-z]")
 

@@ -178,6 +178,16 @@ class Lexicon:
         own = _key(term)
         return frozenset({n for n in concept.names if _key(n) != own} | {term})
 
+    def written(self, term: str) -> str:
+        """``term`` as the dictionary writes it ("zyrtec" -> "Zyrtec"); unknown terms and
+        terms written with a capital stay as they are."""
+        if not term.islower():
+            return term
+        concept = self.concept(term)
+        own = _key(term)
+        found = [n for n in concept.names if _key(n) == own] if concept else []
+        return found[0] if found else term
+
     def canonical(self, term: str) -> str | None:
         """The medical or generic name: "heart attack" -> "myocardial infarction",
         "Lexapro" -> "escitalopram", "MI" -> "myocardial infarction"; None if unknown."""

@@ -38,6 +38,7 @@ __all__ = [
     "Particulars",
     "Speller",
     "Understanding",
+    "as_named",
     "asks_of",
     "key_of",
     "keys_of",
@@ -101,6 +102,10 @@ class Understanding(BaseModel):
     # "how do genital herpes and HPV differ"
     also: tuple[FocusAnswers, ...] = ()
     also_unanswered: tuple[str, ...] = ()  # such a condition the archive has no answer on
+    # medicines the question names beside its focus that the archive has no answer on, as
+    # (written, generic): "Is it safe to take zyrtec / Claritin while breastfeeding?" is about
+    # breastfeeding in the archive, and cetirizine and loratadine are not in it
+    medicines_unanswered: tuple[tuple[str, str], ...] = ()
     asks: tuple[Ask, ...] = ("definition",)
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
@@ -120,8 +125,7 @@ class Understanding(BaseModel):
         "Lexapro (escitalopram)"; None when it has, or when the question names none."""
         if self.focus is None or self.focus_records:
             return None
-        named = self.named or self.focus
-        return named if named.lower() == self.focus.lower() else f"{named} ({self.focus})"
+        return as_named(self.named or self.focus, self.focus)
 
     @property
     def search_query(self) -> str:
@@ -184,6 +188,13 @@ def understand(
         )[:5],
         also=tuple(FocusAnswers.of(f) for f in also),
         also_unanswered=tuple(f.surface for f in joined if not f.records),
+        medicines_unanswered=tuple(
+            dict.fromkeys(
+                (f.surface, f.name)
+                for f in foci[1:]
+                if f.kind == "drug" and not f.records and focus and f.name != focus.name
+            )
+        ),
         asks=asks,
         particulars=particulars,
         terms=terms,
@@ -236,6 +247,15 @@ def _between(text: str, first: Focus, second: Focus) -> str | None:
     if where < 0:
         return None
     return text[at + len(first.surface) : where]
+
+
+def as_named(named: str, name: str) -> str:
+    """ "Lexapro (escitalopram)": the name the question uses (a brand with its capital), and the
+    archive's if it differs."""
+    named = lexicon().written(named)
+    if set(key_of(name).split()) <= set(key_of(named).split()):
+        return named  # "activated charcoal", not "activated charcoal (charcoal)"
+    return f"{named} ({name})"
 
 
 def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:

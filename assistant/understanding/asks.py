@@ -123,7 +123,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         "diagnosis",
         # "diagnosed with shingles" says having it, not how it is found
         r"\b(tests?|test for|diagnos\w*+(?!\s+with)|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
-        r"biopsy|detect|check (for|if)|screen\w*|urinalysis|results?)",
+        r"biopsy|detect|check (for|if)|checks|check-?ups?|monitor\w*|screen\w*|urinalysis|"
+        r"results?)",
     ),
     (
         "outlook",
@@ -146,7 +147,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "frequency",
-        r"\b(how common|common is|how many people|prevalen\w*|how often|rare|"
+        # not "how often": patients ask it of a schedule ("How often do I apply the cream?",
+        # "the blood pressure checks, how often?"), never of how many people have a condition
+        r"\b(how common|common is|how many people|prevalen\w*|rare|"
         # who gets it: "am I not a bit young to have an enlarged prostate?"
         r"(too|a bit|very|so) (young|old) (to|for)|young to (have|get)|at (my|his|her) age)\b",
     ),
