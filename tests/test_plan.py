@@ -556,6 +556,20 @@ def test_how_long_it_lasts_answers_how_long_from_any_answer_naming_the_focus(
     assert "experience an aura" not in draft_text(draft)
 
 
+def test_a_sentence_opening_on_the_focus_but_about_another_condition_stays_apart(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    home = tmp_path_factory.mktemp("fever-home")
+    archive = archive_of(home, "fever", ("Fever", "Sickle Cell Disease", "Typhoid Fever"), embedder)
+    draft = composer_of(archive).draft(DraftRequest(question="What should do if I get a fever?"))
+    # "Fever is a medical emergency in SCD" is said of sickle cell disease: not under "when
+    # to seek care" for everyone's fever (K-QA)
+    seek = next(x for x in draft.sections if x.kind == "seek_care")
+    assert not any("SCD" in s.text for s in seek.sentences)
+    answered = [s.text for x in draft.sections if x.ask is not None for s in x.sentences]
+    assert answered and not any("SCD" in text for text in answered)
+
+
 def test_two_conditions_asked_alike_are_answered_by_what_names_both(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:

@@ -132,7 +132,18 @@ _NOT_A_MODIFIER = frozenset(key_of(w) for w in _NOT_A_MODIFIER_WORDS.split())
 def opens_with(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` opens with one of ``names`` as what it talks about: "Migraine
     headaches may last a day or more", "The flu can …"."""
-    return any(n and re.match(rf"(the |an? )?{re.escape(n)}s?\b", text, re.I) for n in names)
+    return after_opening(text, names) is not None
+
+
+def after_opening(text: str, names: Sequence[str]) -> str | None:
+    """What ``text`` says after the one of ``names`` it opens with and the word after it
+    ("may last a day or more" of "Migraine headaches may last a day or more"); None when it
+    opens with none of them."""
+    for name in names:
+        opening = name and re.match(rf"(the |an? )?{re.escape(name)}s?\b\W*\S*", text, re.I)
+        if opening:
+            return text[opening.end() :]
+    return None
 
 
 def named_in(source: Source, text: str) -> bool:

@@ -21,6 +21,7 @@ import Stemmer
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
+    after_opening,
     ask_of,
     named_in,
     names_any,
@@ -276,13 +277,16 @@ class GroundedComposer:
         # "Migraine headaches may last a day or more" (from the answer on headache) answers
         # "does a migraine last for days?" (not one on a kind of it, which names its kind;
         # nor where the archive has no answer on the focus: "The pain gets worse over time"
-        # is not about the pain of a muscle strain)
+        # is not about the pain of a muscle strain; nor one that goes on to name another
+        # condition the archive answers on:
+        # "Fever is a medical emergency in SCD" is about sickle cell disease, not fever)
         own = [
             c
             for c in other
             if u.focus_records
             and opens_with(c.text, u.focus_names)
             and not narrower(top[c.source - 1], keys)
+            and not self._names_another(c.text, u)
         ]
         if own:
             picked = [c for c in chosen if c in picked or c in own]
@@ -507,6 +511,23 @@ class GroundedComposer:
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return _merged(without_repeats(out))
+
+    def _names_another(self, text: str, understood: Understanding) -> bool:
+        """Whether ``text``, after the focus it opens with, says it of the patients of another
+        condition the archive has answers on: "Fever is a medical emergency in SCD" (not
+        "An abscess usually is treated with antibiotics": a medicine, no condition)."""
+        assert self.archive is not None
+        rest = after_opening(text, understood.focus_names) or ""
+        for found in self.archive.foci().find(rest):
+            concept = lexicon().concept(found.name)
+            if (
+                found.records
+                and found.name != understood.focus
+                and not (concept and concept.kind == "drug")
+                and re.search(rf"\b{_OF_PATIENTS}{re.escape(found.surface)}\b", rest, re.I)
+            ):
+                return True
+        return False
 
     def _gaps(
         self,
@@ -904,6 +925,10 @@ _HEADING_KEY = {
 def _particulars(plan: Plan) -> str:
     p = plan.understanding.particulars
     return "; ".join((*p.sizes, *p.durations))
+
+
+# "in SCD", "for people with diabetes", "among those who have asthma"
+_OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
 
 
 def _unmentioned(
