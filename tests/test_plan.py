@@ -556,18 +556,36 @@ def test_how_long_it_lasts_answers_how_long_from_any_answer_naming_the_focus(
     assert "experience an aura" not in draft_text(draft)
 
 
+@pytest.mark.parametrize(
+    ("foci", "question", "elsewhere"),
+    [
+        # "Fever is a medical emergency in SCD" is said of sickle cell disease: not under
+        # "when to seek care" for everyone's fever (K-QA 175)
+        (("Fever", "Sickle Cell Disease", "Typhoid Fever"), "What should do if I get a fever?",
+         "SCD"),
+        # "An abscess occurs if pus forms in a cavity in the lung" is pneumonia's abscess, not
+        # what an abscess is (K-QA 99)
+        (("Abscess", "Pneumonia"), "Is it common to have an abscess with no pain?",
+         "cavity in the lung"),
+    ],
+)  # fmt: skip
 def test_a_sentence_opening_on_the_focus_but_about_another_condition_stays_apart(
-    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: MiniLMEmbedder,
+    foci: tuple[str, ...],
+    question: str,
+    elsewhere: str,
 ) -> None:
-    home = tmp_path_factory.mktemp("fever-home")
-    archive = archive_of(home, "fever", ("Fever", "Sickle Cell Disease", "Typhoid Fever"), embedder)
-    draft = composer_of(archive).draft(DraftRequest(question="What should do if I get a fever?"))
-    # "Fever is a medical emergency in SCD" is said of sickle cell disease: not under "when
-    # to seek care" for everyone's fever (K-QA)
-    seek = next(x for x in draft.sections if x.kind == "seek_care")
-    assert not any("SCD" in s.text for s in seek.sentences)
-    answered = [s.text for x in draft.sections if x.ask is not None for s in x.sentences]
-    assert answered and not any("SCD" in text for text in answered)
+    home = tmp_path_factory.mktemp("apart-home")
+    archive = archive_of(home, "apart", foci, embedder)
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    placed = [
+        s.text
+        for x in draft.sections
+        if x.ask is not None or x.kind == "seek_care"
+        for s in x.sentences
+    ]
+    assert placed and not any(elsewhere in text for text in placed)
 
 
 def test_two_conditions_asked_alike_are_answered_by_what_names_both(
@@ -771,6 +789,8 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         # a clause that promises what follows its colon; a glossary entry is no such clause
         ("Many conditions may affect your hearing: Ear infections are the most common.", False),
         ("Tonsillectomy: Surgery to remove both tonsils.", True),
+        ("Anyone can get meningitis.Inflammation from meningitis causes headaches.", False),
+        ("Sometimes, no information on frequency is available.", False),  # GARD's table note
         ("Gastritis is often caused by H. pylori, e.g. the type that causes ulcers.", True),
         ("Read more about these conditions on the Digestive Disease A-Z list.", False),
         ("Alopecia universalis is a total loss of all body hair.", True),

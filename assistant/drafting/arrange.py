@@ -135,6 +135,14 @@ def opens_with(text: str, names: Sequence[str]) -> bool:
     return after_opening(text, names) is not None
 
 
+def says_what_it_is(text: str, names: Sequence[str]) -> bool:
+    """Whether ``text`` opens by saying what one of ``names`` is: "Hemorrhoids are swollen
+    blood vessels …" (not "An abscess occurs if pus forms in a cavity in the lung")."""
+    return any(
+        n and re.match(rf"(the |an? )?{re.escape(n)}s? (is|are)\b", text, re.I) for n in names
+    )
+
+
 def after_opening(text: str, names: Sequence[str]) -> str | None:
     """What ``text`` says after the one of ``names`` it opens with and the word after it
     ("may last a day or more" of "Migraine headaches may last a day or more"); None when it

@@ -31,6 +31,7 @@ from assistant.drafting.arrange import (
     on_focus,
     opens_with,
     quoted,
+    says_what_it_is,
     section_of,
     topic_by_cue,
 )
@@ -277,14 +278,17 @@ class GroundedComposer:
         # "Migraine headaches may last a day or more" (from the answer on headache) answers
         # "does a migraine last for days?" (not one on a kind of it, which names its kind;
         # nor where the archive has no answer on the focus: "The pain gets worse over time"
-        # is not about the pain of a muscle strain; nor one that goes on to name another
-        # condition the archive answers on:
+        # is not about the pain of a muscle strain; nor one that leaves its own answer's
+        # condition unnamed, unless it says what the focus is: "An abscess occurs if pus forms
+        # in a cavity in the lung" is on pneumonia's abscess; nor one said of another
+        # condition's patients:
         # "Fever is a medical emergency in SCD" is about sickle cell disease, not fever)
         own = [
             c
             for c in other
             if u.focus_records
             and opens_with(c.text, u.focus_names)
+            and (named_in(top[c.source - 1], c.text) or says_what_it_is(c.text, u.focus_names))
             and not narrower(top[c.source - 1], keys)
             and not self._names_another(c.text, u)
         ]

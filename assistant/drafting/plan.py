@@ -42,7 +42,8 @@ _BOILERPLATE = re.compile(
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
     r"nih:|national institute|for more information|see the|research|scientists|studies|"
     r"(?-i:see [A-Z]\w+)|watch the|video|(learn|read|find out) more|the table below|"
-    r"medical dictionary|orphanet|fractions?|rough estimate|these frequencies)\b",
+    r"medical dictionary|orphanet|fractions?|rough estimate|these frequencies|"
+    r"information on frequency)\b",
     re.I,
 )
 _LABEL = re.compile(r"^(summary|key points?|overview)\s*:\s*", re.I)
@@ -395,6 +396,9 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or lost_dashes(sentence)
         or _LIST_ITEM.match(sentence) is not None
         or _GLUED_ITEMS.search(sentence) is not None
+        # two sentences the source ran together: "Anyone can get encephalitis or
+        # meningitis.Inflammation from encephalitis …" (48 in MedQuAD)
+        or re.search(r"[a-z]{3}\.[A-Z][a-z]{2}", sentence) is not None
     )
 
 
