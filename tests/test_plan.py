@@ -719,6 +719,12 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
     # a medical condition is no treatment (K-QA 28: it stood under "Treatment and care")
     primary = "Primary insomnia isn't a symptom or side effect of another medical condition."
     assert not fits(primary, "treatment")
+    # K-QA 131 (foot fungus): what gets rid of it is treatment, though it names an itch; who
+    # is more likely to get it is a cause, though it names antibiotics
+    creams = "Over-the-counter creams and powders will get rid of tinea infections like jock itch."
+    assert fits(creams, "treatment") and not fits(creams, "symptoms")
+    likely = "You are more likely to get a fungal infection if you take antibiotics."
+    assert fits(likely, "causes") and not fits(likely, "treatment")
 
 
 def test_a_sentence_two_answers_share_is_said_once() -> None:

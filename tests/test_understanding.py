@@ -95,6 +95,14 @@ def test_medicines_asked_about_that_the_archive_lacks() -> None:
     assert as_named("activated charcoal", "charcoal") == "activated charcoal"
 
 
+def test_a_term_the_reply_defines_or_the_focus_is_no_term_to_explain() -> None:
+    catalogue = FocusCatalogue.build([("m:1", "Tendinitis", "information")])
+    question = "Is it normal for tendinitis to only affect just extension, and not flexion?"
+    reply = "Tendinitis is inflammation of the tendon, a fibrous tissue connecting a muscle."
+    assert understand(question, reply, catalogue=catalogue).terms == ()  # K-QA 100
+    assert "tendinitis" not in understand(question, catalogue=FocusCatalogue()).terms
+
+
 def test_the_site_page_question_its_particulars_and_the_reply_terms() -> None:
     lines = PAGE.read_text(encoding="utf-8").splitlines()
     question = " ".join(lines[3:8])

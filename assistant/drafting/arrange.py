@@ -20,7 +20,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "causes": re.compile(
         r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )"
         r"caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
-        r"itch\w*|swelling|cough))|due to|result\w* (of|from)|risk factors?|trigger\w*)\b",
+        r"itch\w*|swelling|cough))|due to|result\w* (of|from)|risk factors?|trigger\w*|"
+        # who gets it: "You are more likely to get a fungal infection if you … take antibiotics"
+        r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk)\b",
         re.I,
     ),
     "symptoms": re.compile(
@@ -33,7 +35,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "treatment": re.compile(
         # ("a medical condition" is no treatment)
         r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
-        r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?)\b",
+        r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?|get rid of|creams?|ointments?|"
+        r"over-the-counter)\b",
         re.I,
     ),
     "outlook": re.compile(

@@ -317,6 +317,7 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
     for term in terms:
         if (
             key_of(term) not in {key_of(t) for t in out}
+            and key_of(term) not in focus_keys
             and term not in _PLAIN_TERMS
             and not _explained_in_place(term, f"{question}\n{reply or ''}")
         ):
@@ -326,9 +327,10 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
 
 def _explained_in_place(term: str, text: str) -> bool:
     """Whether the text says what the term means right where it uses it: "seasonal influenza
-    (flu)", "malaise (feeling unwell)", "the flu (influenza)"."""
+    (flu)", "malaise (feeling unwell)", "the flu (influenza)", "Tendinitis is inflammation of
+    the tendon"."""
     t = re.escape(term)
-    return re.search(rf"\b{t}\s*\(|\(\s*{t}\s*\)", text, re.I) is not None
+    return re.search(rf"\b{t}\s*\(|\(\s*{t}\s*\)|\b{t}\s+(is|are|means)\s", text, re.I) is not None
 
 
 _MEDICAL_SUFFIX = re.compile(
@@ -362,6 +364,7 @@ _COMMON = frozenset(["diagnosis", "prognosis"])
 # medical words every patient knows, never listed as terms to explain
 _PLAIN_TERMS = frozenset(
     [
+        "inflammation",
         "infection",
         "infections",
         "signs and symptoms",
