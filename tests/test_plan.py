@@ -38,6 +38,7 @@ from assistant.index import Archive
 from assistant.prompts import load_prompt
 from assistant.render import render_markdown
 from assistant.retrieval import HybridRetriever, Passage, Source
+from assistant.text import split_sentences
 from assistant.understanding import key_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -723,6 +724,10 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
     # is more likely to get it is a cause, though it names antibiotics
     creams = "Over-the-counter creams and powders will get rid of tinea infections like jock itch."
     assert fits(creams, "treatment") and not fits(creams, "symptoms")
+    ease = "Sucking on lozenges, drinking lots of liquids, and gargling may ease the pain."
+    assert fits(ease, "treatment") and not fits(ease, "symptoms")  # on sore throat
+    # K-QA 28 (insomnia): keeping one from doing one's best is no prevention
+    assert not fits("These problems can prevent you from doing your best at work.", "prevention")
     likely = "You are more likely to get a fungal infection if you take antibiotics."
     assert fits(likely, "causes") and not fits(likely, "treatment")
 
@@ -927,3 +932,21 @@ def test_the_conclusion_names_the_medicines_asked_about_that_the_archive_lacks(
     # a medicine the quoted answers name is not said to be missing
     assert "colchicine" in draft_text(draft).lower()
     assert "colchicine" not in conclusion
+
+
+def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on pink eye tells its symptoms in a sentence that leans on the two before
+    it: the symptoms section quotes the three, not nothing (a K-QA patient question)."""
+    answer = (
+        "Conjunctivitis is the medical name for pink eye. It involves inflammation of the outer "
+        "layer of the eye and inside of the eyelid. It can cause swelling, itching, burning, "
+        "discharge, and redness. Pinkeye usually does not affect vision."
+    )
+    archive = one_answer(tmp_path, embedder, "Pinkeye", "information", answer)
+    question = "Okay, what other signs could indicate pink eye if it were to manifest?"
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    first = next(s for s in draft.sections if s.kind == "explanation")
+    assert first.ask == "symptoms"
+    assert [s.text for s in first.sentences] == split_sentences(answer)[:3]

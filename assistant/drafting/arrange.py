@@ -36,7 +36,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
         # ("a medical condition" is no treatment)
         r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
         r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?|get rid of|creams?|ointments?|"
-        r"over-the-counter)\b",
+        r"over-the-counter|lozenges?|eas(e|es|ing) (the|your)|reliev\w*|sooth\w*)\b",
         re.I,
     ),
     "outlook": re.compile(
@@ -78,7 +78,10 @@ _ASK_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "prevention": re.compile(
-        r"\b(prevent(?!able)\w*|avoid\w*|reduce (the |your )?risk|vaccin\w*|protect\w*)\b", re.I
+        # not "These problems can prevent you from doing your best at work"
+        r"\b(prevent(?!able)\w*(?! (you|them|him|her|people|someone) from)|avoid\w*|"
+        r"reduce (the |your )?risk|vaccin\w*|protect\w*)\b",
+        re.I,
     ),
     "inheritance": re.compile(r"\b(inherit\w*|genetic|genes?|famil(y|ies)|hereditary)\b", re.I),
     "frequency": re.compile(

@@ -311,9 +311,12 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
     while i < len(sentences) and len(found) < size:
         sentence = sentences[i]
         i += 1
-        if sentence is None or not standalone(sentence) or not fits(sentence, ask):
+        if sentence is None or not fits(sentence, ask):
             continue
-        found.append(sentence)
+        lead = _lead_of(sentences, i - 1) if not standalone(sentence) else [sentence]
+        if not lead or any(s in found for s in lead) or len(found) + len(lead) > size:
+            continue
+        found += lead
         while i < len(sentences) and len(found) < size:
             follows = sentences[i]
             if follows is None or standalone(follows):
@@ -323,6 +326,26 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
             found.append(follows)
             i += 1
     return found
+
+
+BACK = 2  # sentences a run may reach back for the one that a sentence leans on
+
+
+def _lead_of(sentences: Sequence[str | None], at: int) -> list[str]:
+    """The run that ends at ``sentences[at]`` and starts at the sentence it leans on ("Pink
+    eye … It involves … It can cause swelling, itching …"), at most ``BACK`` back; [] where
+    there is none."""
+    run: list[str] = []
+    for j in range(at, max(at - BACK, 0) - 1, -1):
+        sentence = sentences[j]
+        if sentence is None:
+            return []
+        run.insert(0, sentence)
+        if standalone(sentence):
+            return run
+        if not standalone(sentence, after_predecessor=True):
+            return []
+    return []
 
 
 _OPENS_ON_PREDECESSOR = re.compile(
