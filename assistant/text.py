@@ -43,23 +43,28 @@ _BULLET = re.compile(r"(?<=[.:;!?])(?<!\s\s)\s++[-•*]\s++(?=\S)")
 # sentence ends after it, and keeps it, so that no one quotes it as a clean sentence
 _FOOTNOTE = re.compile(r"(?<=[a-z]\.)\d{1,2}(?=\s++[A-Z])")
 _CLOSERS = "\"')]"
+# two sentences the source ran together: "Anyone can get meningitis.Inflammation from …",
+# "Upper body discomfort.You may feel pain …" (48 in MedQuAD)
+_RUN_TOGETHER = re.compile(r"(?<=[a-z]{3}\.)(?=[A-Z][a-z]{2})")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` of the sentences of ``text``, whitespace trimmed."""
+def sentence_spans(text: str, run_together: bool = False) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of ``text``, whitespace trimmed.
+    ``run_together``: also part two sentences the source wrote with no space between them
+    (for quoting; the index keeps the text as the source wrote it)."""
     spans: list[tuple[int, int]] = []
     for line_start, line in _lines(text):
         start = 0
-        for cut_start, cut_end in _cuts(line):
+        for cut_start, cut_end in _cuts(line, run_together):
             _append(spans, line_start, line, start, cut_start)
             start = cut_end
         _append(spans, line_start, line, start, len(line))
     return spans
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text``, in order."""
-    return [text[a:b] for a, b in sentence_spans(text)]
+def split_sentences(text: str, run_together: bool = False) -> list[str]:
+    """The sentences of ``text``, in order (``run_together``: see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text, run_together)]
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -69,10 +74,12 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         offset += len(line)
 
 
-def _cuts(line: str) -> Iterator[tuple[int, int]]:
+def _cuts(line: str, run_together: bool = False) -> Iterator[tuple[int, int]]:
     """(end of sentence, start of next) pairs inside one line."""
     cuts = [(m.start(), m.end()) for m in _BULLET.finditer(line)]
     cuts += [(m.end(), m.end() + 1) for m in _FOOTNOTE.finditer(line)]
+    if run_together:
+        cuts += [(m.start(), m.start()) for m in _RUN_TOGETHER.finditer(line)]
     for match in _END.finditer(line):
         end = match.start() + len(match.group().rstrip())
         if not _is_abbreviation(line, end):

@@ -233,3 +233,16 @@ def test_splitting_grows_linearly_on_hostile_input(unit: str) -> None:
     cost(1_000)  # warm-up
     small, large = cost(10_000), cost(100_000)
     assert large < 30 * max(small, 1e-3)
+
+
+def test_sentences_the_source_ran_together_are_parted_for_quoting() -> None:
+    text = "Upper body discomfort.You may feel pain in one or both arms. See e.g. Table 2."
+    assert split_sentences(text, run_together=True) == [
+        "Upper body discomfort.",
+        "You may feel pain in one or both arms.",
+        "See e.g. Table 2.",
+    ]
+    # the index keeps the text as the source wrote it
+    assert (
+        split_sentences(text)[0] == "Upper body discomfort.You may feel pain in one or both arms."
+    )

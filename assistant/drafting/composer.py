@@ -677,7 +677,7 @@ class GroundedComposer:
             ]
             for text in texts:
                 previous: tuple[str, int] | None = None  # a usable sentence and its end
-                for start, end in sentence_spans(text):
+                for start, end in sentence_spans(text, run_together=True):
                     raw = text[start:end]
                     sentence = strip_label(_LIST_MARK.sub("", raw))
                     if not _usable(sentence) or sentence.lower() in seen:

@@ -180,7 +180,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
     """An answer's cleaned sentences, each with whether it may be quoted at all; cached, as
     the same archive answers are planned from draft after draft."""
     found = []
-    for raw in split_sentences(split_headings(text, [title, focus])):
+    for raw in split_sentences(split_headings(text, [title, focus]), run_together=True):
         sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
             continue
@@ -419,9 +419,6 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or lost_dashes(sentence)
         or _LIST_ITEM.match(sentence) is not None
         or _GLUED_ITEMS.search(sentence) is not None
-        # two sentences the source ran together: "Anyone can get encephalitis or
-        # meningitis.Inflammation from encephalitis …" (48 in MedQuAD)
-        or re.search(r"[a-z]{3}\.[A-Z][a-z]{2}", sentence) is not None
     )
 
 
