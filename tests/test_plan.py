@@ -931,6 +931,10 @@ def test_the_conclusion_names_the_medicines_asked_about_that_the_archive_lacks(
     # a medicine the quoted answers name is not said to be missing
     assert "colchicine" in draft_text(draft).lower()
     assert "colchicine" not in conclusion
+    # and the LLM drafter's plan says so too
+    plan = make_plan(topics_archive, question)
+    listed = str(format_plan(plan, plan_sources(plan, topics_archive.records(plan.record_ids))))
+    assert "no answer on these medicines asked about: Tylenol (acetaminophen)" in listed
 
 
 def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(

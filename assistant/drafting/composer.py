@@ -281,8 +281,7 @@ class GroundedComposer:
         # is not about the pain of a muscle strain; nor one that leaves its own answer's
         # condition unnamed, unless it says what the focus is: "An abscess occurs if pus forms
         # in a cavity in the lung" is on pneumonia's abscess; nor one said of another
-        # condition's patients:
-        # "Fever is a medical emergency in SCD" is about sickle cell disease, not fever)
+        # condition's patients: "Fever is a medical emergency in SCD")
         own = [
             c
             for c in other
@@ -547,8 +546,8 @@ class GroundedComposer:
         (escitalopram)"; a medicine a quoted sentence names is not missing), what is asked
         that no section answers, and the terms left unexplained."""
         t = self.templates
-        unknown = [(understood.named or understood.focus or "", understood.focus or "")]
-        unknown = unknown if understood.unanswered else []
+        focus = (understood.named or understood.focus or "", understood.focus or "")
+        unknown = [focus] if understood.unanswered else []
         unknown += _unmentioned(understood.medicines_unanswered, sections)
         notes = []
         if unknown:

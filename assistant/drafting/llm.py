@@ -28,7 +28,7 @@ from assistant.errors import UserError
 from assistant.index import Archive
 from assistant.prompts import Block, Prompt, as_data, load_prompt
 from assistant.retrieval import Retriever, Source
-from assistant.understanding import ASK_WORDS
+from assistant.understanding import ASK_WORDS, as_named
 
 EXPLAINER_WORDS = "about 400 to 700 words"  # an explainer's length when the row gives none
 
@@ -263,7 +263,15 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             f"The archive has no answer on {as_data(u.unanswered)}: say so plainly, and do not"
             " present answers on other conditions or medicines as answers on it."
         )
-    elif plan.missing:
+    if u.medicines_unanswered:  # "Zyrtec (cetirizine)" beside a focus the archive answers on
+        named = ", ".join(
+            as_data(as_named(written, name)) for written, name in u.medicines_unanswered
+        )
+        lines.append(
+            f"The archive has no answer on these medicines asked about: {named}: say so plainly,"
+            " and do not advise on them."
+        )
+    if plan.missing and not u.unanswered:
         missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")
     return Block("\n".join(lines))
