@@ -144,9 +144,7 @@ def opens_with(text: str, names: Sequence[str]) -> bool:
 def says_what_it_is(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` opens by saying what one of ``names`` is: "Hemorrhoids are swollen
     blood vessels …" (not "An abscess occurs if pus forms in a cavity in the lung")."""
-    return any(
-        n and re.match(rf"(the |an? )?{re.escape(n)}s? (is|are)\b", text, re.I) for n in names
-    )
+    return any(n and re.match(rf"{_opening(n)} (is|are)\b", text, re.I) for n in names)
 
 
 def after_opening(text: str, names: Sequence[str]) -> str | None:
@@ -154,10 +152,15 @@ def after_opening(text: str, names: Sequence[str]) -> str | None:
     ("may last a day or more" of "Migraine headaches may last a day or more"); None when it
     opens with none of them."""
     for name in names:
-        opening = name and re.match(rf"(the |an? )?{re.escape(name)}s?\b\W*\S*", text, re.I)
+        opening = name and re.match(rf"{_opening(name)}\b\W*\S*", text, re.I)
         if opening:
             return text[opening.end() :]
     return None
+
+
+def _opening(name: str) -> str:
+    """The pattern of ``name`` opening a sentence: "The flu", "Migraines", "An abscess"."""
+    return rf"(the |an? )?{re.escape(name)}s?"
 
 
 def named_in(source: Source, text: str) -> bool:

@@ -938,6 +938,8 @@ def _unmentioned(
     medicines: Sequence[tuple[str, str]], sections: Sequence[Section]
 ) -> list[tuple[str, str]]:
     """The (written, generic) medicines that no sentence of ``sections`` names by any name."""
+    if not medicines:
+        return []
     named = {
         m.canonical
         for section in sections

@@ -313,7 +313,7 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
         i += 1
         if sentence is None or not fits(sentence, ask):
             continue
-        lead = _lead_of(sentences, i - 1) if not standalone(sentence) else [sentence]
+        lead = _lead_of(sentences, i - 1)  # [sentence] where it stands alone
         if not lead or any(s in found for s in lead) or len(found) + len(lead) > size:
             continue
         found += lead
@@ -417,8 +417,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or re.search(r":\s+(\S+\s+){0,2}\S+[.!?]$", sentence) is not None
         or _GLUED_HEADING.search(sentence) is not None
         or lost_dashes(sentence)
-        or _LIST_ITEM.match(sentence) is not None
-        or _GLUED_ITEMS.search(sentence) is not None
+        or _LIST_ITEM.search(sentence) is not None
     )
 
 
@@ -459,16 +458,13 @@ def lost_dashes(sentence: str) -> bool:
     return False
 
 
-# a list item whose bullet the source lost: "drinking alcohol.", "if the cancer has spread within
-# the breast.", "is more likely to develop CKD." (259 of MedQuAD's sentences open lower-case; not
-# "pH", "mRNA" or "e.g.")
-_LIST_ITEM = re.compile(r"[a-z][a-z'-]*\b(?![.])")
-
-# such items glued into one line: "Aspirin and ibuprofen are common types of NSAIDs. drinking
-# alcohol. using cocaine." (not "Sarcoptes scabiei var. hominis", "H. pylori", "e.g. the")
-_GLUED_ITEMS = re.compile(
-    r"\b(?!(?:var|ssp|spp|tsp|etc|et|al|vs|no|approx|ca|Inc|Co|Dr|St|Mr|Ms)\.)\w{2,}\. "
-    r"[a-z][a-z'-]*\b(?![.\w])"
+# a list item whose bullet the source lost, opening the sentence ("drinking alcohol.", "if the
+# cancer has spread within the breast."; 259 of MedQuAD's sentences open lower-case; not "pH",
+# "mRNA" or "e.g.") or glued after one ("Aspirin and ibuprofen are common types of NSAIDs.
+# drinking alcohol. using cocaine."; not "Sarcoptes scabiei var. hominis", "H. pylori")
+_LIST_ITEM = re.compile(
+    r"(?:^|\b(?!(?:var|ssp|spp|tsp|etc|et|al|vs|no|approx|ca|Inc|Co|Dr|St|Mr|Ms)\.)\w{2,}\. )"
+    r"[a-z][a-z'-]*\b(?!\.)"
 )
 
 _GLUED_LIST = re.compile(
