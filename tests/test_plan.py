@@ -20,6 +20,7 @@ from assistant.drafting.arrange import (
     names_own,
     narrower,
     quoted,
+    topic_by_cue,
 )
 from assistant.drafting.common import listable, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
@@ -422,7 +423,10 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     # what the archive says about cold sores being contagious is no answer on blepharitis
     assert all("blepharitis" in text.lower() for text in quoted)
     text = " ".join(s.text for section in draft.sections for s in section.sentences)
-    assert "The archive holds no past answer on blepharitis" in text
+    # those sentences only mention it, and a condition is a question for a doctor
+    # a condition is a question for a doctor
+    assert "no past answer on blepharitis, so this page cannot explain it" in text
+    assert "please ask your doctor." in text and "pharmacist" not in text
     assert "closest to your question" not in text
     # nor are answers on other conditions listed as similar questions or related topics
     assert not draft.similar_qa and not draft.related_faq
@@ -434,7 +438,12 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     # a brand name is named as asked, with its generic name
     lexapro = composer.draft(DraftRequest(question="Would you tell me more about Lexapro?"))
     text = " ".join(s.text for section in lexapro.sections for s in section.sentences)
-    assert "no past answer on Lexapro (escitalopram)" in text
+    assert "no past answer on Lexapro (escitalopram), so this page cannot explain it" in text
+    assert "please ask your doctor or pharmacist" in text
+    # the doctor's reply naming it is no answer from the archive
+    reply = "Lexapro is an antidepressant."
+    lexapro = composer.draft(DraftRequest(question="Tell me about Lexapro?", reply=reply))
+    assert "no past answer on Lexapro (escitalopram), so" in draft_text(lexapro)
     # and the LLM drafter's plan says so too
     plan = make_plan(sores_archive, "Would you tell me more about Lexapro?")
     listed = str(format_plan(plan, []))
@@ -807,6 +816,15 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
         ("The cause can be an infection or another problem.", False),  # of sinusitis
+        ("Heart rate, or pulse, which measures how fast your heart is beating.", False),
+        ("Gout, which is a form of arthritis, causes sudden attacks of pain.", True),
+        ("Ibuprofen is a medicine that reduces pain.", True),
+        ("Some people develop kidney disease, which can progress to kidney failure.", True),
+        ("Alcohol adds extra calories, which may cause weight gain.", True),
+        ("The second is from when your heart is at rest, between beats.", False),
+        ("The second most common type is viral meningitis.", True),
+        ("There are many other causes.", False),  # of dizziness, after a few were named
+        ("There are many causes of dizziness.", True),
         ("The shingles virus can take advantage of this and become active again.", False),
         ("Adults over 60 should get this vaccine once.", True),  # "this" names its noun
         ("If your nose is swollen, this can block the sinuses and cause pain.", True),
@@ -953,3 +971,38 @@ def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
     first = next(s for s in draft.sections if s.kind == "explanation")
     assert first.ask == "symptoms"
     assert [s.text for s in first.sentences] == split_sentences(answer)[:3]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        # what may cause the focus, or whom it may strike, tells its causes (MedlinePlus on
+        # dizziness), not the treatment a medicine or a dialysis names
+        ("Medicines may cause dizziness, or problems with your ear.", "causes"),
+        ("People who get dialysis treatment may develop dizziness.", "causes"),
+        ("Medicines for dizziness include meclizine.", "treatment"),
+        ("Dizziness can cause falls.", None),  # what it may cause is none of its causes
+    ],
+)
+def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:
+    asks = ("treatment", "causes", "symptoms")
+    assert topic_by_cue(sentence, asks, ["dizziness"]) == topic
+
+
+def test_a_focus_only_other_answers_mention_is_said_to_be_only_mentioned(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """The archive has no answer on uric acid, but its answer on gout says what uric acid
+    is: the conclusion says the points only mention it, not that the page cannot explain
+    it (a K-QA patient question)."""
+    answer = (
+        "Gout is a form of arthritis. Uric acid is a byproduct of normal chemical reactions "
+        "in the body. Normally, uric acid is dissolved in the blood and passed into the urine."
+    )
+    archive = one_answer(tmp_path, embedder, "Gout", "information", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="How does it lower uric acid?"))
+    quoted = [s.text for section in draft.sections for s in section.sentences if s.source_id]
+    assert any("Uric acid is a byproduct" in q for q in quoted)
+    conclusion = draft.sections[-1].sentences[0].text
+    assert conclusion.startswith("The archive holds no past answer on uric acid itself;")
+    assert "cannot explain" not in draft_text(draft)

@@ -38,6 +38,11 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         # a schedule, not how common it is
         ("Ok I will do the blood pressure checks, how often?", "diagnosis"),
         ("How often do I apply the cream?", "medication"),
+        # what a finding may be a sign of (K-QA), not the signs of a condition
+        ("What does a low pulse possibly indicate?", "causes"),
+        ("What does it mean if my urine is cloudy?", "causes"),
+        ("What would indicate a sinus infection?", "symptoms"),
+        ("Okay, what other signs could indicate pink eye if it were to manifest?", "symptoms"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
@@ -171,12 +176,18 @@ def test_a_grouped_focus_answers_to_its_own_name() -> None:
         ("Gum (Periodontal) Disease", ["Gum Disease", "Periodontal Disease"]),
         ("Parasites - Enterobiasis (also known as Pinworm Infection)", ["Pinworm Infection"]),
         ("Kidney Failure: What to Expect", ["Kidney Failure"]),
+        ("Nausea and Vomiting", ["Nausea", "Vomiting"]),
+        ("Diverticulosis and Diverticulitis", ["Diverticulosis", "Diverticulitis"]),
     ],
 )
 def test_a_focus_titled_with_an_alias_answers_to_each_name(focus: str, names: list[str]) -> None:
     assert {key_of(n) for n in names} <= keys_of(focus)
     # a record without a focus, titled "What is (are) ?", names nothing: not every "what is"
     assert keys_of("What is (are) ?") == {key_of("What is (are) ?")}
+    # a GARD syndrome named by two features is one condition, and a topic on a condition
+    # and a group of people names one condition
+    for one in ("Osteopoikilosis and dacryocystitis", "Alcohol Use and Older Adults"):
+        assert keys_of(one) == {key_of(one)}
     # "(Including Multiple Myeloma)" and "(Recreational)" name no other thing
     assert keys_of("Water Safety (Recreational)") == {
         key_of("Water Safety (Recreational)"),

@@ -103,15 +103,21 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
     return None
 
 
+_MAY_DEVELOP = r"(may|can|could|might|often|also|likely to) (develop|cause|lead to|trigger)"
+
+
 def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:
     """Of ``asks``, the one whose cue comes first in ``text`` ("The goals of treating anemia
     are to treat its underlying cause" is on treatment), but who "may develop" the focus is
-    a cause; "definition" when no cue is found and the text names the focus."""
+    a cause, and what "may cause" it; "definition" when no cue is found and the text names
+    the focus."""
     if "causes" in asks and any(
-        n and re.search(rf"\b(may|can|could|likely to) develop {re.escape(n)}\b", text, re.I)
+        n and re.search(rf"\b{_MAY_DEVELOP}\W+(an? )?{re.escape(n)}\b", text, re.I)
         for n in focus_names
     ):
-        return "causes"  # "People who get dialysis treatment may develop anemia"
+        # "People who get dialysis treatment may develop anemia", "Medicines may cause
+        # dizziness"
+        return "causes"
     hits = [
         (m.start(), n, ask)
         for n, ask in enumerate(asks)

@@ -543,14 +543,22 @@ class GroundedComposer:
     ) -> list[DraftSentence]:
         """The conclusion's notes on what the draft cannot say: the focus or the medicines
         asked about that the archive has no answer on ("… no past answer on Lexapro
-        (escitalopram)"; a medicine a quoted sentence names is not missing), what is asked
-        that no section answers, and the terms left unexplained."""
+        (escitalopram)"; a medicine a quoted sentence names is not missing, and a focus one
+        names is only mentioned), what is asked that no section answers, and the terms left
+        unexplained."""
         t = self.templates
-        focus = (understood.named or understood.focus or "", understood.focus or "")
-        unknown = [focus] if understood.unanswered else []
-        unknown += _unmentioned(understood.medicines_unanswered, sections)
         notes = []
-        if unknown:
+        unknown = _unmentioned(understood.medicines_unanswered, sections)
+        focus = (understood.named or understood.focus or "", understood.focus or "")
+        if understood.unanswered:
+            said = {**fill, "missing": understood.unanswered}
+            if not _unmentioned([focus], sections):  # quoted from answers on other topics
+                notes.append(_template(t.fill("no_answer_mentioned", **said)))
+            elif _is_medicine(focus[1]):
+                unknown.insert(0, focus)
+            else:  # a condition is no pharmacist's question
+                notes.append(_template(t.fill("no_answer_on_condition", **said)))
+        if unknown:  # medicines, to ask a doctor or pharmacist about
             names = [as_named(written, name) for written, name in unknown]
             key = "no_answer_on" if len(names) == 1 else "no_answer_on_several"
             what = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
@@ -561,7 +569,8 @@ class GroundedComposer:
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
         for name in understood.also_unanswered:  # "… and a mouth ulcer"
             notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
-        named = {key_of(n) for pair in unknown for n in pair}
+        asked = [*unknown, focus] if understood.unanswered else unknown
+        named = {key_of(n) for pair in asked for n in pair}
         words = [w for w in unexplained if key_of(lexicon().canonical(w) or w) not in named]
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
@@ -934,16 +943,23 @@ def _particulars(plan: Plan) -> str:
 _OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
 
 
+def _is_medicine(name: str) -> bool:
+    concept = lexicon().concept(name)
+    return concept is not None and concept.kind == "drug"
+
+
 def _unmentioned(
     medicines: Sequence[tuple[str, str]], sections: Sequence[Section]
 ) -> list[tuple[str, str]]:
-    """The (written, generic) medicines that no sentence of ``sections`` names by any name."""
+    """The (written, generic) medicines that no quoted sentence of ``sections`` names by any
+    name (the doctor's reply is no answer from the archive)."""
     if not medicines:
         return []
     named = {
         m.canonical
         for section in sections
         for sentence in section.sentences
+        if sentence.origin == "source"
         for m in lexicon().find(sentence.text)
     }
     return [(written, name) for written, name in medicines if name not in named]

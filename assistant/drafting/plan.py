@@ -356,6 +356,8 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
+    # "The second is from when your heart is at rest": the second of what came before
+    r"the (second|third|fourth|fifth|next|other)( one)? (is|are|was|were|can|may|has|occurs)|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
     r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these)|"
     # "All of these medicines have …", "Each of them …", "Most such cases …"
@@ -378,6 +380,8 @@ _POINTS_BACK = re.compile(
     r"complications|effects|cases|risks|results|findings|activities)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
+    # "There are many other causes.": other than the ones the source named before
+    r"^there (is|are|can be) (also )?((many|several|some|a few|numerous) )?other\b|"
     # "this" for what was said before: "The shingles virus can take advantage of this and
     # become active again", "To do this, …", "The exception to this is …" (not for what
     # the sentence said before it: "If your nose is swollen, this can block the sinuses",
@@ -418,6 +422,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or _GLUED_HEADING.search(sentence) is not None
         or lost_dashes(sentence)
         or _LIST_ITEM.search(sentence) is not None
+        or _name_then_which(sentence)
     )
 
 
@@ -466,6 +471,28 @@ _LIST_ITEM = re.compile(
     r"(?:^|\b(?!(?:var|ssp|spp|tsp|etc|et|al|vs|no|approx|ca|Inc|Co|Dr|St|Mr|Ms)\.)\w{2,}\. )"
     r"[a-z][a-z'-]*\b(?!\.)"
 )
+
+# a list's item that names a thing and says what it is in a relative clause, with no verb of
+# its own: "Heart rate, or pulse, which measures how fast your heart is beating." (not "Some
+# people develop kidney disease, which can progress …", "Alcohol adds calories, which …")
+_NAME_WHICH = re.compile(r"^([A-Z][\w ()'-]*?)(, or [\w ()'-]+?)?, (which|that|who) [^,]+$")
+_NO_NAME_TEXT = """
+is are was were be been being has have had can can't could may might will would should must
+do does did not also there it it's youre they this these that you we he she for some others
+most many develop require need get experience
+"""
+_NO_NAME_WORDS = frozenset(_NO_NAME_TEXT.split())
+
+
+def _name_then_which(sentence: str) -> bool:
+    """Whether ``sentence`` is a name of at most five words and a relative clause on it."""
+    match = _NAME_WHICH.match(sentence.rstrip(". "))
+    words = match.group(1).split() if match else []
+    return 0 < len(words) <= 5 and not any(
+        w.lower() in _NO_NAME_WORDS or (i and re.fullmatch(r"[a-z]+[^su]s", w))  # "adds"
+        for i, w in enumerate(words)
+    )
+
 
 _GLUED_LIST = re.compile(
     r"\b(?:to|(?i:for example|for instance|such as|include|includes)):\s+[A-Z]"

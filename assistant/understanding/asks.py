@@ -112,12 +112,17 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         "causes",
         r"\b(caus\w*|why (do|does|did|am|is|would|have)|reason\w*|trigger\w*|due to|"
         r"how (do|did|does|can) (you|i|one|people) (get|catch)|contagious|spread|risk factors?|"
-        r"because of|come from|linked to|relation)",
+        r"because of|come from|linked to|relation|"
+        # what a finding may be a sign of: "What does a low pulse possibly indicate?", "What
+        # does it mean if my urine is cloudy?" (not "what would indicate a sinus infection?")
+        r"what (does|do|could|might|can) .{1,60}\bindicate|indicative of|"
+        r"what (does|could|might) (it|that|this) mean (if|when|that))",
     ),
     (
         "symptoms",
         r"\b(symptoms?|signs?|feel like|what does .{1,40} (look|feel) like|"
-        r"is it normal (to|for) .{0,30}(pain|hurt|ache|itch|bleed|swell)|how do i know if)",
+        r"is it normal (to|for) .{0,30}(pain|hurt|ache|itch|bleed|swell)|how do i know if|"
+        r"what (would|could|might|can) indicate)",
     ),
     (
         "diagnosis",

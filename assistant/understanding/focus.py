@@ -49,7 +49,8 @@ def _names_of(focus: str) -> list[str]:
     """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"; "Pyelonephritis:
     Kidney Infection" also "Pyelonephritis", and the part after the colon where the
     dictionaries know it; "Enlarged Prostate (BPH)" also "Enlarged Prostate" and "BPH";
-    "Gum (Periodontal) Disease" also "Gum Disease" and "Periodontal Disease"."""
+    "Gum (Periodontal) Disease" also "Gum Disease" and "Periodontal Disease"; "Nausea and
+    Vomiting" also "Nausea" and "Vomiting"."""
     name = focus.strip()
     group, _, rest = name.partition(" - ")
     names = [name, rest.strip()] if rest.strip() and group.strip() else [name]
@@ -70,8 +71,26 @@ def _names_of(focus: str) -> list[str]:
                 names.append(" ".join([*before.split()[:-1], alias, after]))  # for the word before
             elif match.group(1) or _is_abbreviation(alias) or lexicon().concept(alias):
                 names.append(alias)
+    names += [part for each in names for part in _pair_of(each)]
     # not a name of nothing: "What is (are) ?" (a record without a focus) is not "What is ?"
     return [n for n in dict.fromkeys(names) if n == name or set(key_of(n).split()) - _NO_NAME]
+
+
+# a topic on two conditions, each in capitals: "Nausea and Vomiting", "Diverticulosis and
+# Diverticulitis" (not GARD's syndromes named by two features: "Osteopoikilosis and
+# dacryocystitis"; nor "Alcohol Use and Older Adults")
+_PAIR = re.compile(r"([A-Z][^,()]*?) and ([A-Z][^,()]*)")
+
+
+def _pair_of(name: str) -> list[str]:
+    """The two conditions a topic on both names, where the dictionaries know each as one."""
+    pair = _PAIR.fullmatch(name)
+    if pair is None:
+        return []
+    concepts = [lexicon().concept(part) for part in pair.groups()]
+    if all(c is not None and c.kind == "disease" for c in concepts):
+        return list(pair.groups())
+    return []
 
 
 _NO_NAME = frozenset(
