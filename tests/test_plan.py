@@ -374,6 +374,18 @@ def test_two_conditions_asked_about_each_get_their_answer(sores_archive: Archive
     assert headings.index("About Genital Herpes") + 1 == headings.index("About HPV")
 
 
+def test_a_question_on_no_topic_is_not_told_the_archive_lacks_what_it_is(
+    sores_archive: Archive,
+) -> None:
+    """ "So if it's not strep then what could it be?" names nothing the page could say "what
+    it is" of (a K-QA patient question)."""
+    question = "So if that is not it, then what could it be?"
+    draft = composer_of(sores_archive).draft(DraftRequest(question=question))
+    assert draft.asks == ("definition",)
+    assert draft.sections[0].sentences[0].text == "Here is more about your question."
+    assert "what it is" not in draft_text(draft)
+
+
 def test_a_treatment_answer_brings_the_sentences_that_lean_on_it(sores_archive: Archive) -> None:
     question = (
         "And is there any way I can get some medicine for a cold sore and a mouth ulcer that is"
@@ -823,6 +835,7 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Alcohol adds extra calories, which may cause weight gain.", True),
         ("The second is from when your heart is at rest, between beats.", False),
         ("The second most common type is viral meningitis.", True),
+        ("Changing some of these daily habits may help prevent urinary tract infections.", False),
         ("There are many other causes.", False),  # of dizziness, after a few were named
         ("There are many causes of dizziness.", True),
         ("The shingles virus can take advantage of this and become active again.", False),
@@ -981,6 +994,7 @@ def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
         ("Medicines may cause dizziness, or problems with your ear.", "causes"),
         ("People who get dialysis treatment may develop dizziness.", "causes"),
         ("Medicines for dizziness include meclizine.", "treatment"),
+        ("If you are sick or taking antibiotics, it can multiply and cause dizziness.", "causes"),
         ("Dizziness can cause falls.", None),  # what it may cause is none of its causes
     ],
 )

@@ -42,6 +42,14 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("What does a low pulse possibly indicate?", "causes"),
         ("What does it mean if my urine is cloudy?", "causes"),
         ("What would indicate a sinus infection?", "symptoms"),
+        # what to take or do for it; a dosage that differs is no comparison
+        ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
+        ("Do you suggest anything for hoarse voice", "treatment"),
+        ("Whats good for muscular pain", "treatment"),
+        ("Do you have suggestions for cleaning my wound to keep it safe for my visit", "treatment"),
+        ("do you use a different dosage for primary outbreaks?", "medication"),
+        ("How is HRV different from heart rate?", "definition"),
+        ("And how does Genital herpes and HPV differ?", "definition"),
         ("Okay, what other signs could indicate pink eye if it were to manifest?", "symptoms"),
     ],
 )

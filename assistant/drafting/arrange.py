@@ -104,6 +104,12 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
 
 
 _MAY_DEVELOP = r"(may|can|could|might|often|also|likely to) (develop|cause|lead to|trigger)"
+# a medicine taken as what brings a condition on
+_TAKING_CAUSES = re.compile(
+    r"\b(taking|using|overuse of|use of) (\w+ ){0,2}(antibiotics|medicines?|medications?|"
+    r"drugs?|steroids?|pills)\b[^.]{0,60}\b(cause|lead to|trigger|bring on)\b",
+    re.I,
+)
 
 
 def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:
@@ -111,12 +117,16 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     are to treat its underlying cause" is on treatment), but who "may develop" the focus is
     a cause, and what "may cause" it; "definition" when no cue is found and the text names
     the focus."""
-    if "causes" in asks and any(
-        n and re.search(rf"\b{_MAY_DEVELOP}\W+(an? )?{re.escape(n)}\b", text, re.I)
-        for n in focus_names
+    if "causes" in asks and (
+        any(
+            n and re.search(rf"\b{_MAY_DEVELOP}\W+(an? )?{re.escape(n)}\b", text, re.I)
+            for n in focus_names
+        )
+        or _TAKING_CAUSES.search(text)
     ):
         # "People who get dialysis treatment may develop anemia", "Medicines may cause
-        # dizziness"
+        # dizziness", "If you are sick or taking antibiotics, it can multiply and cause an
+        # infection" (yeast)
         return "causes"
     hits = [
         (m.start(), n, ask)

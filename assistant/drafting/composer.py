@@ -563,6 +563,8 @@ class GroundedComposer:
             key = "no_answer_on" if len(names) == 1 else "no_answer_on_several"
             what = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+        # (with no topic, "what it is" names nothing: "do you use a different dosage?")
+        missing = [a for a in missing if topic or a != "definition"]
         if missing and not understood.unanswered:
             what = ", ".join(ASK_WORDS[a] for a in missing)
             key = "missing" if topic else "missing_no_topic"

@@ -377,7 +377,8 @@ _POINTS_BACK = re.compile(
     # "People who take these medicines …": a set the source named before
     r"\b(these|those) (\w+ )?(medicines|medications|drugs|treatments|therapies|symptoms|"
     r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps|"
-    r"complications|effects|cases|risks|results|findings|activities)\b|"
+    r"complications|effects|cases|risks|results|findings|activities|habits|things|foods|"
+    r"behaviou?rs|ways|tips|practices)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
     # "There are many other causes.": other than the ones the source named before

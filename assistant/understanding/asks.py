@@ -90,7 +90,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "side_effects",
         r"side[- ]?(effects?|affects?)|adverse|reactions? to|make me (feel )?(sick|dizzy|tired)|"
-        r"safe (to|for|during|while)|(affect|harm|hurt) (the |my )?(baby|liver|kidneys?)|"
+        # (not "cleaning my wound to keep it safe for my next visit")
+        r"(?<!keep it )(?<!keep them )safe (to|for|during|while)|"
+        r"(affect|harm|hurt) (the |my )?(baby|liver|kidneys?)|"
         r"interact\w*|mix\w* (with|alcohol)|together with|while (taking|on)",
     ),
     (
@@ -104,6 +106,10 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|solutions?|"
         r"options? (for|to)|what (helps|works)|"
         r"what (can|should|do) i do|(anything|something) (i|we) can (do|take|use)|can do for|"
+        # "What can i have for the constant itching", "anything for hoarse voice", "whats
+        # good for muscular pain"
+        r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
+        r"(what's|whats|what is) good for|suggestions? (for|on)|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
         # "do fissures heal on their own?" asks the outlook, not how to treat them
         r"relie\w*|manag\w*|heal\w*(?! on (its|their|my|your) own)|recommend\w*)",
@@ -161,7 +167,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "definition",
         r"\b(what does .{1,60} (mean|stand for)|meaning of|tell me (more )?about|"
-        r"know (much )?about|explain|difference between|differ\w*|same as)",
+        # (not "a different dosage")
+        r"know (much )?about|explain|differences? between|(the|any|a) difference|"
+        r"different (from|than)|differs? from|(do|does|is|are) .{1,50} differ\b|same as)",
     ),
 )
 # whole words only: "testicular pain" asks no test, "is it significant?" no signs
