@@ -790,6 +790,17 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         explained("More", f"{std}. It affects the genitals, buttocks or anal area."),
     ]
     assert [s.heading for s in without_repeats(sections)] == ["About"]
+    # nor a second answer's saying what the same thing is in much the same words (K-QA 39);
+    # one that says more of it stays, and "It is …" is no thing defined
+    veins = "Hemorrhoids are swollen, inflamed veins around the anus or lower rectum."
+    again = "Hemorrhoids are swollen blood vessels in and around the anus and lower rectum."
+    more = "Hemorrhoids are a common cause of bright red blood on the toilet paper."
+    it = (
+        "It is common during pregnancy, in older adults and in people with constipation.",
+        "It is common during pregnancy, in older adults and after sitting.",
+    )
+    kept = without_repeats([explained("About", veins, again, more, *it)])
+    assert [t.text for t in kept[0].sentences] == [veins, more, *it]
 
 
 @pytest.mark.parametrize(
@@ -996,6 +1007,9 @@ def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
         ("Medicines for dizziness include meclizine.", "treatment"),
         ("If you are sick or taking antibiotics, it can multiply and cause dizziness.", "causes"),
         ("Dizziness can cause falls.", None),  # what it may cause is none of its causes
+        # a sentence that opens on a topic is on it, whatever it names further on
+        ("Some causes of dizziness include heat, certain medicines and heart problems.", "causes"),
+        ("Symptoms include dizziness after treatment with some medicines.", "symptoms"),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:
@@ -1020,3 +1034,40 @@ def test_a_focus_only_other_answers_mention_is_said_to_be_only_mentioned(
     conclusion = draft.sections[-1].sentences[0].text
     assert conclusion.startswith("The archive holds no past answer on uric acid itself;")
     assert "cannot explain" not in draft_text(draft)
+
+
+def test_a_sentence_opening_on_another_topic_answers_no_treatment_question() -> None:
+    """K-QA 119 ("anything I can do about feeling like I'm going to pass out?"): the causes of
+    fainting name medicines, but are no treatment."""
+    causes = "Some causes of fainting include heat, certain medicines, and heart problems."
+    assert topic_by_cue(causes, ("treatment",), ["fainting"]) is None
+    assert not fits(causes, "treatment") and fits(causes, "causes")
+
+
+def test_when_to_seek_care_quotes_the_warning_signs_of_the_focus(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on diarrhea says when to talk to a doctor, and for what signs: the page's
+    "When to seek care" quotes it with its citation, before the general line (not "Most
+    people don't need to see a doctor", which tells no sign)."""
+    signs = "Call your doctor right away if your stools are black or you feel faint."
+    also = "You should also get medical attention if it follows a trip abroad."  # leans on it
+    answer = (
+        "Diarrhea means loose, watery stools. You may have it three or more times a day. It "
+        "is common. Most people don't need to see a doctor if it lasts a day or two. If you "
+        "are over 50, talk with your doctor about being tested for colon cancer. "
+        f"{signs} {also} Bananas and rice can help firm the stools."
+    )
+    archive = one_answer(tmp_path, embedder, "Diarrhea", "information", answer)
+    question = "Do bananas help with diarrhea?"  # K-QA
+    plan = make_plan(archive, question)
+    assert [q.text for q in plan.warning_signs] == [signs, also]
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    seek = next(s for s in draft.sections if s.kind == "seek_care")
+    assert [s.text for s in seek.sentences[:2]] == [signs, also]
+    assert seek.sentences[0].source_id == "t:1"
+    assert seek.sentences[-1].origin == "template"
+    assert draft_text(draft).count(signs) == 1
+    # the LLM drafter's plan lists them with their source's number
+    listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
+    assert f'When to see a doctor (quote these in that section):\n   [1] "{signs}"' in listed

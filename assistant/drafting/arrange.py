@@ -112,6 +112,21 @@ _TAKING_CAUSES = re.compile(
 )
 
 
+_OPENS_ON_TOPIC = {
+    topic: re.compile(
+        rf"^(?:(?:some|the|common|other|possible|main|most common|known|usual)\s+)*(?:{nouns})\b",
+        re.I,
+    )
+    for topic, nouns in (
+        ("causes", "causes|risk factors"),
+        ("symptoms", "symptoms|signs"),
+        ("diagnosis", "tests|diagnosis"),
+        ("treatment", "treatments?|therapy|therapies"),
+        ("outlook", "prognosis|outlook"),
+    )
+}
+
+
 def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:
     """Of ``asks``, the one whose cue comes first in ``text`` ("The goals of treating anemia
     are to treat its underlying cause" is on treatment), but who "may develop" the focus is
@@ -128,6 +143,11 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
         # dizziness", "If you are sick or taking antibiotics, it can multiply and cause an
         # infection" (yeast)
         return "causes"
+    # a sentence that opens on a topic is on it: "Some causes of fainting include heat, …
+    # certain medicines, …" is no treatment
+    for topic, opening in _OPENS_ON_TOPIC.items():
+        if opening.match(text):
+            return topic if topic in asks else None
     hits = [
         (m.start(), n, ask)
         for n, ask in enumerate(asks)

@@ -206,7 +206,7 @@ class GroundedComposer:
         assert self.archive is not None
         records = self.archive.records(plan.record_ids)
         planned = plan_sources(plan, records)
-        quoted = {q.text for s in plan.sections for q in s.quotes}
+        quoted = {q.text for q in plan.quotes}
         u = plan.understanding
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
@@ -507,6 +507,12 @@ class GroundedComposer:
                 a in ANSWERED_BY.get(m, ()) for m in missing
             ):
                 missing.append(a)
+        # the focus's own answers on when to see a doctor, and for what signs
+        seek += [
+            quoted(q.text, q.record_id)
+            for q in plan.warning_signs
+            if q.text not in {s.text for s in seek}
+        ]
         for section in base[1:]:
             if section.kind == "seek_care":
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
@@ -785,8 +791,12 @@ def without_repeats(sections: list[Section]) -> list[Section]:
     within a few days." (two answers of the archive often share a sentence, or most of it);
     nor a pair whose first sentence does ("Genital herpes is a sexually transmitted disease
     (STD). It affects …" under "Genital herpes is a sexually transmitted disease (STD)
-    caused by …"): its second leans on it."""
+    caused by …"): its second leans on it. Nor a second answer's saying what the same thing
+    is in much the same words: "Hemorrhoids are swollen blood vessels in and around the anus
+    and lower rectum" under "Hemorrhoids are swollen, inflamed veins around the anus or lower
+    rectum"."""
     said: list[set[str]] = []
+    defined: dict[str, list[set[str]]] = {}  # what a sentence says is what, in what words
     out: list[Section] = []
     for section in sections:
         kept = []
@@ -794,9 +804,13 @@ def without_repeats(sections: list[Section]) -> list[Section]:
         for sentence in section.sentences:
             words = _words(sentence.text)
             lead = split_sentences(sentence.text)[0]  # of a pair, the sentence it leans on
+            subject = _DEFINES.match(lead)
+            named = subject.group(1).lower() if subject else ""
+            alike = defined.setdefault(named, []) if named not in _PRONOUNS else []
             if sentence.origin == "source" and (
                 _repeated(words, said) >= REPEATED
                 or _repeated(_words(lead), said) >= REPEATED
+                or _repeated(_words(lead), alike) >= DEFINED_AGAIN
                 # what leans on a left-out repeat goes with it ("He or she also may …")
                 or (sentence.source_id == dropped and not standalone(sentence.text))
             ):
@@ -804,6 +818,7 @@ def without_repeats(sections: list[Section]) -> list[Section]:
                 continue
             dropped = None
             said.append(words)
+            alike.append(_words(lead))
             kept.append(sentence)
         if kept or section.kind != "explanation":
             out.append(section.model_copy(update={"sentences": tuple(kept)}))
@@ -891,6 +906,10 @@ def _words(text: str) -> set[str]:
 PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
 REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
+DEFINED_AGAIN = 0.7  # a second "X is …" whose words one above holds to this share repeats it
+# a sentence that says what something is: "Hemorrhoids are …", "A urinalysis is …"
+_PRONOUNS = frozenset({"", "it", "this", "that", "they", "these", "those", "there", "he", "she"})
+_DEFINES = re.compile(r"((?:the |an? )?[\w'-]+(?: [\w'-]+){0,3}?) (?:is|are) (?:an? |the )?\w")
 BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and one more
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)

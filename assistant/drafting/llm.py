@@ -255,6 +255,9 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
         on = f" (on {as_data(section.focus)})" if section.focus else ""  # a second condition
         lines.append(f"{i}. {ASK_WORDS[section.ask]}{on}{role}")
         lines += [f'   [{number[q.record_id]}] "{as_data(q.text)}"' for q in section.quotes]
+    if plan.warning_signs:
+        lines.append("When to see a doctor (quote these in that section):")
+        lines += [f'   [{number[q.record_id]}] "{as_data(q.text)}"' for q in plan.warning_signs]
     if u.terms:
         terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)
         lines.append(f"Terms to explain in plain words, from the sources only: {terms}")

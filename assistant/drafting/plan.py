@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
-from assistant.drafting.arrange import fits
+from assistant.drafting.arrange import SEEK_CARE, fits
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -74,10 +74,16 @@ class Plan(BaseModel):
     understanding: Understanding
     sections: tuple[PlannedSection, ...] = ()
     missing: tuple[Ask, ...] = ()  # asked, but the archive has no answer on the focus
+    # when to see a doctor, and for what signs, in the focus's own answers
+    warning_signs: tuple[Quote, ...] = ()
+
+    @property
+    def quotes(self) -> list[Quote]:
+        return [*(q for s in self.sections for q in s.quotes), *self.warning_signs]
 
     @property
     def record_ids(self) -> list[str]:
-        return list(dict.fromkeys(q.record_id for s in self.sections for q in s.quotes))
+        return list(dict.fromkeys(q.record_id for q in self.quotes))
 
 
 def make_plan(
@@ -127,7 +133,71 @@ def make_plan(
                 focus=other.name if other else None,
             )
         )
-    return Plan(understanding=u, sections=tuple(sections), missing=tuple(missing))
+    warnings = _warning_signs(records, u.focus_records, used)
+    return Plan(
+        understanding=u,
+        sections=tuple(sections),
+        missing=tuple(missing),
+        warning_signs=warnings,
+    )
+
+
+WARNINGS = 2  # sentences on when to see a doctor, at most
+# when to see a doctor, and for what: "If you have rectal bleeding you should see a doctor",
+# "You should talk to your doctor if you have a strong pain in your abdomen …" (not "Most
+# people dont need to see a doctor before they start …", nor "People with mild cases of the
+# flu should stay home …, except to get medical care")
+_WHEN = re.compile(r"\b(if|when|whenever|right away|immediately|at once|urgent\w*)\b", re.I)
+_NO_NEED = re.compile(
+    r"\b(do not|don't|dont|doesn't|no|never) need\b|\b(tested|screened|screening)\b", re.I
+)
+_CARER = re.compile(
+    r"\b(doctor|physician|health ?care (provider|professional)|provider|911|emergency|"
+    r"medical (help|attention|care))\b",
+    re.I,
+)
+# answers that tell when to get care for the condition (not when to get tested for it, nor
+# how to prevent it: "If you are younger than 45 … talk with your doctor about being tested")
+_NOT_WARNING_TYPES = frozenset({"exams and tests", "prevention", "susceptibility", "frequency"})
+
+
+def _warning_signs(
+    records: Mapping[str, Record], record_ids: Sequence[str], used: set[str]
+) -> tuple[Quote, ...]:
+    """The first sentences of the focus's answers that tell when to see a doctor and why,
+    not quoted already, each with the ones right after it that lean on it ("You should also
+    get medical attention if you have back pain following an injury")."""
+    found: list[Quote] = []
+    for record_id in record_ids:
+        record = records.get(record_id)
+        if record is None or record.question_type in _NOT_WARNING_TYPES:
+            continue
+        sentences = list(_quotable(record, used))
+        for i, sentence in enumerate(sentences):
+            if not (
+                sentence
+                and SEEK_CARE.search(sentence)
+                and _CARER.search(sentence)
+                and _WHEN.search(sentence)
+                and not _NO_NEED.search(sentence)
+                and standalone(sentence)
+            ) or any(q.text == sentence for q in found):
+                continue
+            found.append(Quote(text=sentence, record_id=record_id))
+            for follows in takewhile(_leans_on_it, sentences[i + 1 : i + 1 + BACK]):
+                found.append(Quote(text=follows or "", record_id=record_id))
+            if len(found) >= WARNINGS:
+                return tuple(found)
+    return tuple(found)
+
+
+def _leans_on_it(sentence: str | None) -> bool:
+    """Whether a sentence goes on from the one before it, and may be quoted right after it."""
+    return (
+        sentence is not None
+        and not standalone(sentence)
+        and standalone(sentence, after_predecessor=True)
+    )
 
 
 def plan_for(archive: Archive | None, request: DraftRequest) -> Plan | None:
@@ -317,13 +387,8 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
         if not lead or any(s in found for s in lead) or len(found) + len(lead) > size:
             continue
         found += lead
-        while i < len(sentences) and len(found) < size:
-            follows = sentences[i]
-            if follows is None or standalone(follows):
-                break
-            if not standalone(follows, after_predecessor=True):
-                break
-            found.append(follows)
+        while i < len(sentences) and len(found) < size and _leans_on_it(sentences[i]):
+            found.append(sentences[i] or "")
             i += 1
     return found
 
@@ -520,7 +585,7 @@ _GLUED_HEADING = re.compile(
 def plan_sources(plan: Plan, records: dict[str, Record]) -> list[Source]:
     """The plan's records as cited sources, numbered by first use; each source's passage is
     the text quoted from it (what the checks compare the draft against)."""
-    return quote_sources([q for s in plan.sections for q in s.quotes], records)
+    return quote_sources(plan.quotes, records)
 
 
 def quote_sources(quotes: Sequence[Quote], records: dict[str, Record]) -> list[Source]:
