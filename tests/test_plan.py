@@ -22,7 +22,7 @@ from assistant.drafting.arrange import (
     quoted,
     topic_by_cue,
 )
-from assistant.drafting.common import listable, similar_qa
+from assistant.drafting.common import listable, related_faq, similar_qa
 from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
@@ -872,7 +872,7 @@ def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
             record_id=f"m:{n}",
             score=1.0,
             focus="Gout",
-            question="What is (are) Gout ?",
+            question=f"Question {n} on Gout ?",
             passages=tuple(
                 Passage(chunk_id=f"m:{n}::{i}", text=text, kind=kind, score=1.0)
                 for i, (kind, text) in enumerate(passages)
@@ -901,6 +901,42 @@ def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
     # nor a label, nor the question an answer opens on
     asking = ("explanation", "Summary : Have you had gout? Gout is a form of arthritis.")
     assert similar_qa([source(5, asking)])[0].reply_snippet == "Gout is a form of arthritis."
+
+
+def test_an_archive_question_answered_in_parts_is_listed_once() -> None:
+    """NIHSeniorHealth answers "How to prevent Shingles ?" in several records: the Similar Q&A
+    lists it once, with the part that has an answer to show; neither list shows a
+    question that names nothing (a CDC answer whose focus the source left out: "How to
+    prevent ?")."""
+
+    def source(n: int, question: str, answer: str | None, focus: str | None) -> Source:
+        passages = [Passage(chunk_id=f"m:{n}::0", text=a, kind="explanation", score=1.0)
+                    for a in [answer] if a]  # fmt: skip
+        return Source(
+            rank=n,
+            record_id=f"m:{n}",
+            score=1.0,
+            focus=focus,
+            title=focus or question,
+            question=question,
+            passages=tuple(passages),
+        )
+
+    vaccine = "The shingles vaccine is available in pharmacies and doctor's offices."
+    pool = [
+        source(1, "How to prevent Shingles ?", None, "Shingles"),
+        source(2, "What is (are) Shingles ?", "Shingles is a painful rash.", "Shingles"),
+        source(3, "How to prevent Shingles ?", vaccine, "Shingles"),
+        source(4, "How to prevent ?", "Get vaccinated.", None),
+        source(5, "What is (are) Chickenpox ?", "Chickenpox is an infection.", "Chickenpox"),
+    ]
+    listed = similar_qa(pool)
+    assert [(q.question_snippet, q.reply_snippet) for q in listed] == [
+        ("How to prevent Shingles ?", vaccine),
+        ("What is (are) Shingles ?", "Shingles is a painful rash."),
+        ("What is (are) Chickenpox ?", "Chickenpox is an infection."),
+    ]
+    assert [t.topic for t in related_faq(pool, listed[:1])] == ["Chickenpox"]
 
 
 def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:

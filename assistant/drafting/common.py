@@ -3,6 +3,7 @@ Similar Q&A and Related FAQ lists from them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from itertools import dropwhile, takewhile
 
@@ -90,8 +91,14 @@ def listable(
 
 
 def similar_qa(pool: list[Source]) -> list[SimilarQA]:
-    return [
-        SimilarQA(
+    """The first ``SIMILAR`` distinct questions of the pool: one archive question answered in
+    several parts ("How to prevent Shingles ?", twice) is listed once, with the first part
+    that has an answer to show; none whose question names nothing ("How to prevent ?")."""
+    entries: dict[tuple[str, str], SimilarQA] = {}
+    for s in pool:
+        if _NO_FOCUS.search(s.question or ""):
+            continue
+        entry = SimilarQA(
             title=s.display_title,
             question_snippet=_snippet(s.question, 200),
             doctor=s.doctor,
@@ -99,17 +106,29 @@ def similar_qa(pool: list[Source]) -> list[SimilarQA]:
             reply_snippet=_snippet(s.reply or _answer_passage(s), 220),
             record_id=s.record_id,
         )
-        for s in pool[:SIMILAR]
-    ]
+        same = (entry.title.lower(), _flat(s.question))
+        if same not in entries:
+            if len(entries) == SIMILAR:
+                continue
+            entries[same] = entry
+        elif not entries[same].reply_snippet:
+            entries[same] = entry
+    return list(entries.values())
+
+
+# an archive question whose focus the source left out of its template: "How to prevent ?",
+# "What is (are) ?", "Who is at risk for ? ?"
+_NO_FOCUS = re.compile(r"(\(are\)|\bfor|\bprevent|\bof)\s+\?", re.I)
 
 
 def related_faq(pool: list[Source], similar: list[SimilarQA]) -> list[RelatedFAQ]:
-    """Distinct topics of the wider pool (the focus, else the title), with their specialty."""
+    """Distinct topics of the wider pool (the focus, else the title), with their specialty;
+    not a question ("How to prevent ?", an answer whose focus the source left out)."""
     seen = {q.title.lower() for q in similar}
     topics: list[RelatedFAQ] = []
     for s in pool:
         topic = (s.focus or s.title or "").strip()
-        if topic and topic.lower() not in seen:
+        if topic and not topic.endswith("?") and topic.lower() not in seen:
             seen.add(topic.lower())
             topics.append(RelatedFAQ(topic=topic, specialty=s.specialty))
     return topics[:RELATED]
