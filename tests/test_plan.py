@@ -1107,3 +1107,25 @@ def test_when_to_seek_care_quotes_the_warning_signs_of_the_focus(
     # the LLM drafter's plan lists them with their source's number
     listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
     assert f'When to see a doctor (quote these in that section):\n   [1] "{signs}"' in listed
+
+
+def test_a_list_is_on_the_topic_of_the_sentence_it_leans_on(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on nausea lists its causes after "They can be symptoms of many different
+    conditions", ending on "other medicines": that run is no answer to "is there anti nausea
+    medication?" (a K-QA question), which the archive does not answer."""
+    listed = "These include motion sickness, food poisoning, chemotherapy or other medicines."
+    answer = (
+        "Nausea is an uneasy feeling in the stomach. Nausea and vomiting are not diseases. "
+        f"They can be symptoms of many different conditions. {listed}"
+    )
+    archive = one_answer(tmp_path, embedder, "Nausea", "information", answer)
+    question = "Is there anti nausea medication that can be taken to allow fluids to stay down?"
+    plan = make_plan(archive, question)
+    assert plan.understanding.asks[:2] == ("medication", "treatment")
+    assert not any(s.answers_question for s in plan.sections)
+    assert plan.missing == ("medication", "treatment")
+    # and "what it is" does not stop right before the list that goes on from its last sentence
+    about = next(s for s in plan.sections if s.ask == "definition")
+    assert [q.text for q in about.quotes] == split_sentences(answer)

@@ -297,6 +297,13 @@ def fits(sentence: str, ask: str) -> bool:
     first in ``_PRECEDENCE``."""
     if ask_of(sentence, (ask,), ()) != ask or SEEK_CARE.search(sentence):
         return False
+    return not on_other_topic(sentence, ask)
+
+
+def on_other_topic(sentence: str, ask: str) -> bool:
+    """Whether a sentence talks mainly about a page topic other than the one answering
+    ``ask`` (see :func:`fits`): "They can be symptoms of many different conditions" is on
+    the symptoms, not on a medicine asked about."""
     wanted = _TOPIC_OF_ASK.get(ask, ask)
     topic = topic_by_cue(sentence, _PRECEDENCE, ())
-    return topic is None or topic == wanted or wanted not in _PRECEDENCE
+    return topic is not None and topic != wanted and wanted in _PRECEDENCE

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
-from assistant.drafting.arrange import SEEK_CARE, fits
+from assistant.drafting.arrange import SEEK_CARE, fits, on_other_topic
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -354,6 +354,11 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
             break
         taken = more[: size - len(run)]
         run, end = run + taken, start + len(taken)
+    # nor does it end right before a sentence that goes on from its last one ("They can be
+    # symptoms of many different conditions. These include morning sickness, …")
+    while end < len(sentences) and len(run) < size + BACK and _leans_on_it(sentences[end]):
+        run.append(sentences[end] or "")
+        end += 1
     return run
 
 
@@ -385,6 +390,11 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
             continue
         lead = _lead_of(sentences, i - 1)  # [sentence] where it stands alone
         if not lead or any(s in found for s in lead) or len(found) + len(lead) > size:
+            continue
+        # nor when what it leans on talks about another topic: "They can be symptoms of many
+        # different conditions. These include …, cancer chemotherapy or other medicines." is
+        # no treatment of nausea
+        if any(on_other_topic(s, ask) for s in lead[:-1]):
             continue
         found += lead
         while i < len(sentences) and len(found) < size and _leans_on_it(sentences[i]):
