@@ -528,11 +528,10 @@ class GroundedComposer:
         assert self.archive is not None
         rest = after_opening(text, understood.focus_names) or ""
         for found in self.archive.foci().find(rest):
-            concept = lexicon().concept(found.name)
             if (
                 found.records
                 and found.name != understood.focus
-                and not (concept and concept.kind == "drug")
+                and not _is_medicine(found.name)
                 and re.search(rf"\b{_OF_PATIENTS}{re.escape(found.surface)}\b", rest, re.I)
             ):
                 return True
@@ -908,8 +907,9 @@ NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this man
 REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
 DEFINED_AGAIN = 0.7  # a second "X is …" whose words one above holds to this share repeats it
 # a sentence that says what something is: "Hemorrhoids are …", "A urinalysis is …"
-_PRONOUNS = frozenset({"", "it", "this", "that", "they", "these", "those", "there", "he", "she"})
 _DEFINES = re.compile(r"((?:the |an? )?[\w'-]+(?: [\w'-]+){0,3}?) (?:is|are) (?:an? |the )?\w")
+# subjects that name nothing by themselves ("It is …")
+_PRONOUNS = frozenset({"", "it", "this", "that", "they", "these", "those", "there", "he", "she"})
 BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and one more
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
@@ -970,11 +970,11 @@ def _is_medicine(name: str) -> bool:
 
 
 def _unmentioned(
-    medicines: Sequence[tuple[str, str]], sections: Sequence[Section]
+    asked: Sequence[tuple[str, str]], sections: Sequence[Section]
 ) -> list[tuple[str, str]]:
-    """The (written, generic) medicines that no quoted sentence of ``sections`` names by any
-    name (the doctor's reply is no answer from the archive)."""
-    if not medicines:
+    """The (written, generic) names, of medicines or of the focus, that no quoted sentence
+    of ``sections`` names by any name (the doctor's reply is no answer from the archive)."""
+    if not asked:
         return []
     named = {
         m.canonical
@@ -983,4 +983,4 @@ def _unmentioned(
         if sentence.origin == "source"
         for m in lexicon().find(sentence.text)
     }
-    return [(written, name) for written, name in medicines if name not in named]
+    return [(written, name) for written, name in asked if name not in named]
