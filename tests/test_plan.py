@@ -839,6 +839,8 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
         ("The cause can be an infection or another problem.", False),  # of sinusitis
+        ("The ulcers look like common canker sores, and they heal within two weeks.", False),
+        ("The rash of shingles usually appears on one side of the body.", True),
         ("Heart rate, or pulse, which measures how fast your heart is beating.", False),
         ("Gout, which is a form of arthritis, causes sudden attacks of pain.", True),
         ("Ibuprofen is a medicine that reduces pain.", True),

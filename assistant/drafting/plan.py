@@ -440,7 +440,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
     # "The cause can be an infection or another problem": the cause of what it followed
     r"the (cause|reason|condition|disease|disorder|infection|problem|virus) (can|may|might|is|"
     r"are|was|usually|often|most|probably|also|typically|generally|results?|occurs?|"
-    r"affects?|causes?))\b",
+    r"affects?|causes?)|"
+    # "The ulcers look like common canker sores": the sores of the condition it followed
+    r"the (ulcers|sores|rash|lesions|blisters|bumps|spots|patches|lumps|growths) (look|appear|"
+    r"heal|last|form|develop|may|can|are|usually|often|typically|tend))\b",
     re.I,
 )
 
