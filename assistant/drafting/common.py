@@ -96,9 +96,15 @@ def similar_qa(pool: list[Source]) -> list[SimilarQA]:
     that has an answer to show; none whose question names nothing ("How to prevent ?")."""
     entries: dict[tuple[str, str], SimilarQA] = {}
     for s in pool:
-        if _NO_FOCUS.search(s.question or ""):
+        same = (s.display_title.lower(), _flat(s.question))
+        listed = entries.get(same)
+        if (
+            _NO_FOCUS.search(s.question or "")
+            or (listed is None and len(entries) == SIMILAR)
+            or (listed is not None and listed.reply_snippet)
+        ):
             continue
-        entry = SimilarQA(
+        entries[same] = SimilarQA(
             title=s.display_title,
             question_snippet=_snippet(s.question, 200),
             doctor=s.doctor,
@@ -106,13 +112,6 @@ def similar_qa(pool: list[Source]) -> list[SimilarQA]:
             reply_snippet=_snippet(s.reply or _answer_passage(s), 220),
             record_id=s.record_id,
         )
-        same = (entry.title.lower(), _flat(s.question))
-        if same not in entries:
-            if len(entries) == SIMILAR:
-                continue
-            entries[same] = entry
-        elif not entries[same].reply_snippet:
-            entries[same] = entry
     return list(entries.values())
 
 

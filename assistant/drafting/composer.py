@@ -508,11 +508,8 @@ class GroundedComposer:
             ):
                 missing.append(a)
         # the focus's own answers on when to see a doctor, and for what signs
-        seek += [
-            quoted(q.text, q.record_id)
-            for q in plan.warning_signs
-            if q.text not in {s.text for s in seek}
-        ]
+        seeking = {s.text for s in seek}
+        seek += [quoted(q.text, q.record_id) for q in plan.warning_signs if q.text not in seeking]
         for section in base[1:]:
             if section.kind == "seek_care":
                 out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
@@ -553,11 +550,13 @@ class GroundedComposer:
         unexplained."""
         t = self.templates
         notes = []
-        unknown = _unmentioned(understood.medicines_unanswered, sections)
+        lacking = understood.unanswered or understood.medicines_unanswered
+        in_quotes = _quoted_names(sections) if lacking else frozenset()
+        unknown = [m for m in understood.medicines_unanswered if m[1] not in in_quotes]
         focus = (understood.named or understood.focus or "", understood.focus or "")
         if understood.unanswered:
             said = {**fill, "missing": understood.unanswered}
-            if not _unmentioned([focus], sections):  # quoted from answers on other topics
+            if focus[1] in in_quotes:  # quoted from answers on other topics
                 notes.append(_template(t.fill("no_answer_mentioned", **said)))
             elif _is_medicine(focus[1]):
                 unknown.insert(0, focus)
@@ -803,13 +802,14 @@ def without_repeats(sections: list[Section]) -> list[Section]:
         for sentence in section.sentences:
             words = _words(sentence.text)
             lead = split_sentences(sentence.text)[0]  # of a pair, the sentence it leans on
+            lead_words = _words(lead)
             subject = _DEFINES.match(lead)
             named = subject.group(1).lower() if subject else ""
             alike = defined.setdefault(named, []) if named not in _PRONOUNS else []
             if sentence.origin == "source" and (
                 _repeated(words, said) >= REPEATED
-                or _repeated(_words(lead), said) >= REPEATED
-                or _repeated(_words(lead), alike) >= DEFINED_AGAIN
+                or _repeated(lead_words, said) >= REPEATED
+                or _repeated(lead_words, alike) >= DEFINED_AGAIN
                 # what leans on a left-out repeat goes with it ("He or she also may …")
                 or (sentence.source_id == dropped and not standalone(sentence.text))
             ):
@@ -817,7 +817,7 @@ def without_repeats(sections: list[Section]) -> list[Section]:
                 continue
             dropped = None
             said.append(words)
-            alike.append(_words(lead))
+            alike.append(lead_words)
             kept.append(sentence)
         if kept or section.kind != "explanation":
             out.append(section.model_copy(update={"sentences": tuple(kept)}))
@@ -969,18 +969,13 @@ def _is_medicine(name: str) -> bool:
     return concept is not None and concept.kind == "drug"
 
 
-def _unmentioned(
-    asked: Sequence[tuple[str, str]], sections: Sequence[Section]
-) -> list[tuple[str, str]]:
-    """The (written, generic) names, of medicines or of the focus, that no quoted sentence
-    of ``sections`` names by any name (the doctor's reply is no answer from the archive)."""
-    if not asked:
-        return []
-    named = {
+def _quoted_names(sections: Sequence[Section]) -> frozenset[str]:
+    """The lexicon names of what the quoted sentences of ``sections`` name (the doctor's reply
+    is no answer from the archive)."""
+    return frozenset(
         m.canonical
         for section in sections
         for sentence in section.sentences
         if sentence.origin == "source"
         for m in lexicon().find(sentence.text)
-    }
-    return [(written, name) for written, name in asked if name not in named]
+    )
