@@ -51,6 +51,11 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("How is HRV different from heart rate?", "definition"),
         ("And how does Genital herpes and HPV differ?", "definition"),
         ("Okay, what other signs could indicate pink eye if it were to manifest?", "symptoms"),
+        # how to tell what it is asks how it is found
+        (
+            "Is there anything I can do to confirm it is shingles versus an allergic reaction?",
+            "diagnosis",
+        ),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
@@ -94,6 +99,11 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     # the lexicon maps the medical name to the archive's lay focus
     assert understand("Is herpes zoster contagious?", catalogue=catalogue).focus == "Shingles"
     assert understand("Tell me about Lexapro", catalogue=catalogue).focus == "escitalopram"
+    # a burning feeling is no burn (K-QA)
+    burns = FocusCatalogue.build([("m:5", "Burns", "information")])
+    burning = "YesIs there anything I can use to ease the burning?"
+    assert understand(burning, catalogue=burns).focus is None
+    assert understand("How do I treat burns?", catalogue=burns).focus == "Burns"
 
 
 def test_medicines_asked_about_that_the_archive_lacks() -> None:
@@ -245,6 +255,13 @@ def test_a_second_condition_asked_about_with_the_focus() -> None:
     # an editor's topic is one condition
     titled = understand("Genital herpes and HPV", title="Genital Herpes", catalogue=catalogue)
     assert titled.also == ()
+    # the first named of the two is the focus, though the other has the longer name (K-QA)
+    rash = FocusCatalogue.build([("m:5", "Shingles", "symptoms"), ("m:6", "Allergy", "symptoms")])
+    question = (
+        "Is there anything I can do to confirm it is shingles versus like an allergic reaction?"
+    )
+    versus = understand(question, catalogue=rash)
+    assert (versus.focus, [a.name for a in versus.also]) == ("Shingles", ["Allergy"])
 
 
 def test_the_condition_a_medicine_or_care_is_for_is_the_focus() -> None:
@@ -263,6 +280,9 @@ def test_the_condition_a_medicine_or_care_is_for_is_the_focus() -> None:
     assert understand("Is surgery needed for a hernia?", catalogue=catalogue).focus == "Hernia"
     # a question about the medicine itself keeps it
     assert understand("What are antibiotics?", catalogue=catalogue).focus == "Antibiotics"
+    # and so does one for a bare "infection" the archive has no answer on (K-QA)
+    bare = understand("Dont I need antibiotics for an infection?", catalogue=catalogue)
+    assert bare.focus == "Antibiotics"
 
 
 def test_a_question_that_only_names_what_was_done_is_about_it() -> None:

@@ -78,8 +78,10 @@ _ASK_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "prevention": re.compile(
-        # not "These problems can prevent you from doing your best at work"
-        r"\b(prevent(?!able)\w*(?! (you|them|him|her|people|someone) from)|avoid\w*|"
+        # not "These problems can prevent you from doing your best at work", nor what people
+        # with it do: "You may … avoid places where you have had an attack" (panic disorder)
+        r"\b(prevent(?!able)\w*(?! (you|them|him|her|people|someone) from)|"
+        r"(?<!may )(?<!might )(?<!often )avoid\w*|"
         r"reduce (the |your )?risk|vaccin\w*|protect\w*)\b",
         re.I,
     ),
@@ -226,6 +228,32 @@ def names_own(source: Source, text: str) -> bool:
     """Whether ``text`` names the condition its source is on, by any of its names."""
     said = f" {key_of(text)} "
     return any(f" {key} " in said for key in keys_of(source.focus or ""))
+
+
+# what an answer says of its own condition without naming it: "the lesions", "the infection"
+# (not "the lesions of …", "the infection that …", "the rash in your …")
+_ITS_OWN = re.compile(
+    r"\bthe (infections?|disease|disorder|condition|illness|syndrome|lesions?|rash(es)?|"
+    r"tumou?rs?|growths?|cysts?|bumps|patches|spots|ulcers?|sores?|blisters|nodules?)\b"
+    r"(?! (of|in|on|with|by|that|which|caused|called|from|you|your)\b)|"
+    # and that there is no cure: "Neither an effective treatment nor cure is currently
+    # available" (pseudopelade of Brocq), said beside Lyme disease
+    r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b",
+    re.I,
+)
+
+
+def of_its_own(source: Source, text: str, question: str) -> bool:
+    """Whether ``text``, from an answer on another condition than the one ``question`` asks
+    about, speaks of that condition's own lesions, infection or disease without naming it:
+    "Very strong topical steroid creams … may be used to speed the disappearance of the
+    lesions" (of granuloma annulare)."""
+    return (
+        bool(source.focus)
+        and bool(_ITS_OWN.search(text))
+        and not names_own(source, text)
+        and not named_in(source, question)
+    )
 
 
 def look_alike(source: Source, text: str) -> bool:

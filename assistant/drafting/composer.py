@@ -28,6 +28,7 @@ from assistant.drafting.arrange import (
     names_own,
     narrower,
     numbered,
+    of_its_own,
     on_focus,
     opens_with,
     quoted,
@@ -228,6 +229,15 @@ class GroundedComposer:
         ]
         # a sentence from an answer on another condition never enters a section about
         # this one: it goes under "similar questions", and an article leaves it out
+        # ("the lesions", "the infection" of an answer on another condition are that
+        # condition's: "Very strong topical steroid creams … speed the disappearance of the
+        # lesions" (granuloma annulare) is no advice for the lesion a patient asks about)
+        picked = [
+            c
+            for c in picked
+            if on_focus(top[c.source - 1], keys)
+            or not of_its_own(top[c.source - 1], c.text, request.question)
+        ]
         other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
         picked = [c for c in picked if c not in other]
         # and there only when it names what was asked about: "Peptic ulcers will get worse"
@@ -245,9 +255,20 @@ class GroundedComposer:
             # one from an answer on a kind of the focus says which kind it is about: "The
             # usual features of scabies (itching and a rash) are often absent" is said of
             # crusted scabies, not of the scabies asked about, and tells what was asked
-            # ("Ivermectin is commonly used to treat this form of scabies"; for "what is it?",
-            # names what was asked about), not only more about that kind ("People with
-            # familial hemiplegic migraine experience an aura", for "how long does it last?")
+            # ("Ivermectin is commonly used to treat this form of scabies"), not only more
+            # about that kind ("People with familial hemiplegic migraine experience an aura",
+            # for "how long does it last?"), nor what that kind is unless it names what the
+            # patient calls it ("Viral gastroenteritis is often mistakenly called stomach
+            # flu"; "Ligneous conjunctivitis is a rare disorder …" says nothing of pink eye,
+            # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
+            besides = [a for a in u.asks if a != "definition"]
+
+            def calls(c: _Candidate) -> bool:
+                """Whether it names the focus as the patient does, apart from the kind's
+                own name: "stomach flu", not "meningitis" in "Mollaret meningitis"."""
+                said = u.named or ""
+                return names_any(c.text, [said]) and not named_in(top[c.source - 1], said)
+
             other = [
                 c
                 for c in other
@@ -261,7 +282,10 @@ class GroundedComposer:
                 )
                 and (
                     not narrower(top[c.source - 1], keys)
-                    or (names_own(top[c.source - 1], c.text) and ask_of(c.text, u.asks, names))
+                    or (
+                        names_own(top[c.source - 1], c.text)
+                        and ask_of(c.text, u.asks if calls(c) else besides, names)
+                    )
                 )
             ]
         # nor advice given to another condition's patients: "Take a short course of an

@@ -427,10 +427,14 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"^(if (not|so)|these|this|such|those|they|them|it|its|he|she|his|her|here|others|"
     r"there(?! (is|are) (no|many|several|two|three|four|five|\d+|more than)\b)|other|"
     r"another|also|"
-    r"however|but|and|or|so|thus|therefore|then|now|both|either|neither|in addition|"
+    # ("Neither an effective treatment nor cure is available" leans on nothing before it)
+    r"however|but|and|or|so|thus|therefore|then|now|both|either|neither(?! [^.]*\bnor\b)|"
+    r"in addition|"
     r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
+    # the next step of a story told before: "Eventually, the voice becomes gurgling …"
+    r"(eventually|finally|later|afterwards?)(?=,)|"
     # "The second is from when your heart is at rest": the second of what came before
     r"the (second|third|fourth|fifth|next|other)( one)? (is|are|was|were|can|may|has|occurs)|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
@@ -502,6 +506,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or lost_dashes(sentence)
         or _LIST_ITEM.search(sentence) is not None
         or _name_then_which(sentence)
+        or _label_only(sentence)
     )
 
 
@@ -539,7 +544,23 @@ def lost_dashes(sentence: str) -> bool:
             latin = joiner == "is" and stem[-1] not in "se"  # "glandularis", not "diabetesis"
             if word.endswith(joiner) and len(stem) >= 6 and not latin and english(stem):
                 return True
+        if _two_words(word):
+            return True
     return False
+
+
+# the combining forms that make one word with the word after them ("hydroxysteroid")
+_COMBINING = ("hydroxy", "electro", "dentino", "counter", "papilloma")
+
+
+def _two_words(word: str) -> bool:
+    """Whether ``word`` is two longer English words run together where the source lost a
+    dash: "electrolyteschemicals", "imaginginterprets", "carbohydratessugars" (171 words of
+    MedQuAD's; not "hydroxysteroid", "papillomaviruses")."""
+    return any(
+        english(word[:k]) and english(word[k:]) and word[:k] not in _COMBINING
+        for k in range(7, len(word) - 5)
+    )
 
 
 # a list item whose bullet the source lost, opening the sentence ("drinking alcohol.", "if the
@@ -573,6 +594,30 @@ def _name_then_which(sentence: str) -> bool:
     )
 
 
+# what a short sentence with no verb of its own starts with when it is advice, not a label
+_ADVICE_TEXT = """
+add apply ask avoid be call change check choose clean consider cover cut do don't drink eat
+exercise find follow get give go keep learn let limit lose lower maintain make manage never
+protect put quit read reduce remember rest see sleep stay stop store take talk tell try use
+wait wash watch wear
+"""
+_ADVICE_VERBS = frozenset(_ADVICE_TEXT.split())
+
+
+def _label_only(sentence: str) -> bool:
+    """Whether ``sentence`` is a list item's label of at most six words with no verb:
+    "Overactive intestinal immune system." (not "Maintain a healthy weight.")"""
+    words = re.findall(r"[\w'-]+", sentence)
+    return (
+        0 < len(words) <= 6
+        and words[0].lower() not in _ADVICE_VERBS
+        and not any(
+            w.lower() in _NO_NAME_WORDS or (i and re.fullmatch(r"[a-z]+([^su]s|ed)", w))
+            for i, w in enumerate(words)
+        )
+    )
+
+
 _GLUED_LIST = re.compile(
     r"\b(?:to|(?i:for example|for instance|such as|include|includes)):\s+[A-Z]"
 )
@@ -590,6 +635,9 @@ _WORD_THEN_NUMBER = re.compile(r"\b[a-z]{4,}\d{1,2}\s[a-z]")
 _GLUED_HEADING = re.compile(
     r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]|"
     r"^([A-Z][a-z]+ ){2,}(?!I\b)[A-Z][a-z]* [a-z]|"
+    # "Antiviral treatment Hepatocellular carcinoma …" (not "Infants with Down syndrome …")
+    r"^[A-Z][a-z]+ (?!(with|of|and|or|in|for|from|to|by|the|an?|has|have|had|is|are|called|"
+    r"named|get|got)\b)[a-z]+ [A-Z][a-z]{3,} [a-z]|"
     r"(?<![.:;!?\"(])\s(In|The|A|An|Of|For|To|With|If|When|What|How|Why|Your|You|This|These|"
     r"There)\s(?=\S)"
 )

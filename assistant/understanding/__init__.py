@@ -174,6 +174,10 @@ def understand(
     foci = [f for f in _condition_first(asked, foci) if not _ruled_out(asked, f)]
     focus = foci[0] if foci else None
     joined = _conjoined(asked, focus, foci[1:]) if focus and not title else []
+    # of two conditions asked about alike, the first named is the focus: "shingles versus an
+    # allergic reaction" is about shingles, though "allergic reaction" is the longer name
+    if focus and joined and joined[0].records and _between(asked, joined[0], focus) is not None:
+        focus, joined = joined[0], [focus]
     also = [f for f in joined if f.records]
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
@@ -206,7 +210,7 @@ def understand(
 # what joins two conditions asked about together: "a cold sore and a mouth ulcer", "genital
 # herpes and HPV", "gout or pseudogout", "flu vs. a cold", "tell shingles from chickenpox"
 _JOINED = re.compile(
-    r"^\W*(?:and|or|vs\.?|versus|from|than|compared (?:to|with))\W+"
+    r"^\W*(?:and|or|vs\.?|versus|from|than|compared (?:to|with))\W+(?:like\W+)?"
     r"(?:(?:a|an|the|my|his|her|their)\W+)?$",
     re.I,
 )
@@ -268,10 +272,17 @@ def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
     if concept is not None and concept.kind == "disease":
         return foci
     for other in foci[1:]:
+        # (not a bare "infection" the archive has no answer on before a medicine it has: "Dont
+        # I need antibiotics for an infection?" asks about antibiotics)
+        if key_of(other.name) in _GENERIC and not other.records and first.records:
+            continue
         gap = _between(text, first, other)
         if other.kind != "drug" and gap is not None and _FOR.match(gap):
             return [other, *(f for f in foci if f is not other)]
     return foci
+
+
+_GENERIC = frozenset(key_of(w) for w in ("infection", "illness", "disease", "inflammation"))
 
 
 def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:

@@ -105,7 +105,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         "treatment",
         r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|solutions?|"
         r"options? (for|to)|what (helps|works)|"
-        r"what (can|should|do) i do|(anything|something) (i|we) can (do|take|use)|can do for|"
+        # (not "anything I can do to confirm it is shingles", which asks how it is found)
+        r"(what (can|should|do) i do|(anything|something) (i|we) can (do|take|use))"
+        r"(?! to (confirm|tell|know|find out|check|test|make sure|figure out))|can do for|"
         # "What can i have for the constant itching", "anything for hoarse voice", "whats
         # good for muscular pain"
         r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
@@ -135,7 +137,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "diagnosed with shingles" says having it, not how it is found
         r"\b(tests?|test for|diagnos\w*+(?!\s+with)|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
         r"biopsy|detect|check (for|if)|checks|check-?ups?|monitor\w*|screen\w*|urinalysis|"
-        r"results?)",
+        r"results?|(?<!just to )confirm (it|if|whether|what|that it)|rule (it |this |that )?out|"
+        r"(find|figure) out (if|whether|what))",
     ),
     (
         "outlook",

@@ -45,6 +45,10 @@ _NOT_A_FOCUS = frozenset(
 )
 
 
+# words that name a focus only by their stem: "ease the burning" is a feeling, not a burn
+_NOT_A_FOCUS_AS_WRITTEN = frozenset(["burning"])
+
+
 def _names_of(focus: str) -> list[str]:
     """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"; "Pyelonephritis:
     Kidney Infection" also "Pyelonephritis", and the part after the colon where the
@@ -233,8 +237,12 @@ class FocusCatalogue:
         for i in range(len(spans)):
             for n in range(min(_MAX_WORDS, len(spans) - i), 0, -1):
                 key = " ".join(stems[i : i + n])
-                if key in self.records and key not in _NOT_A_FOCUS:
-                    surface = text[spans[i][0] : spans[i + n - 1][1]]
+                surface = text[spans[i][0] : spans[i + n - 1][1]]
+                if (
+                    key in self.records
+                    and key not in _NOT_A_FOCUS
+                    and surface.lower() not in _NOT_A_FOCUS_AS_WRITTEN
+                ):
                     focus = self._focus(self.names[key], surface, "archive", exclude)
                     if focus is not None and key in found:
                         later.append((key, i, n, focus))
