@@ -567,12 +567,16 @@ def test_beside_the_answer_a_kind_of_the_focus_says_which_kind(
         (("Pinkeye", "Ligneous conjunctivitis", "Vernal keratoconjunctivitis"),
          "Do you believe it is more pink eye than conjunctivitis?",
          "Conjunctivitis is the medical name for pink eye.", "ligneous"),
+        # nor what another condition is: "Chromoblastomycosis is a chronic fungal infection …"
+        (("Fungal Infections", "Chromoblastomycosis", "Phaeohyphomycosis"),
+         "Can it be a fungal infection or something?", "A fungus is a primitive organism.",
+         "mycosis"),
         # nor "Mollaret meningitis is a rare type of meningitis …" on meningitis (K-QA 182)
         (("Meningitis", "Meningitis and Encephalitis", "Mollaret meningitis"),
          "What is meningitis?", "Meningitis is inflammation", "mollaret"),
     ],
 )  # fmt: skip
-def test_what_a_rare_kind_of_the_focus_is_does_not_say_what_the_focus_is(
+def test_what_another_condition_is_does_not_say_what_the_focus_is(
     tmp_path_factory: pytest.TempPathFactory,
     embedder: MiniLMEmbedder,
     foci: tuple[str, ...],

@@ -287,6 +287,14 @@ class GroundedComposer:
                         and ask_of(c.text, u.asks if calls(c) else besides, names)
                     )
                 )
+                # nor, for what the focus is, what another condition is: "Chromoblastomycosis
+                # is a chronic fungal infection …" for "can it be a fungal infection?"
+                and not (
+                    "definition" in u.asks
+                    and says_what_it_is(c.text, [top[c.source - 1].focus or ""])
+                    and not named_in(top[c.source - 1], request.question)
+                    and not (narrower(top[c.source - 1], keys) and calls(c))
+                )
             ]
         # nor advice given to another condition's patients: "Take a short course of an
         # antibiotic when symptoms appear" (on urinary tract infections) for a question on
