@@ -177,6 +177,8 @@ def test_missing_or_foreign_data_file_says_what_to_do(tmp_path: Path) -> None:
         ("low thyroid", "hypothyroidism"),
         ("flu", "influenza"),
         ("mini-stroke", "transient ischemic attack"),
+        # MedlinePlus: "Herpes is an infection that is caused by a herpes simplex virus"
+        ("herpes", "herpes simplex"),
     ],
 )
 def test_reviewed_lay_names_the_dictionaries_lack(lex: Lexicon, lay: str, medical: str) -> None:

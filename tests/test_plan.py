@@ -827,6 +827,8 @@ def test_a_sore_that_heals_slowly_is_a_sign_not_the_outlook() -> None:
     fear = "You may live in fear of another attack and may avoid places where you have had one."
     assert not fits(fear, "prevention")
     assert fits("To avoid getting sick, wash your hands often.", "prevention")
+    # medicines that bring a condition on are no treatment of it (dizziness)
+    assert not fits("Medicines may cause dizziness, or problems with your ear.", "treatment")
     likely = "You are more likely to get a fungal infection if you take antibiotics."
     assert fits(likely, "causes") and not fits(likely, "treatment")
 

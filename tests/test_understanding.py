@@ -99,6 +99,11 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     # the lexicon maps the medical name to the archive's lay focus
     assert understand("Is herpes zoster contagious?", catalogue=catalogue).focus == "Shingles"
     assert understand("Tell me about Lexapro", catalogue=catalogue).focus == "escitalopram"
+    # "herpes" alone is herpes simplex (K-QA)
+    hsv = FocusCatalogue.build([("m:6", "Herpes Simplex", "information")])
+    assert understand("Herpes causes pain while urinating?", catalogue=hsv).focus == (
+        "Herpes Simplex"
+    )
     # a burning feeling is no burn (K-QA)
     burns = FocusCatalogue.build([("m:5", "Burns", "information")])
     burning = "YesIs there anything I can use to ease the burning?"
