@@ -589,6 +589,27 @@ def test_what_another_condition_is_does_not_say_what_the_focus_is(
     assert kind not in text.lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "elsewhere"),
+    [
+        # "herpes" inside "Herpes zoster oticus, which is caused by … varicella-zoster" (K-QA 190)
+        ("can mouth sore or mouth herpes ever appear on the chin, or NOT on the lips?", "oticus"),
+        # "conjunctivitis" inside "ligneous conjunctivitis" (plasminogen deficiency's answer)
+        ("Because Conjunctivitis can be contagious, correct?", "ligneous"),
+    ],
+)
+def test_the_focus_named_inside_another_condition_s_name_is_not_named(
+    tmp_path_factory: pytest.TempPathFactory,
+    embedder: MiniLMEmbedder,
+    question: str,
+    elsewhere: str,
+) -> None:
+    foci = ("Herpes Simplex", "Herpes Zoster Oticus", "Pinkeye", "Ligneous conjunctivitis",
+            "congenital plasminogen deficiency")  # fmt: skip
+    text = draft_text(draft_on(tmp_path_factory, embedder, foci, question))
+    assert elsewhere not in text.lower()
+
+
 def test_what_another_answer_says_of_its_own_condition_stays_with_it(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:
@@ -718,6 +739,15 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     none = "Neither an effective treatment nor cure is currently available."
     assert of_its_own(brocq, none, "Can I get lymes disease?")
     assert standalone(none)  # it leans on nothing before it
+    # its cases, though the next sentence names it (herpes simplex encephalitis)
+    hse = Source(rank=4, record_id="h:1", score=1.0, passages=(),
+                 focus="Herpes simplex encephalitis")  # fmt: skip
+    cases = (
+        "Most cases are associated with herpes simplex virus type I (the cause of cold sores). "
+        "It is poorly understood why some people develop herpes simplex encephalitis."
+    )
+    assert of_its_own(hse, cases, "How do I know if its a canker sore versus herpes")
+    assert not of_its_own(hse, "Most cases of herpes heal.", "Is herpes common?")
 
 
 def test_an_article_has_no_similar_questions_aside(

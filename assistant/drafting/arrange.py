@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from assistant.drafting.models import DraftSentence, Section
 from assistant.retrieval import Passage, Source
+from assistant.text import split_sentences
 from assistant.understanding import key_of, keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
@@ -242,7 +243,10 @@ _ITS_OWN = re.compile(
     r"(?! (of|in|on|with|by|that|which|caused|called|from|you|your)\b)|"
     # and that there is no cure: "Neither an effective treatment nor cure is currently
     # available" (pseudopelade of Brocq), said beside Lyme disease
-    r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b",
+    r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b|"
+    # and its cases: "Most cases are associated with herpes simplex virus type I" (herpes
+    # simplex encephalitis)
+    r"^(most|many|some|few|all|other|rare) cases\b(?! of)",
     re.I,
 )
 
@@ -251,11 +255,14 @@ def of_its_own(source: Source, text: str, question: str) -> bool:
     """Whether ``text``, from an answer on another condition than the one ``question`` asks
     about, speaks of that condition's own lesions, infection or disease without naming it:
     "Very strong topical steroid creams … may be used to speed the disappearance of the
-    lesions" (of granuloma annulare)."""
+    lesions" (of granuloma annulare). A pair is read by its first sentence: the second naming
+    the condition comes too late ("Most cases are associated with herpes simplex virus type I
+    … It is poorly understood why some … develop herpes simplex encephalitis")."""
+    first = next(iter(split_sentences(text)), text)
     return (
         bool(source.focus)
-        and bool(_ITS_OWN.search(text))
-        and not names_own(source, text)
+        and bool(_ITS_OWN.search(first))
+        and not names_own(source, first)
         and not named_in(source, question)
     )
 

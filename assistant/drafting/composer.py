@@ -273,7 +273,7 @@ class GroundedComposer:
                 c
                 for c in other
                 if (
-                    names_any(c.text, names)
+                    self._names_itself(c.text, names)
                     or (
                         named_in(top[c.source - 1], request.question)
                         and not narrower(top[c.source - 1], keys)
@@ -549,6 +549,25 @@ class GroundedComposer:
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return _merged(without_repeats(out))
+
+    def _names_itself(self, text: str, names: Sequence[str]) -> bool:
+        """Whether ``text`` names one of ``names`` (the focus) other than inside the longer
+        name of another condition: not "herpes" in "Herpes zoster oticus …", nor
+        "conjunctivitis" in "Ligneous conjunctivitis most often occurs …"."""
+        assert self.archive is not None
+        longer = [
+            m.span()
+            for f in self.archive.foci().find(text)
+            for m in re.finditer(re.escape(f.surface), text, re.I)
+        ]
+        return any(
+            not any(
+                a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in longer
+            )
+            for n in names
+            if n
+            for m in re.finditer(rf"\b{re.escape(n)}\b", text, re.I)
+        )
 
     def _names_another(self, text: str, understood: Understanding) -> bool:
         """Whether ``text``, after the focus it opens with, says it of the patients of another
