@@ -610,6 +610,18 @@ def test_the_focus_named_inside_another_condition_s_name_is_not_named(
     assert elsewhere not in text.lower()
 
 
+def test_a_heading_stands_once_on_a_page(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    # the medicine asked about and the treatment both read "Treatment and care": one section,
+    # where the first stood, not a second after "About Antibiotics" (K-QA patient question)
+    question = "Can I take colace while on antibiotics and metformin"
+    draft = draft_on(tmp_path_factory, embedder, ("Antibiotics",), question)
+    headings = [x.heading for x in draft.sections if x.heading]
+    assert "Treatment and care" in headings
+    assert len(headings) == len(set(headings)), headings
+
+
 def test_what_another_answer_says_of_its_own_condition_stays_with_it(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:
@@ -748,6 +760,8 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     )
     assert of_its_own(hse, cases, "How do I know if its a canker sore versus herpes")
     assert not of_its_own(hse, "Most cases of herpes heal.", "Is herpes common?")
+    signs = "Symptoms may also include jaundice, and in severe cases, changes in mood."
+    assert of_its_own(hse, signs, "What about for my eye redness from congestion?")
 
 
 def test_an_article_has_no_similar_questions_aside(

@@ -46,6 +46,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
         ("Do you suggest anything for hoarse voice", "treatment"),
         ("Whats good for muscular pain", "treatment"),
+        ("Would amoxicillin work for a UTI?", "treatment"),
         ("Do you have suggestions for cleaning my wound to keep it safe for my visit", "treatment"),
         ("do you use a different dosage for primary outbreaks?", "medication"),
         ("How is HRV different from heart rate?", "definition"),

@@ -246,7 +246,9 @@ _ITS_OWN = re.compile(
     r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b|"
     # and its cases: "Most cases are associated with herpes simplex virus type I" (herpes
     # simplex encephalitis)
-    r"^(most|many|some|few|all|other|rare) cases\b(?! of)",
+    r"^(most|many|some|few|all|other|rare) cases\b(?! of)|"
+    # and its signs: "Symptoms may also include jaundice, and in severe cases, …"
+    r"^(the )?(symptoms|signs)( and symptoms)? (may |can |often |usually )?(also )?include\b",
     re.I,
 )
 

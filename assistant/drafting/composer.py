@@ -876,15 +876,24 @@ def without_repeats(sections: list[Section]) -> list[Section]:
 
 
 def _merged(sections: list[Section]) -> list[Section]:
-    """Sections with one heading after another made one: the medicine asked about and the
-    treatment are both "Treatment and care"."""
+    """Sections with one heading made one, where the first stands: the medicine asked about
+    and the treatment are both "Treatment and care", though "About Antibiotics" comes between
+    them."""
     out: list[Section] = []
     for section in sections:
-        if out and out[-1].heading == section.heading and out[-1].kind == section.kind:
-            joined = (*out[-1].sentences, *section.sentences)
-            out[-1] = out[-1].model_copy(update={"sentences": joined})
-        else:
+        same = next(
+            (
+                at
+                for at, o in enumerate(out)
+                if (o.heading, o.kind) == (section.heading, section.kind)
+            ),
+            None,
+        )
+        if same is None or section.heading is None:
             out.append(section)
+        else:
+            joined = (*out[same].sentences, *section.sentences)
+            out[same] = out[same].model_copy(update={"sentences": joined})
     return out
 
 

@@ -112,6 +112,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # good for muscular pain"
         r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
         r"(what's|whats|what is) good for|suggestions? (for|on)|"
+        # "Would amoxicillin work for a UTI?"
+        r"works? (for|on)|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
         # "do fissures heal on their own?" asks the outlook, not how to treat them
         r"relie\w*|manag\w*|heal\w*(?! on (its|their|my|your) own)|recommend\w*)",
