@@ -24,7 +24,7 @@ from assistant.drafting.arrange import (
     topic_by_cue,
 )
 from assistant.drafting.common import listable, related_faq, similar_qa
-from assistant.drafting.composer import NEAR, GroundedComposer, without_repeats
+from assistant.drafting.composer import NEAR, GroundedComposer, _another, without_repeats
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import (
@@ -622,6 +622,13 @@ def test_a_heading_stands_once_on_a_page(
     assert len(headings) == len(set(headings)), headings
 
 
+def test_a_common_kind_of_the_focus_is_no_other_condition() -> None:
+    assert _another("Herpes zoster oticus", ["herpes", "Herpes Simplex"])
+    assert _another("ligneous conjunctivitis", ["Pinkeye", "conjunctivitis"])
+    assert not _another("acute bronchitis", ["Bronchitis"])  # K-QA 45
+    assert not _another("genital herpes", ["herpes"])
+
+
 def test_what_another_answer_says_of_its_own_condition_stays_with_it(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:
@@ -762,6 +769,9 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     assert not of_its_own(hse, "Most cases of herpes heal.", "Is herpes common?")
     signs = "Symptoms may also include jaundice, and in severe cases, changes in mood."
     assert of_its_own(hse, signs, "What about for my eye redness from congestion?")
+    strain = "If this is just muscle strain, how many days should I expect the pain to go away?"
+    assert of_its_own(hse, "The pain gets worse over time.", strain)  # K-QA 87
+    assert not of_its_own(hse, "Ice can ease the pain of a strain.", strain)
 
 
 def test_an_article_has_no_similar_questions_aside(

@@ -248,7 +248,10 @@ _ITS_OWN = re.compile(
     # simplex encephalitis)
     r"^(most|many|some|few|all|other|rare) cases\b(?! of)|"
     # and its signs: "Symptoms may also include jaundice, and in severe cases, …"
-    r"^(the )?(symptoms|signs)( and symptoms)? (may |can |often |usually )?(also )?include\b",
+    r"^(the )?(symptoms|signs)( and symptoms)? (may |can |often |usually )?(also )?include\b|"
+    # and what it is about when it opens on its pain: "The pain gets worse over time" (not
+    # "Ice can ease the pain", said of any pain)
+    r"^the (pain|swelling|itching|symptoms|attacks|episodes)\b(?! (of|in|from|caused)\b)",
     re.I,
 )
 

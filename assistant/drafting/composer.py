@@ -553,12 +553,14 @@ class GroundedComposer:
     def _names_itself(self, text: str, names: Sequence[str]) -> bool:
         """Whether ``text`` names one of ``names`` (the focus) other than inside the longer
         name of another condition: not "herpes" in "Herpes zoster oticus …", nor
-        "conjunctivitis" in "Ligneous conjunctivitis most often occurs …"."""
+        "conjunctivitis" in "Ligneous conjunctivitis most often occurs …" (but "acute
+        bronchitis" is bronchitis: a common kind's words do not make another condition)."""
         assert self.archive is not None
         longer = [
             m.span()
             for f in self.archive.foci().find(text)
             for m in re.finditer(re.escape(f.surface), text, re.I)
+            if _another(m.group(), names)
         ]
         return any(
             not any(
@@ -1022,6 +1024,21 @@ def _particulars(plan: Plan) -> str:
 
 # "in SCD", "for people with diabetes", "among those who have asthma"
 _OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
+
+
+# words that name a common kind of a condition, not another condition: "acute bronchitis"
+_COMMON_KIND_TEXT = """
+acute chronic viral bacterial fungal allergic infectious mild severe recurrent oral genital common
+"""
+_COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
+
+
+def _another(surface: str, names: Sequence[str]) -> bool:
+    """Whether a condition's name that holds one of ``names`` names another condition than
+    they do: "Herpes zoster oticus", "ligneous conjunctivitis"; not "acute bronchitis"."""
+    words = set(key_of(surface).split())
+    inside = [w for n in names if n and (w := set(key_of(n).split())) <= words]
+    return not any(words - w <= _COMMON_KIND for w in inside)
 
 
 def _is_medicine(name: str) -> bool:
