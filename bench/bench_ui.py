@@ -128,9 +128,15 @@ def to_queue(page: Page) -> None:
     settle(page)
 
 
+def open_button(question_id: int) -> str:
+    """The queue item's Open button, not the stale copy Streamlit may keep of it from the
+    page before while it renders (``data-stale``): two matches break Playwright's strict mode."""
+    return f".st-key-open-{question_id}:not([data-stale='true']) button"
+
+
 def open_item(page: Page, question_id: int) -> None:
     """Clicks the queue item's Open button and waits for the whole review page."""
-    page.locator(f".st-key-open-{question_id} button").click()
+    page.locator(open_button(question_id)).click()
     rendered(page, "Version history")
 
 

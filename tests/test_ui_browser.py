@@ -29,6 +29,7 @@ from assistant.reviewui import Services
 from assistant.reviewui.login import COOKIE
 from bench.bench_ui import (
     CHROMIUM,
+    open_button,
     open_item,
     patient_questions,
     rendered,
@@ -136,7 +137,7 @@ def test_sign_in_edit_save_approve_and_download(
     )
     assert icons and all(i.startswith(url) or i.startswith("data:") for i in icons), icons
     to_queue(page)
-    page.locator(f".st-key-open-{calf}").wait_for()
+    page.locator(open_button(calf)).wait_for()
     screenshot(page, "queue.png")
 
     open_item(page, calf)
