@@ -769,6 +769,13 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     assert not of_its_own(hse, "Most cases of herpes heal.", "Is herpes common?")
     signs = "Symptoms may also include jaundice, and in severe cases, changes in mood."
     assert of_its_own(hse, signs, "What about for my eye redness from congestion?")
+    # "an infection" names no particular infection (a patient question)
+    meningococcal = Source(rank=5, record_id="m:1", score=1.0, passages=(),
+                           focus="Meningococcal Infections")  # fmt: skip
+    bare = "Dont I need antibiotics for an infection?"
+    assert not named_in(meningococcal, bare)
+    spreads = "Since the infection spreads from person to person, family members may be treated."
+    assert of_its_own(meningococcal, spreads, bare)
     strain = "If this is just muscle strain, how many days should I expect the pain to go away?"
     assert of_its_own(hse, "The pain gets worse over time.", strain)  # K-QA 87
     assert not of_its_own(hse, "Ice can ease the pain of a strain.", strain)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from assistant.drafting.models import DraftSentence, Section
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
-from assistant.understanding import key_of, keys_of
+from assistant.understanding import GENERIC, key_of, keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -208,7 +208,8 @@ def _opening(name: str) -> str:
 
 def named_in(source: Source, text: str) -> bool:
     """Whether ``text`` names the condition a source is on, or its head word unqualified or
-    qualified alike: "do fissures" names "Anal Fissure", "a mouth ulcer" not "Peptic Ulcer"."""
+    qualified alike: "do fissures" names "Anal Fissure", "a mouth ulcer" not "Peptic Ulcer",
+    "an infection" not "Pinworm Infection" (a generic head word names no condition)."""
     name = key_of(source.focus or "")
     if not name:
         return False
@@ -216,6 +217,8 @@ def named_in(source: Source, text: str) -> bool:
     if f" {name} " in f" {' '.join(words)} ":
         return True
     *modifiers, head = name.split()
+    if modifiers and head in GENERIC:
+        return False
     return any(
         word == head and (i == 0 or words[i - 1] in _NOT_A_MODIFIER or words[i - 1] in modifiers)
         for i, word in enumerate(words)

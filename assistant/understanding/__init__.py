@@ -20,7 +20,14 @@ from assistant.understanding.asks import (
     asks_of,
     without_asks,
 )
-from assistant.understanding.focus import Focus, FocusCatalogue, FocusRecord, key_of, keys_of
+from assistant.understanding.focus import (
+    GENERIC,
+    Focus,
+    FocusCatalogue,
+    FocusRecord,
+    key_of,
+    keys_of,
+)
 from assistant.understanding.particulars import Particulars, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
 
@@ -29,6 +36,7 @@ __all__ = [
     "ASK_OF_TYPE",
     "ASK_WORDS",
     "EVIDENCE_TYPES",
+    "GENERIC",
     "Ask",
     "Correction",
     "Focus",
@@ -274,15 +282,12 @@ def _condition_first(text: str, foci: list[Focus]) -> list[Focus]:
     for other in foci[1:]:
         # (not a bare "infection" the archive has no answer on before a medicine it has: "Dont
         # I need antibiotics for an infection?" asks about antibiotics)
-        if key_of(other.name) in _GENERIC and not other.records and first.records:
+        if key_of(other.name) in GENERIC and not other.records and first.records:
             continue
         gap = _between(text, first, other)
         if other.kind != "drug" and gap is not None and _FOR.match(gap):
             return [other, *(f for f in foci if f is not other)]
     return foci
-
-
-_GENERIC = frozenset(key_of(w) for w in ("infection", "illness", "disease", "inflammation"))
 
 
 def _conjoined(text: str, focus: Focus, others: list[Focus]) -> list[Focus]:

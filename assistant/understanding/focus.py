@@ -118,6 +118,15 @@ def key_of(name: str) -> str:
 
 # a record on "Anxiety Disorders" or "Parasites - Scabies" is on anxiety, on scabies
 _GROUP_WORDS = frozenset(key_of(w) for w in ("disorders", "diseases", "infections", "problems"))
+# words that name a kind of condition, no condition of their own: "an infection" is not
+# "Pinworm Infection", "a disease" not "Lyme disease"
+GENERIC = frozenset(
+    key_of(w)
+    for w in (
+        *("infection", "illness", "disease", "disorder", "inflammation", "syndrome"),
+        *("condition", "problem", "cancer"),
+    )
+)
 
 
 def keys_of(focus: str) -> set[str]:
