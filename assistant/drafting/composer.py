@@ -227,85 +227,21 @@ class GroundedComposer:
         picked = [
             c for c in chosen if c.text not in quoted and not any(t.text in c.text for t in terms)
         ]
-        # a sentence from an answer on another condition never enters a section about
-        # this one: it goes under "similar questions", and an article leaves it out
-        # ("the lesions", "the infection" of an answer on another condition are that
+        # "the lesions", "the infection" of an answer on another condition are that
         # condition's: "Very strong topical steroid creams … speed the disappearance of the
-        # lesions" (granuloma annulare) is no advice for the lesion a patient asks about)
+        # lesions" (granuloma annulare) is no advice for the lesion a patient asks about
         picked = [
             c
             for c in picked
             if on_focus(top[c.source - 1], keys)
             or not of_its_own(top[c.source - 1], c.text, request.question)
         ]
+        # a sentence from an answer on another condition never enters a section about
+        # this one: it goes under "similar questions", and an article leaves it out
         other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
         picked = [c for c in picked if c not in other]
-        # and there only when it names what was asked about: "Peptic ulcers will get worse"
-        # is no answer on a cold sore and a mouth ulcer, nor "Once the rash has developed
-        # crusts, the person is no longer contagious" (on shingles) one on blepharitis; where
-        # the archive has no answer on it, also when it talks about the question's own
-        # particulars ("… difficulty or pain when swallowing" for "could esophagitis cause
-        # muscle stiffness in the neck when swallowing?"); a question that names nothing the
-        # archive or the dictionaries know keeps them all
         described = _words(without_asks(request.question))  # what the question describes
-        if u.focus:
-            particular = set() if u.focus_records else described - _words(" ".join(names))
-            # (not where the question names that condition only by the focus's own word:
-            # "does a migraine last for days?" is not on familial hemiplegic migraine); and
-            # one from an answer on a kind of the focus says which kind it is about: "The
-            # usual features of scabies (itching and a rash) are often absent" is said of
-            # crusted scabies, not of the scabies asked about, and tells what was asked
-            # ("Ivermectin is commonly used to treat this form of scabies"), not only more
-            # about that kind ("People with familial hemiplegic migraine experience an aura",
-            # for "how long does it last?"), nor what that kind is unless it names what the
-            # patient calls it ("Viral gastroenteritis is often mistakenly called stomach
-            # flu"; "Ligneous conjunctivitis is a rare disorder …" says nothing of pink eye,
-            # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
-            besides = [a for a in u.asks if a != "definition"]
-
-            def calls(c: _Candidate) -> bool:
-                """Whether it names the focus as the patient does, apart from the kind's
-                own name: "stomach flu", not "meningitis" in "Mollaret meningitis"."""
-                said = u.named or ""
-                return names_any(c.text, [said]) and not named_in(top[c.source - 1], said)
-
-            other = [
-                c
-                for c in other
-                if (
-                    self._names_itself(c.text, names)
-                    or (
-                        named_in(top[c.source - 1], request.question)
-                        and not narrower(top[c.source - 1], keys)
-                    )
-                    or particular & _words(c.text)
-                )
-                and (
-                    not narrower(top[c.source - 1], keys)
-                    or (
-                        names_own(top[c.source - 1], c.text)
-                        and ask_of(c.text, u.asks if calls(c) else besides, names)
-                    )
-                )
-                # nor, for what the focus is, what another condition is: "Chromoblastomycosis
-                # is a chronic fungal infection …" for "can it be a fungal infection?"
-                and not (
-                    "definition" in u.asks
-                    and says_what_it_is(c.text, [top[c.source - 1].focus or ""])
-                    and not named_in(top[c.source - 1], request.question)
-                    and not (narrower(top[c.source - 1], keys) and calls(c))
-                )
-            ]
-        # nor advice given to another condition's patients: "Take a short course of an
-        # antibiotic when symptoms appear" (on urinary tract infections) for a question on
-        # taking Tylenol with an antibiotic (a pointer to one's doctor may stay)
-        other = [
-            c
-            for c in other
-            if not _IMPERATIVE.match(c.text) or SEEK_CARE.search(c.text) or _ASK_YOURS.match(c.text)
-        ]
-        if request.title:
-            other = []
+        other = [] if request.title else self._beside(request, u, top, other, names)
         # but one that opens with the focus's name is about it, whatever answer it is from:
         # "Migraine headaches may last a day or more" (from the answer on headache) answers
         # "does a migraine last for days?" (not one on a kind of it, which names its kind;
@@ -549,6 +485,83 @@ class GroundedComposer:
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         return _merged(without_repeats(out))
+
+    def _beside(
+        self,
+        request: DraftRequest,
+        u: Understanding,
+        top: list[Source],
+        other: list[_Candidate],
+        names: list[str],
+    ) -> list[_Candidate]:
+        """Of the picked sentences from answers on other conditions (``other``), those that
+        may stand beside the answer, under "More from answers to similar questions"."""
+        keys = {key_of(n) for n in names}
+        described = _words(without_asks(request.question))  # what the question describes
+        # only one that names what was asked about: "Peptic ulcers will get worse"
+        # is no answer on a cold sore and a mouth ulcer, nor "Once the rash has developed
+        # crusts, the person is no longer contagious" (on shingles) one on blepharitis; where
+        # the archive has no answer on it, also when it talks about the question's own
+        # particulars ("… difficulty or pain when swallowing" for "could esophagitis cause
+        # muscle stiffness in the neck when swallowing?"); a question that names nothing the
+        # archive or the dictionaries know keeps them all
+        if u.focus:
+            particular = set() if u.focus_records else described - _words(" ".join(names))
+            # (not where the question names that condition only by the focus's own word:
+            # "does a migraine last for days?" is not on familial hemiplegic migraine); and
+            # one from an answer on a kind of the focus says which kind it is about: "The
+            # usual features of scabies (itching and a rash) are often absent" is said of
+            # crusted scabies, not of the scabies asked about, and tells what was asked
+            # ("Ivermectin is commonly used to treat this form of scabies"), not only more
+            # about that kind ("People with familial hemiplegic migraine experience an aura",
+            # for "how long does it last?"), nor what that kind is unless it names what the
+            # patient calls it ("Viral gastroenteritis is often mistakenly called stomach
+            # flu"; "Ligneous conjunctivitis is a rare disorder …" says nothing of pink eye,
+            # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
+            besides = [a for a in u.asks if a != "definition"]
+
+            def calls(c: _Candidate) -> bool:
+                """Whether it names the focus as the patient does, apart from the kind's
+                own name: "stomach flu", not "meningitis" in "Mollaret meningitis"."""
+                said = u.named or ""
+                return names_any(c.text, [said]) and not named_in(top[c.source - 1], said)
+
+            other = [
+                c
+                for c in other
+                if (
+                    self._names_itself(c.text, names)
+                    or (
+                        named_in(top[c.source - 1], request.question)
+                        and not narrower(top[c.source - 1], keys)
+                    )
+                    or particular & _words(c.text)
+                )
+                and (
+                    not narrower(top[c.source - 1], keys)
+                    or (
+                        names_own(top[c.source - 1], c.text)
+                        and ask_of(c.text, u.asks if calls(c) else besides, names)
+                    )
+                )
+                # nor, for what the focus is, what another condition is: "Chromoblastomycosis
+                # is a chronic fungal infection …" for "can it be a fungal infection?"
+                and not (
+                    "definition" in u.asks
+                    and says_what_it_is(c.text, [top[c.source - 1].focus or ""])
+                    and not named_in(top[c.source - 1], request.question)
+                    and not (narrower(top[c.source - 1], keys) and calls(c))
+                )
+            ]
+        # nor advice given to another condition's patients: "Take a short course of an
+        # antibiotic when symptoms appear" (on urinary tract infections) for a question on
+        # taking Tylenol with an antibiotic (a pointer to one's doctor may stay)
+        other = [
+            c
+            for c in other
+            if not _IMPERATIVE.match(c.text) or SEEK_CARE.search(c.text) or _ASK_YOURS.match(c.text)
+        ]
+        return other
 
     def _names_itself(self, text: str, names: Sequence[str]) -> bool:
         """Whether ``text`` names one of ``names`` (the focus) other than inside the longer
