@@ -588,9 +588,14 @@ def _name_then_which(sentence: str) -> bool:
     """Whether ``sentence`` is a name of at most five words and a relative clause on it."""
     match = _NAME_WHICH.match(sentence.rstrip(". "))
     words = match.group(1).split() if match else []
-    return 0 < len(words) <= 5 and not any(
-        w.lower() in _NO_NAME_WORDS or (i and re.fullmatch(r"[a-z]+[^su]s", w))  # "adds"
-        for i, w in enumerate(words)
+    return 0 < len(words) <= 5 and _verbless(words)
+
+
+def _verbless(words: Sequence[str], verb: str = r"[a-z]+[^su]s") -> bool:
+    """Whether no word of ``words`` is a verb: none is one of ``_NO_NAME_WORDS`` ("is",
+    "can", "develop"), and none after the first looks like ``verb`` ("adds")."""
+    return not any(
+        w.lower() in _NO_NAME_WORDS or (i and re.fullmatch(verb, w)) for i, w in enumerate(words)
     )
 
 
@@ -611,10 +616,7 @@ def _label_only(sentence: str) -> bool:
     return (
         0 < len(words) <= 6
         and words[0].lower() not in _ADVICE_VERBS
-        and not any(
-            w.lower() in _NO_NAME_WORDS or (i and re.fullmatch(r"[a-z]+([^su]s|ed)", w))
-            for i, w in enumerate(words)
-        )
+        and _verbless(words, verb=r"[a-z]+([^su]s|ed)")  # "adds", "caused"
     )
 
 
