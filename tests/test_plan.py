@@ -707,6 +707,22 @@ def test_a_sentence_opening_on_the_focus_but_about_another_condition_stays_apart
     assert placed and not any(elsewhere in text for text in placed)
 
 
+def test_what_is_said_of_another_condition_s_patients_is_not_put_beside_the_focus(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    """A question on fever that the archive's answer on fever answers is not also told what
+    children with sickle cell disease must do when they have one (K-QA), nor how another
+    fever is diagnosed."""
+    foci = ("Fever", "Sickle Cell Disease", "Lujo Hemorrhagic Fever (LUHF)")
+    question = "So if it infected, I should have fever right?"
+    text = draft_text(draft_on(tmp_path_factory, embedder, foci, question))
+    assert "A fever is a body temperature that is higher than normal." in text
+    assert "SCD" not in text and "sickle" not in text.lower()
+    # nor a pair whose first sentence is on another fever ("Serologic diagnosis of Lujo
+    # hemorrhagic fever … However, individuals … displaying fever, rash, …")
+    assert "Lujo" not in text
+
+
 def test_two_conditions_asked_alike_are_answered_by_what_names_both(
     tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
 ) -> None:
@@ -1013,6 +1029,10 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Antiviral treatment Hepatocellular carcinoma may be treated with antiviral drugs.",
          False),
         ("Infants with Down syndrome may have heart defects.", True),
+        # a title with its small words (NHLBI on high blood pressure, K-QA 170)
+        ("Kidney Function and Aging Kidney function may be reduced with aging.", False),
+        ("The Food and Drug Administration sets strict rules for new medicines.", True),
+        ("Treatment of Dyssynergia Cerebellaris Myoclonica is symptomatic.", True),
         # the next step of a story told before ("… the tongue muscles weaken")
         ("Eventually, the voice becomes gurgling, hoarse, and nasal.", False),
     ],
@@ -1151,6 +1171,10 @@ def test_a_section_quotes_an_answer_in_its_order_and_keeps_a_continuation_with_i
     picked = (quoted(last, "r:1"), other, quoted(then, "r:1"), quoted(lead, "r:1"))
     ordered = in_record_order(picked, {"r:1": record})
     assert [s.text for s in ordered] == [lead, then, other.text, last]
+    # a pair quoted as one takes the place of its first sentence (MedlinePlus on chlamydia)
+    pair = quoted(f"{last} It can also make sleep worse.", "r:1")
+    ordered = in_record_order((pair, quoted(lead, "r:1")), {"r:1": record})
+    assert [s.text for s in ordered] == [lead, pair.text]
 
 
 def test_the_conclusion_names_the_medicines_asked_about_that_the_archive_lacks(
@@ -1174,6 +1198,26 @@ def test_the_conclusion_names_the_medicines_asked_about_that_the_archive_lacks(
     assert "no answer on these medicines asked about: Tylenol (acetaminophen)" in listed
 
 
+def test_a_medicine_the_question_does_not_name_gets_no_other_medicine_s_doses(
+    topics_archive: Archive,
+) -> None:
+    """K-QA: "what are the side effects of this medication" names no medicine; side effects
+    and doses of other medicines ("The usual starting dose is .25 mg twice a week") are no
+    answer, and the conclusion says what is missing."""
+    question = (
+        "okay what are the side effects of this medication an how long till it starts working"
+    )
+    draft = composer_of(topics_archive).draft(DraftRequest(question=question))
+    assert make_plan(topics_archive, question).understanding.unnamed_medicine
+    assert not [s for x in draft.sections for s in x.sentences if s.source_id]
+    assert "does not say which medicine" in draft_text(draft)
+    # a medicine named, in the question or the doctor's reply, is no unnamed one
+    named = "what are the side effects of the colchicine"
+    assert not make_plan(topics_archive, named).understanding.unnamed_medicine
+    replied = make_plan(topics_archive, question, reply="Colchicine can upset the stomach.")
+    assert not replied.understanding.unnamed_medicine
+
+
 def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
@@ -1190,6 +1234,81 @@ def test_a_sentence_on_what_is_asked_brings_the_ones_it_leans_on(
     first = next(s for s in draft.sections if s.kind == "explanation")
     assert first.ask == "symptoms"
     assert [s.text for s in first.sentences] == split_sentences(answer)[:3]
+
+
+def test_a_sentence_on_what_is_asked_brings_the_one_that_gives_its_short_name(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on chlamydia says what harm it can do with "PID", named in the sentence
+    before: asked whether it causes permanent damage (K-QA), the draft quotes both."""
+    answer = (
+        "Chlamydia is a common sexually transmitted disease caused by bacteria. Chlamydia "
+        "usually doesn't cause symptoms. In women, infection of the reproductive system can "
+        "lead to pelvic inflammatory disease (PID). PID can cause infertility or serious "
+        "problems with pregnancy. Antibiotics will cure the infection."
+    )
+    archive = one_answer(tmp_path, embedder, "Chlamydia Infections", "information", answer)
+    question = "do chlamdia often cure itself or does it cause permanent damage"
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    serious = next(s for s in draft.sections if s.ask == "seriousness")
+    assert [s.text for s in serious.sentences] == split_sentences(answer)[2:4]
+    assert not any(s.ask == "causes" for s in draft.sections)
+    assert draft.asks == ("treatment", "seriousness")
+
+
+def test_a_run_stops_at_a_heading_and_a_later_one_must_open_on_what_is_asked(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NHLBI on treating a cough goes on, past a heading, to how long each kind of cough
+    lasts: a question on cough medicine (K-QA) quotes its opening and its sentences on
+    treatment, not the kinds of cough."""
+    answer = (
+        "The best way to treat a cough is to treat its cause. However, sometimes the cause is "
+        "unknown. Other treatments, such as medicines and a vaporizer, can help relieve the "
+        "cough itself.\n\nTreating the Cause of a Cough\n\nAcute and Subacute Cough\n\n"
+        "An acute cough lasts less than 3 weeks. Common causes of an acute cough are a common "
+        "cold or other upper respiratory infections. An acute cough usually goes away after "
+        "the illness that caused it is over.\n\nA subacute cough lasts 3 to 8 weeks.\n\n"
+        "Treating the Cough Rather Than the Cause\n\nCough medicines usually are used only "
+        "when the cause of the cough is unknown and the cough causes a lot of discomfort."
+    )
+    archive = one_answer(tmp_path, embedder, "Cough", "treatment", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="Is the cough medication a liquid?"))
+    quoted = [
+        s.text for x in draft.sections if x.ask in ("medication", "treatment") for s in x.sentences
+    ]
+    assert quoted[:3] == split_sentences(answer)[:3]
+    assert not any("lasts" in q or "Common causes" in q for q in quoted)
+    assert any(q.startswith("Cough medicines usually") for q in quoted)
+
+
+def test_a_run_goes_on_past_a_heading_into_a_part_on_what_is_asked(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    # NIDDK on treating kidney disease from high blood pressure (K-QA 170)
+    answer = (
+        "The best way to slow or prevent kidney disease from high blood pressure is to take "
+        "steps to lower blood pressure. No matter what the cause of the kidney disease, high "
+        "blood pressure can increase damage to the kidneys.\n\nMedication\n\nMedications "
+        "that lower blood pressure can also significantly slow the progression of kidney "
+        "disease."
+    )
+    archive = one_answer(tmp_path, embedder, "Kidney Disease", "treatment", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="How is kidney disease treated?"))
+    treatment = next(x for x in draft.sections if x.ask == "treatment")
+    said = [s for s in split_sentences(answer) if s != "Medication"]
+    assert [s.text for s in treatment.sentences] == said
+
+
+def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
+    # GARD on Lyme disease: genetic factors, not a medicine
+    sentence = (
+        "Certain features of the condition, including whether or not an affected person will "
+        "develop medication-resistant chronic arthritis, is thought to be influenced by genetic "
+        "factors."
+    )
+    assert not fits(sentence, "medication")
+    assert fits("Treatment generally includes antibiotics to address the infection.", "medication")
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,40 @@ def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
     assert asks_of(question)[0] == expected
 
 
+def test_what_a_question_on_getting_worse_or_lasting_harm_asks() -> None:
+    # K-QA: keeping it from progressing is what treatment does, not prevention
+    lyme = "Will the antibiotics prevent the lyme disease from progressing?"
+    assert asks_of(lyme) == ("medication", "treatment", "outlook")
+    assert asks_of("How do I prevent post nasal drip?") == ("prevention",)
+    assert "prevention" in asks_of("How can I stop it from spreading to my kids?")
+    # what harm it does asks how serious it is, not what causes it
+    chlamydia = "do chlamdia often cure itself or does it cause permanent damage"
+    assert asks_of(chlamydia) == ("treatment", "seriousness")
+    assert asks_of("What causes gout?") == ("causes",)
+    # a way to stop it is a treatment
+    bleeding = "is there a way to stop the bleeding ?"
+    assert asks_of(bleeding) == ("treatment",)
+
+
+def test_what_the_focus_causes_asks_its_side_effects_or_symptoms() -> None:
+    catalogue = FocusCatalogue.build([("m:1", "Gout", "information")])
+    # K-QA: "Doe the buspar cause sleepiness?"
+    assert understand("Does the Lexapro cause sleepiness?", catalogue=catalogue).asks == (
+        "side_effects",
+    )
+    assert understand("What causes gout?", catalogue=catalogue).asks == ("causes",)
+    # what a condition causes asks its symptoms (K-QA), not which of them causes it
+    sinus = FocusCatalogue.build([("m:2", "Sinusitis", "information")])
+    asked = understand("Could a sinus infection cause loss of taste and smell?", catalogue=sinus)
+    assert asked.focus == "Sinusitis"
+    assert asked.asks == ("symptoms",)
+    others = understand("what other sinus infections would cause this", catalogue=sinus)
+    assert others.asks == ("causes",)
+    why = understand("Why do I need Lexapro?", catalogue=catalogue)
+    assert why.focus == "escitalopram"
+    assert why.asks == ("causes",)
+
+
 def test_asks_are_read_from_whole_words() -> None:
     # K-QA: "testicular" holds "test", and was read as asking how chlamydia is tested
     assert asks_of("But is testicular pain not a symptom of chlamydia?") == ("symptoms",)

@@ -37,7 +37,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
         # ("a medical condition" is no treatment)
         r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
         r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?|get rid of|creams?|ointments?|"
-        r"over-the-counter|lozenges?|eas(e|es|ing) (the|your)|reliev\w*|sooth\w*)\b",
+        r"over-the-counter|lozenges?|eas(e|es|ing) (the|your)|reliev\w*|sooth\w*)\b"
+        # (not "medication-resistant arthritis", "drug-induced lupus")
+        r"(?!-)",
         re.I,
     ),
     "outlook": re.compile(

@@ -262,6 +262,10 @@ class GroundedComposer:
         if own:
             picked = [c for c in chosen if c in picked or c in own]
             other = [c for c in other if c not in own]
+        # what past answers say of other medicines is no answer on one the question does not
+        # name ("what are the side effects of this medication"): the conclusion says so
+        if u.unnamed_medicine:
+            picked, other = [], []
         # at most MAX_WORDS in all: the most relevant picked sentences fill what the
         # reply, the plan, the terms and the connecting lines leave
         budget = MAX_WORDS - FRAME_WORDS - _count(request.reply or "")
@@ -530,7 +534,7 @@ class GroundedComposer:
                 c
                 for c in other
                 if (
-                    self._names_itself(c.text, names)
+                    self._pair_names_itself(c.text, names)
                     or (
                         named_in(top[c.source - 1], request.question)
                         and not narrower(top[c.source - 1], keys)
@@ -544,6 +548,9 @@ class GroundedComposer:
                         and ask_of(c.text, u.asks if calls(c) else besides, names)
                     )
                 )
+                # nor, where the focus has answers of its own, what is said of another
+                # condition's patients: "Fever is a medical emergency in SCD"
+                and not (u.focus_records and self._names_another(c.text, u, anywhere=True))
                 # nor, for what the focus is, what another condition is: "Chromoblastomycosis
                 # is a chronic fungal infection …" for "can it be a fungal infection?"
                 and not (
@@ -584,17 +591,40 @@ class GroundedComposer:
             for m in re.finditer(rf"\b{re.escape(n)}\b", text, re.I)
         )
 
-    def _names_another(self, text: str, understood: Understanding) -> bool:
-        """Whether ``text``, after the focus it opens with, says it of the patients of another
-        condition the archive has answers on: "Fever is a medical emergency in SCD" (not
-        "An abscess usually is treated with antibiotics": a medicine, no condition)."""
+    def _pair_names_itself(self, text: str, names: Sequence[str]) -> bool:
+        """:meth:`_names_itself` for a sentence or a pair, whose first sentence says what it
+        is about where it names another condition by the focus's word: "Serologic diagnosis
+        of Lujo hemorrhagic fever … However, individuals … displaying fever, …" is not on
+        fever ("As damage to the thyroid continues, … Other signs and symptoms resulting from
+        an underactive thyroid …" is on it)."""
+        first = split_sentences(text)[0]
+        if any(re.search(rf"\b{re.escape(n)}\b", first, re.I) for n in names if n):
+            return self._names_itself(first, names)
+        return self._names_itself(text, names)
+
+    def _names_another(self, text: str, understood: Understanding, anywhere: bool = False) -> bool:
+        """Whether ``text``, after the focus it opens with (``anywhere``: in any place), says
+        it of the patients of another condition the archive has answers on: "Fever is a
+        medical emergency in SCD", "All caretakers of … children with SCD should …" (not "An
+        abscess usually is treated with antibiotics": a medicine, no condition; nor, in any
+        place, a kind of the focus, which says which kind: "People with crusted scabies …",
+        nor a condition the question names too: "… earlier in people who have diabetes" for
+        "the best hypertension treatment for patients who are also diabetic")."""
         assert self.archive is not None
-        rest = after_opening(text, understood.focus_names) or ""
+        rest = text if anywhere else after_opening(text, understood.focus_names) or ""
         for found in self.archive.foci().find(rest):
+            words = set(key_of(found.surface).split())
             if (
                 found.records
                 and found.name != understood.focus
                 and not _is_medicine(found.name)
+                and not (
+                    anywhere
+                    and (
+                        any(set(key_of(n).split()) <= words for n in understood.focus_names if n)
+                        or found.name in understood.other_foci
+                    )
+                )
                 and re.search(rf"\b{_OF_PATIENTS}{re.escape(found.surface)}\b", rest, re.I)
             ):
                 return True
@@ -635,7 +665,9 @@ class GroundedComposer:
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
         # (with no topic, "what it is" names nothing: "do you use a different dosage?")
         missing = [a for a in missing if topic or a != "definition"]
-        if missing and not understood.unanswered:
+        if understood.unnamed_medicine:
+            notes.append(_template(t.fill("unnamed_medicine", **fill)))
+        elif missing and not understood.unanswered:
             what = ", ".join(ASK_WORDS[a] for a in missing)
             key = "missing" if topic else "missing_no_topic"
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))

@@ -40,7 +40,7 @@ _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re
 _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
-    r"nih:|national institute|for more information|see the|research|scientists|studies|"
+    r"nih:|national institute|for more information|see the|research\w*|scientists|studies|"
     r"(?-i:see [A-Z]\w+)|watch the|video|(learn|read|find out) more|the table below|"
     r"medical dictionary|orphanet|fractions?|rough estimate|these frequencies|"
     r"information on frequency)\b",
@@ -241,18 +241,30 @@ def _run(
 
 def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
     """The record's sentences, cleaned; None for one that cannot be quoted."""
-    for sentence, ok in _sentences(record.long_explanation or "", record.title, record.focus):
+    for sentence, ok, _ in _sentences(record.long_explanation or "", record.title, record.focus):
         yield sentence if ok and sentence not in used else None
 
 
+def _parts(record: Record) -> list[int]:
+    """For each of the record's sentences (as :func:`_quotable` gives them), the part of the
+    answer it stands in: a heading starts the next part ("Acute and Subacute Cough" in an
+    answer on treating a cough)."""
+    return [
+        part for _, _, part in _sentences(record.long_explanation or "", record.title, record.focus)
+    ]
+
+
 @lru_cache(maxsize=4096)
-def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, bool], ...]:
-    """An answer's cleaned sentences, each with whether it may be quoted at all; cached, as
-    the same archive answers are planned from draft after draft."""
-    found = []
+def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, bool, int], ...]:
+    """An answer's cleaned sentences, each with whether it may be quoted at all and the part
+    of the answer it stands in; cached, as the same archive answers are planned from draft
+    after draft."""
+    found: list[tuple[str, bool, int]] = []
+    part = 0
     for raw in split_sentences(split_headings(text, [title, focus]), run_together=True):
         sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
+            part += bool(found)
             continue
         ok = (
             4 <= len(sentence.split()) <= 40  # "Antibiotics can cure PID." is an answer
@@ -263,7 +275,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
         )
-        found.append((sentence, ok))
+        found.append((sentence, ok, part))
     return tuple(found)
 
 
@@ -288,7 +300,11 @@ def in_record_order(
         if record.id not in orders:
             said = sentences_of(record)
             orders[record.id] = {text: i for i, text in reversed(list(enumerate(said)))}
+        # (a pair by its first sentence: "In men, chlamydia can infect the epididymis …
+        # This can cause pain, …")
         at = orders[record.id].get(sentence.text)
+        if at is None:
+            at = orders[record.id].get(next(iter(split_sentences(sentence.text)), ""))
         if at is not None:
             slots.setdefault(record.id, []).append((n, at))
     for taken in slots.values():
@@ -311,7 +327,10 @@ def in_record_order(
 
 
 def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
-    """The answer's first run of ``size`` consecutive quotable sentences; for the symptoms,
+    """The answer's first run of ``size`` consecutive quotable sentences (past a heading only
+    into a part that opens on what is asked: "Medication: Medications that lower blood
+    pressure can also …", not "Acute and Subacute Cough: An acute cough lasts less than 3
+    weeks." in an answer on treating a cough); for the symptoms,
     when it names next to nothing (no condition, symptom or medicine but the focus), a later
     run on them that names clearly more. "The signs and symptoms of iron-deficiency anemia
     depend on its severity. Mild to moderate … may have no signs or symptoms. …" gives way
@@ -319,13 +338,23 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     of the tongue, …". (Elsewhere an opening that names nothing is usually the overview:
     "Treatments may include dietary changes and supplements, medicines, and surgery.")"""
     sentences = list(_quotable(record, used))
+    parts = _parts(record)
     own = f"{record.focus or ''} {record.title}".lower()
 
-    def goes_on(sentence: str | None) -> bool:  # not "The following tests are used …"
-        return sentence is not None and standalone(sentence, after_predecessor=True)
+    def goes_on(i: int) -> bool:  # not "The following tests are used …"
+        sentence = sentences[i]
+        return (
+            sentence is not None
+            and standalone(sentence, after_predecessor=True)
+            and (parts[i] == parts[i - 1] or fits(sentence, ask))
+        )
+
+    def run_from(start: int) -> list[str]:
+        after = takewhile(goes_on, range(start + 1, min(start + size, len(sentences))))
+        return [sentences[i] or "" for i in (start, *after)]
 
     runs = [
-        (start, [first, *(s for s in takewhile(goes_on, sentences[start + 1 : start + size]) if s)])
+        (start, run_from(start))
         for start, first in enumerate(sentences)
         if first is not None and standalone(first)
     ]
@@ -340,6 +369,14 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     if ask == "symptoms" and opening <= VAGUE:
         better = [r for r in runs[1:] if fits(r[1][0], ask) and named(r) >= opening + CLEARLY_MORE]
         chosen = max(better, key=named, default=chosen)  # the first of the best
+    elif ask != "definition" and any(s in used for s in sentences_of(record)[: chosen[0]]):
+        # past what another section quoted of it, the answer goes on to other topics: a run
+        # there must open on what is asked ("An acute cough lasts less than 3 weeks." is no
+        # treatment, though the answer on treating a cough says it)
+        on_it = [r for r in runs if fits(r[1][0], ask)]
+        if not on_it:
+            return []
+        chosen = on_it[0]
     # a run that an unquotable sentence cut short goes on with the next one after it ("… for
     # men older than age 50. [a sentence ending on a footnote number] Although benign
     # prostatic hyperplasia rarely causes symptoms before age 40, …"); not past a sentence
@@ -351,6 +388,8 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
         if start < end:  # inside what the run holds already
             continue
         if len(run) >= size or any(sentences[end:start]):
+            break
+        if parts[start] != parts[end - 1] and not fits(more[0], ask):
             break
         taken = more[: size - len(run)]
         run, end = run + taken, start + len(taken)
@@ -417,10 +456,26 @@ def _lead_of(sentences: Sequence[str | None], at: int) -> list[str]:
             return []
         run.insert(0, sentence)
         if standalone(sentence):
+            before = sentences[j - 1] if j else None
+            if before is not None and uses_abbreviation_of(sentence, before):
+                return [before, *run]
             return run
         if not standalone(sentence, after_predecessor=True):
             return []
     return []
+
+
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z]?[A-Z]{1,5})s?\)")
+
+
+def uses_abbreviation_of(sentence: str, predecessor: str) -> bool:
+    """Whether ``sentence`` uses a short name that ``predecessor`` gives ("… can lead to
+    pelvic inflammatory disease (PID). PID can cause infertility …"), and does not say
+    itself what it stands for."""
+    for short in _DEFINED.findall(predecessor):
+        if re.search(rf"\b{short}s?\b", sentence) and f"({short}" not in sentence:
+            return True
+    return False
 
 
 _OPENS_ON_PREDECESSOR = re.compile(
@@ -637,6 +692,11 @@ _WORD_THEN_NUMBER = re.compile(r"\b[a-z]{4,}\d{1,2}\s[a-z]")
 _GLUED_HEADING = re.compile(
     r"\b[a-z]{3,} [A-Z][a-z]+ (of|and|or|in|for|the|with|to|a|an)\b|^([A-Z][a-z]+,? ){3,}[A-Z]|"
     r"^([A-Z][a-z]+ ){2,}(?!I\b)[A-Z][a-z]* [a-z]|"
+    # with the small words of a title: "Changes in Body Functions Researchers continue …",
+    # "Kidney Function and Aging Kidney function may be …" (not "The Food and Drug
+    # Administration sets …", nor "Treatment of Dyssynergia Cerebellaris Myoclonica is …")
+    r"^(?!The )([A-Z][a-z]+ ((in|of|and|or|for|the|to|with|on|at|from|by) )?){3,}(?!I\b)"
+    r"[A-Z][a-z]* (?!(is|are|was|were|has|have|had|can|may|might|will|would|does|do)\b)[a-z]|"
     # "Antiviral treatment Hepatocellular carcinoma …" (not "Infants with Down syndrome …")
     r"^[A-Z][a-z]+ (?!(with|of|and|or|in|for|from|to|by|the|an?|has|have|had|is|are|called|"
     r"named|get|got)\b)[a-z]+ [A-Z][a-z]{3,} [a-z]|"

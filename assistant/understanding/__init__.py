@@ -114,6 +114,9 @@ class Understanding(BaseModel):
     # (written, generic): "Is it safe to take zyrtec / Claritin while breastfeeding?" is about
     # breastfeeding in the archive, and cetirizine and loratadine are not in it
     medicines_unanswered: tuple[tuple[str, str], ...] = ()
+    # the question asks about a medicine it does not name: "what are the side effects of this
+    # medication"; what past answers say of one medicine is no answer on another
+    unnamed_medicine: bool = False
     asks: tuple[Ask, ...] = ("definition",)
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
@@ -189,6 +192,9 @@ def understand(
     also = [f for f in joined if f.records]
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
+    if focus and "causes" in asks and _what_it_causes(asked, focus):
+        effect: Ask = "side_effects" if focus.kind == "drug" else "symptoms"
+        asks = tuple(dict.fromkeys(effect if a == "causes" else a for a in asks))
     return Understanding(
         focus=focus.name if focus else None,
         named=focus.surface if focus else None,
@@ -207,12 +213,26 @@ def understand(
                 if f.kind == "drug" and not f.records and focus and f.name != focus.name
             )
         ),
+        unnamed_medicine=(
+            not foci
+            and bool({"medication", "side_effects"} & set(asks))
+            and _UNNAMED_MEDICINE.search(question) is not None
+            and not any(f.kind == "drug" for f in catalogue.find(reply or ""))
+        ),
         asks=asks,
         particulars=particulars,
         terms=terms,
         question=question,
         corrections=corrections,
     )
+
+
+# "this medication", "the pills", "my meds"
+_UNNAMED_MEDICINE = re.compile(
+    r"\b(this|that|the|my|these|those|your|his|her) (new )?(medications?|medicines?|meds|"
+    r"drugs?|pills?|tablets?|prescriptions?)\b",
+    re.I,
+)
 
 
 # what joins two conditions asked about together: "a cold sore and a mouth ulcer", "genital
@@ -248,6 +268,19 @@ def _ruled_out(text: str, focus: Focus) -> bool:
             if re.search(pattern, sentence, re.I):
                 return True
     return False
+
+
+def _what_it_causes(text: str, focus: Focus) -> bool:
+    """Whether the question asks what the focus causes, not what causes it: "Does the buspar
+    cause sleepiness?" asks a medicine's side effects, "Sinus infection also causes green
+    mucus in lungs and wheezing?" a condition's symptoms ("Could gout be caused by …" asks
+    its causes, "what other stds would cause this" and "anything other than uti that
+    causes wbc in urine" which of them causes it)."""
+    name = re.escape(focus.surface)
+    pattern = (
+        rf"(?<!what )(?<!what other )\b{name}\W+(?!that|which)(?:\w+\W+){{0,3}}?caus(e|es|ing)\b"
+    )
+    return re.search(pattern, text, re.I) is not None
 
 
 def _between(text: str, first: Focus, second: Focus) -> str | None:

@@ -115,12 +115,18 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "Would amoxicillin work for a UTI?"
         r"works? (for|on)|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
+        # "Is there a way to stop the bleeding?"
+        r"ways? to (stop|ease|fix|calm|soothe)|"
+        # "Will the antibiotics prevent the lyme disease from progressing?"
+        r"(prevent\w*|stop|keep) .{0,30} from (progress\w*|getting worse|worsening|advanc\w*)|"
         # "do fissures heal on their own?" asks the outlook, not how to treat them
         r"relie\w*|manag\w*|heal\w*(?! on (its|their|my|your) own)|recommend\w*)",
     ),
     (
         "causes",
-        r"\b(caus\w*|why (do|does|did|am|is|would|have)|reason\w*|trigger\w*|due to|"
+        # (not "does it cause permanent damage", which asks what comes of it: the outlook)
+        r"\b(caus\w*(?! (any |permanent |lasting |long[- ]term )*(damage|harm|complications)\b)|"
+        r"why (do|does|did|am|is|would|have)|reason\w*|trigger\w*|due to|"
         r"how (do|did|does|can) (you|i|one|people) (get|catch)|contagious|spread|risk factors?|"
         r"because of|come from|linked to|relation|"
         # what a finding may be a sign of: "What does a low pulse possibly indicate?", "What
@@ -148,14 +154,23 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(how long|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
         r"last(s|ed|ing)?\b(?! (question|questions|thing|time|night|week|month|year|dose|visit))|"
         r"go away|heal|recover\w*|prognosis|outlook|life expectancy|"
-        r"permanent|come back|more than once|recur\w*|turn into|progress\w*|get worse|"
+        r"permanent(?! (damage|harm|problems))|come back|more than once|recur\w*|turn into|"
+        r"progress\w*|get worse|"
         r"long[- ]term)",
     ),
-    ("prevention", r"\b(prevent\w*|avoid\w*|reduce (the |my )?risk|stop .{0,20} from|vaccin\w*)"),
+    (
+        "prevention",
+        # (not "prevent the lyme disease from progressing", which asks what treatment does)
+        r"\b(prevent\w*(?! .{0,30} from (progress|getting worse|worsening|advanc))|"
+        r"stop .{0,20} from(?! (progress|getting worse|worsening|advanc))|avoid\w*|"
+        r"reduce (the |my )?risk|vaccin\w*)",
+    ),
     (
         "seriousness",
         r"\b(serious|worr\w*|concern\w*|dangerous|normal|should i be|cancer|emergency|"
-        r"harmful|benign|is it bad|bad idea|alarm\w*)",
+        r"harmful|benign|is it bad|bad idea|alarm\w*|complications?|"
+        # "does it cause permanent damage"
+        r"(permanent|lasting|long[- ]term) (damage|harm|problems))",
     ),
     (
         "inheritance",
