@@ -97,6 +97,14 @@ def test_what_the_focus_causes_asks_its_side_effects_or_symptoms() -> None:
     assert why.asks == ("causes",)
 
 
+def test_a_reaction_to_what_is_no_medicine_is_no_side_effect() -> None:
+    catalogue = FocusCatalogue.build([("m:1", "Allergy", "information")])
+    bite = "is it normal for an allergic reaction to become red one week after I was bit?"
+    assert understand(bite, catalogue=catalogue).asks == ("seriousness",)  # K-QA
+    drug = "Is a rash a reaction to the Lexapro?"
+    assert "side_effects" in understand(drug, catalogue=catalogue).asks
+
+
 def test_asks_are_read_from_whole_words() -> None:
     # K-QA: "testicular" holds "test", and was read as asking how chlamydia is tested
     assert asks_of("But is testicular pain not a symptom of chlamydia?") == ("symptoms",)
@@ -138,6 +146,13 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     hsv = FocusCatalogue.build([("m:6", "Herpes Simplex", "information")])
     assert understand("Herpes causes pain while urinating?", catalogue=hsv).focus == (
         "Herpes Simplex"
+    )
+    # a tear is a rip, not the eye's tears, but a tear duct is theirs (K-QA)
+    tears = FocusCatalogue.build([("m:7", "Tears", "information")])
+    rip = "Guessing fissure/tear is a low level seriousness?"
+    assert understand(rip, catalogue=tears).focus is None
+    assert understand("Do you think its just a clogged tear duct?", catalogue=tears).focus == (
+        "Tears"
     )
     # a burning feeling is no burn (K-QA)
     burns = FocusCatalogue.build([("m:5", "Burns", "information")])

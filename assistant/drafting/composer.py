@@ -612,6 +612,7 @@ class GroundedComposer:
         "the best hypertension treatment for patients who are also diabetic")."""
         assert self.archive is not None
         rest = text if anywhere else after_opening(text, understood.focus_names) or ""
+        patients = _AMONG_PATIENTS if anywhere else _OF_PATIENTS
         for found in self.archive.foci().find(rest):
             words = set(key_of(found.surface).split())
             if (
@@ -625,7 +626,7 @@ class GroundedComposer:
                         or found.name in understood.other_foci
                     )
                 )
-                and re.search(rf"\b{_OF_PATIENTS}{re.escape(found.surface)}\b", rest, re.I)
+                and re.search(rf"\b{patients}{re.escape(found.surface)}\b", rest, re.I)
             ):
                 return True
         return False
@@ -1069,6 +1070,9 @@ def _particulars(plan: Plan) -> str:
 
 # "in SCD", "for people with diabetes", "among those who have asthma"
 _OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
+# the same, said of the patients anywhere in a sentence: "children with SCD", "who have SCD"
+# (not "… when urinalysis indicates the man has a UTI", a test's finding)
+_AMONG_PATIENTS = r"(?:in|with|among|(?:who|that) (?:have|has|had))\s+(?:\w+\s+){0,3}"
 
 
 # words that name a common kind of a condition, not another condition: "acute bronchitis"

@@ -45,8 +45,15 @@ _NOT_A_FOCUS = frozenset(
 )
 
 
-# words that name a focus only by their stem: "ease the burning" is a feeling, not a burn
-_NOT_A_FOCUS_AS_WRITTEN = frozenset(["burning"])
+# words that name a focus only by their stem: "ease the burning" is a feeling, not a burn;
+# "fissure/tear" is a rip, not the eye's tears (but "a clogged tear duct" is theirs)
+_NOT_A_FOCUS_AS_WRITTEN = re.compile(r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b))\b", re.I)
+
+
+def _written_otherwise(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a word that names no focus where it is written."""
+    match = _NOT_A_FOCUS_AS_WRITTEN.match(text, start)
+    return match is not None and match.end() == end
 
 
 def _names_of(focus: str) -> list[str]:
@@ -250,7 +257,7 @@ class FocusCatalogue:
                 if (
                     key in self.records
                     and key not in _NOT_A_FOCUS
-                    and surface.lower() not in _NOT_A_FOCUS_AS_WRITTEN
+                    and not _written_otherwise(text, spans[i][0], spans[i + n - 1][1])
                 ):
                     focus = self._focus(self.names[key], surface, "archive", exclude)
                     if focus is not None and key in found:
