@@ -1029,6 +1029,9 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Antiviral treatment Hepatocellular carcinoma may be treated with antiviral drugs.",
          False),
         ("Infants with Down syndrome may have heart defects.", True),
+        # a count of things it does not name (PDQ on pancreatic cancer, K-QA 104)
+        ("There are three ways that cancer spreads in the body.", False),
+        ("There are several treatments for gout.", True),
         # a title with its small words (NHLBI on high blood pressure, K-QA 170)
         ("Kidney Function and Aging Kidney function may be reduced with aging.", False),
         ("The Food and Drug Administration sets strict rules for new medicines.", True),
@@ -1039,6 +1042,26 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
 )  # fmt: skip
 def test_what_a_sentence_needs_to_be_quoted_alone(sentence: str, alone: bool) -> None:
     assert standalone(sentence) is alone
+
+
+def test_a_list_item_that_is_no_sentence_is_not_quoted() -> None:
+    """PDQ on pancreatic cancer lists what the prognosis depends on: quoted alone, "Whether
+    or not the tumor can be removed by surgery." and "The patients general health." say
+    nothing (K-QA 104); an item that is a sentence, or advice, may be quoted."""
+    answer = (
+        "Certain factors affect prognosis (chance of recovery) and treatment options. The "
+        "prognosis and treatment options depend on the following: - Whether or not the tumor "
+        "can be removed by surgery. - The patients general health. - Jaundice (yellowing of "
+        "the skin and whites of the eyes). - Antibiotics can cure the infection. - Eat a "
+        "healthy diet. Pancreatic cancer can be controlled only if it is found early."
+    )
+    record = Record(id="r:1", dataset="MedQuAD", question="What is the outlook for it?",
+                    long_explanation=answer, focus="Pancreatic Cancer")  # fmt: skip
+    quoted = sentences_of(record)
+    assert not any(s.startswith(("Whether", "The patient", "Jaundice")) for s in quoted)
+    assert "Antibiotics can cure the infection." in quoted
+    assert "Eat a healthy diet." in quoted
+    assert "Pancreatic cancer can be controlled only if it is found early." in quoted
 
 
 def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
@@ -1319,6 +1342,11 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         ("Medicines may cause dizziness, or problems with your ear.", "causes"),
         ("People who get dialysis treatment may develop dizziness.", "causes"),
         ("Medicines for dizziness include meclizine.", "treatment"),
+        # (MedlinePlus on heartburn, K-QA 188)
+        (
+            "Pregnancy, certain foods, alcohol, and some medications can bring on dizziness.",
+            "causes",
+        ),
         ("If you are sick or taking antibiotics, it can multiply and cause dizziness.", "causes"),
         ("Dizziness can cause falls.", None),  # what it may cause is none of its causes
         # a sentence that opens on a topic is on it, whatever it names further on

@@ -41,6 +41,11 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         # what a finding may be a sign of (K-QA), not the signs of a condition
         ("What does a low pulse possibly indicate?", "causes"),
         ("What does it mean if my urine is cloudy?", "causes"),
+        (
+            "Is low lipase related to pancreatic cancer or is it mostly related to chronic "
+            "pancreatitis or cystic fibrosis.",
+            "causes",
+        ),
         ("What would indicate a sinus infection?", "symptoms"),
         # what to take or do for it; a dosage that differs is no comparison
         ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
@@ -154,6 +159,10 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     assert understand("Do you think its just a clogged tear duct?", catalogue=tears).focus == (
         "Tears"
     )
+    # poison ivy's rash is no poisoning (K-QA)
+    poison = FocusCatalogue.build([("m:8", "Poisoning", "information")])
+    assert understand("Is poison ivy contagious between people?", catalogue=poison).focus is None
+    assert understand("What should I do after a poisoning?", catalogue=poison).focus == "Poisoning"
     # a burning feeling is no burn (K-QA)
     burns = FocusCatalogue.build([("m:5", "Burns", "information")])
     burning = "YesIs there anything I can use to ease the burning?"

@@ -113,9 +113,10 @@ _MAY_DEVELOP = r"(may|can|could|might|often|also|likely to) (develop|cause|lead 
 _TAKING_CAUSES = re.compile(
     r"\b(taking|using|overuse of|use of) (\w+ ){0,2}(antibiotics|medicines?|medications?|"
     r"drugs?|steroids?|pills)\b[^.]{0,60}\b(cause|lead to|trigger|bring on)\b|"
-    # "Medicines may cause dizziness, or problems with your ear" (not a treatment)
-    r"^((some|certain|many|other) )?(medicines|medications|drugs) (may|can|might|could|often) "
-    r"(also )?(cause|lead to|trigger|bring on)\b",
+    # "Medicines may cause dizziness, or problems with your ear", "Pregnancy, certain foods,
+    # alcohol, and some medications can bring on heartburn" (not a treatment)
+    r"\b(medicines|medications|drugs) (may|can|might|could|often) (also )?"
+    r"(cause|lead to|trigger|bring on)\b",
     re.I,
 )
 

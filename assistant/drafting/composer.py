@@ -53,6 +53,7 @@ from assistant.drafting.plan import (
     PlannedSection,
     as_read,
     in_record_order,
+    item_fragment,
     plan_for,
     plan_sources,
     quote_sources,
@@ -793,7 +794,11 @@ class GroundedComposer:
                 for start, end in sentence_spans(text, run_together=True):
                     raw = text[start:end]
                     sentence = strip_label(_LIST_MARK.sub("", raw))
-                    if not _usable(sentence) or sentence.lower() in seen:
+                    if (
+                        not _usable(sentence)
+                        or sentence.lower() in seen
+                        or item_fragment(text, start, sentence)
+                    ):
                         previous = None
                         continue
                     if standalone(sentence):

@@ -22,7 +22,7 @@ from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
-from assistant.text import split_sentences
+from assistant.text import sentence_spans, split_sentences
 from assistant.understanding import EVIDENCE_TYPES, Ask, FocusAnswers, Understanding, understand
 from assistant.understanding.spelling import english
 
@@ -37,6 +37,16 @@ PAGE_ORDER: tuple[Ask, ...] = (
     "prevention",
 )
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)
+# a sentence that promises a count of things it does not name: "There are three ways that
+# cancer spreads in the body." (not "There are two types of diabetes: type 1 and type 2.")
+_PROMISES_LIST = re.compile(
+    r"^there (are|is) (two|three|four|five|six|seven|several|\d+) (\w+ )?(ways|types|kinds|"
+    r"forms|stages|steps|groups|categories|classes|phases|parts|things)\b[^,;:]*$",
+    re.I,
+)
+# what opens a list item that is no sentence of its own: "- Whether or not the tumor can be
+# removed by surgery."
+_ITEM_FRAGMENT = re.compile(r"^(whether|how|that)\b", re.I)
 _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
@@ -261,7 +271,9 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
     after draft."""
     found: list[tuple[str, bool, int]] = []
     part = 0
-    for raw in split_sentences(split_headings(text, [title, focus]), run_together=True):
+    text = split_headings(text, [title, focus])
+    for start, end in sentence_spans(text, run_together=True):
+        raw = text[start:end]
         sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
             part += bool(found)
@@ -274,6 +286,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
             and " - " not in sentence
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
+            and not item_fragment(text, start, sentence)
         )
         found.append((sentence, ok, part))
     return tuple(found)
@@ -548,6 +561,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         leans
         or re.search(r"^here\b|\b(the following|listed below|as above)\b", sentence, re.I)
         or _LIST_INTRO.search(sentence.rstrip(". "))
+        or _PROMISES_LIST.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
         or " - " in sentence  # a list the source glued into one line
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
@@ -664,6 +678,36 @@ wait wash watch wear
 _ADVICE_VERBS = frozenset(_ADVICE_TEXT.split())
 
 
+_BULLETS = frozenset(["-", "•", "*"])
+_NOUN_BEFORE = frozenset(["the", "a", "an", "your", "his", "her", "their", "its", "of", "many"])
+
+
+def item_fragment(text: str, start: int, sentence: str) -> bool:
+    """Whether the sentence at ``start`` of ``text`` (``sentence``: cleaned) is an item of a
+    list ("… depend on the following: - Whether or not …") that is no sentence of its own:
+    it opens like a clause or has no verb outside its brackets ("The patients general
+    health.", "Jaundice (yellowing of the skin and whites of the eyes)."); advice is one
+    ("Eat a healthy diet.")."""
+    if (
+        text[start : start + 1] not in _BULLETS
+        and text[max(0, start - 2) : start].strip() not in _BULLETS
+    ):
+        return False
+    words = re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))
+    if not words or words[0].lower() in _ADVICE_VERBS:
+        return False
+    # a word like "adds" is a verb unless a noun's word comes before it ("the patients")
+    verb = any(
+        w.lower() in _NO_NAME_WORDS
+        or (i and words[i - 1].lower() not in _NOUN_BEFORE and re.fullmatch(_VERB, w))
+        for i, w in enumerate(words)
+    )
+    return _ITEM_FRAGMENT.match(sentence) is not None or not verb
+
+
+_VERB = r"[a-z]+([^su']s|ed)"  # "adds", "caused" (not "patient's")
+
+
 def _label_only(sentence: str) -> bool:
     """Whether ``sentence`` is a list item's label of at most six words with no verb:
     "Overactive intestinal immune system." (not "Maintain a healthy weight.")"""
@@ -671,7 +715,7 @@ def _label_only(sentence: str) -> bool:
     return (
         0 < len(words) <= 6
         and words[0].lower() not in _ADVICE_VERBS
-        and _verbless(words, verb=r"[a-z]+([^su]s|ed)")  # "adds", "caused"
+        and _verbless(words, verb=_VERB)
     )
 
 

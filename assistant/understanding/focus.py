@@ -46,8 +46,11 @@ _NOT_A_FOCUS = frozenset(
 
 
 # words that name a focus only by their stem: "ease the burning" is a feeling, not a burn;
-# "fissure/tear" is a rip, not the eye's tears (but "a clogged tear duct" is theirs)
-_NOT_A_FOCUS_AS_WRITTEN = re.compile(r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b))\b", re.I)
+# "fissure/tear" is a rip, not the eye's tears (but "a clogged tear duct" is theirs); poison
+# ivy is a plant's rash, not a poisoning
+_NOT_A_FOCUS_AS_WRITTEN = re.compile(
+    r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b)|poison(?=\s+(?:ivy|oak|sumac)\b))\b", re.I
+)
 
 
 def _written_otherwise(text: str, start: int, end: int) -> bool:
