@@ -976,6 +976,10 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("People with bloody stools should see a doctor the same day.", True),
         ("Thyroid hormones regulate metabolismthe way the body uses energy.", False),
         ("Take a short course2 or 3 daysof an antibiotic when symptoms appear.", False),
+        # (NIDDK on urine tests); a Latin name is none
+        ("The doctor inserts a cathetera thin, flexible tube into the bladder.", False),
+        ("Osteogenesis imperfecta is a group of genetic disorders that affect the bones.", True),
+        ("Giardia is a parasite that lives in the intestines of people.", True),
         # a space the source lost around a link ("theblood"), or a dash ("mostcontrollable")
         ("Triglycerides are a type of fat found in theblood.", False),
         ("Gout is one of the mostif not the mostcontrollable forms of arthritis.", False),
@@ -1146,6 +1150,26 @@ def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
     assert SEEK_CARE.search(
         "If you think you have an anxiety disorder, talk to your family doctor."
     )
+    # MedlinePlus on headache: no treatment
+    told = "Let your health care provider know if you have sudden, severe headaches."
+    assert SEEK_CARE.search(told)
+    assert not fits(told, "treatment")
+
+
+def test_a_name_the_quoted_answer_gives_the_focus_is_not_said_to_be_missing(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA: "Is this dermatitis or eczema again?" is answered by "Eczema is also called
+    dermatitis"; the conclusion does not say the archive lacks dermatitis."""
+    answer = (
+        "Eczema is a term for several different types of skin swelling. Eczema is also called "
+        "dermatitis. Most types cause dry, itchy skin and rashes on the face."
+    )
+    archive = one_answer(tmp_path, embedder, "Eczema", "information", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="Is this dermatitis or eczema again?"))
+    assert "Eczema is also called dermatitis." in draft_text(draft)
+    conclusion = " ".join(s.text for s in draft.sections[-1].sentences)
+    assert "dermatitis" not in conclusion
 
 
 def test_advice_to_another_conditions_patients_is_not_passed_on(
@@ -1321,6 +1345,36 @@ def test_a_run_goes_on_past_a_heading_into_a_part_on_what_is_asked(
     treatment = next(x for x in draft.sections if x.ask == "treatment")
     said = [s for s in split_sentences(answer) if s != "Medication"]
     assert [s.text for s in treatment.sentences] == said
+
+
+def test_care_a_patient_gives_themselves_answers_what_to_do_for_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on nausea tells what to eat and drink while vomiting: that answers how to
+    keep fluids down (K-QA 117), under treatment and care, not prevention."""
+    answer = (
+        "Nausea is an uneasy or unsettled feeling in the stomach together with an urge to "
+        "vomit. For vomiting in children and adults, avoid solid foods until vomiting has "
+        "stopped for at least six hours. Then work back to a normal diet. Drink small amounts "
+        "of clear liquids to avoid dehydration. Wash your hands often to stop germs spreading."
+    )
+    archive = one_answer(tmp_path, embedder, "Nausea", "information", answer)
+    question = "Is there anti nausea medication that can be taken to allow fluids to stay down?"
+    plan = make_plan(archive, question)
+    care = next(s for s in plan.sections if s.ask == "treatment")
+    assert care.answers_question
+    assert [q.text for q in care.quotes] == split_sentences(answer)[1:4]
+    assert not fits("Wash your hands often to stop germs spreading.", "treatment")
+    # but care alone names no medicine: a question on medicines is told, and the answer
+    # check says it is not answered (K-QA 13: "Are there more than one type of nausea
+    # medication?")
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    conclusion = " ".join(s.text for s in draft.sections[-1].sentences)
+    assert "do not cover the medicine asked about" in conclusion
+    report = DraftChecker(OfflineSupportScorer(embedder)).check(draft)
+    assert any(f.kind == "unanswered" and "medication" in f.message for f in report.flags)
+    how = composer_of(archive).draft(DraftRequest(question="What can I do for my nausea?"))
+    assert DraftChecker(OfflineSupportScorer(embedder)).check(how).answers_question
 
 
 def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from assistant.checks.readability import readability_flags
 from assistant.checks.report import CheckReport, Flag, FlagKind, SentenceCheck
 from assistant.checks.support import Evidence, Support, SupportScorer
+from assistant.drafting.arrange import tells_a_medicine
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.knowledge.readability import GRADE_TARGET, LENGTH_TARGET, measure
 from assistant.knowledge.redflags import Category, detect_red_flags, has_escalation
@@ -251,17 +252,25 @@ def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> li
     """What the question asks that no section answers with at least one supported sentence
     from the reply or a source (a draft that says the archive lacks it still lacks it)."""
     answered: set[str] = set()
+    medicine = False  # a supported sentence tells a treatment or names a medicine
     for s, section in enumerate(draft.sections):
         if section.ask is None:
             continue
-        if any(
-            sentence.origin != "template" and results[(s, i)].supported
+        supported = [
+            sentence
             for i, sentence in enumerate(section.sentences)
-        ):
+            if sentence.origin != "template" and results[(s, i)].supported
+        ]
+        if supported:
             answered.add(section.ask)
+        if section.ask in ANSWERED_BY["medication"]:
+            medicine = medicine or any(tells_a_medicine(x.text) for x in supported)
     missing = []
     for ask in draft.asks:
-        if not answered.intersection(ANSWERED_BY.get(ask, (ask,))):
+        # care alone ("Drink small amounts of clear liquids …") is no medicine asked about
+        if not answered.intersection(ANSWERED_BY.get(ask, (ask,))) or (
+            ask == "medication" and not medicine
+        ):
             missing.append(ask)
     return missing
 

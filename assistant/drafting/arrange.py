@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.drafting.models import DraftSentence, Section
+from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
 from assistant.understanding import GENERIC, key_of, keys_of
@@ -50,10 +51,33 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
+# what a sentence of advice starts with (a short one with no verb of its own is advice, not a
+# list item's label)
+_ADVICE_TEXT = """
+add apply ask avoid be call change check choose clean consider cover cut do don't drink eat
+exercise find follow get give go keep learn let limit lose lower maintain make manage never
+protect put quit read reduce remember rest see sleep stay stop store take talk tell try use
+wait wash watch wear
+"""
+ADVICE_VERBS = frozenset(_ADVICE_TEXT.split())
+# care a patient gives themselves, which answers "what can I do for it?": "For vomiting in
+# children and adults, avoid solid foods until vomiting has stopped …", "Drink small amounts
+# of clear liquids to avoid dehydration." (not how to prevent it: "Wash your hands to prevent
+# …", "Wash your hands often", "Cover your mouth when you cough", nor whom to see)
+_NO_CARE = frozenset(
+    ["ask", "call", "see", "talk", "tell", "be", "wash", "cover", "protect", "get"]
+)
+_SELF_CARE = (
+    r"^(?!.*\b(prevent\w*|risk|protect\w*|vaccin\w*)\b)"
+    r"(?:(?:for|if|when|while|during)\b[^,]{0,60},\s*)?"
+    f"(?:{'|'.join(sorted(ADVICE_VERBS - _NO_CARE))})\\b"
+)
 SEEK_CARE = re.compile(
     r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
     r"call (911|your|a)|emergency|contact your|talk (to|with) your (family )?(doctor|health)|"
-    r"get medical|consult\w* (a|your))\b",
+    r"get medical|consult\w* (a|your)|"
+    # "Let your health care provider know if you have sudden, severe headaches."
+    r"let your (family )?(doctor|physician|health ?care (provider|professional)|provider) know)\b",
     re.I,
 )
 
@@ -69,6 +93,7 @@ _DURATION = (
 _ASK_CUES: dict[str, re.Pattern[str]] = {
     **TOPICS,
     "outlook": re.compile(f"{TOPICS['outlook'].pattern}|{_DURATION}", re.I),
+    "treatment": re.compile(f"{TOPICS['treatment'].pattern}|{_SELF_CARE}", re.I),
     "medication": TOPICS["treatment"],
     "side_effects": re.compile(
         r"\b(side effects?|adverse|reactions?|interact\w*|safe(ly|ty)?|risks?|warning|"
@@ -95,6 +120,15 @@ _ASK_CUES: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
+
+
+def tells_a_medicine(text: str) -> bool:
+    """Whether ``text`` tells a treatment or names a medicine, which answers "the medicine
+    asked about": "Over-the-counter medicines may help", "Take ibuprofen …" (not care alone:
+    "Drink small amounts of clear liquids to avoid dehydration")."""
+    return TOPICS["treatment"].search(text) is not None or any(
+        m.kind == "drug" for m in lexicon().find(text)
+    )
 
 
 def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:

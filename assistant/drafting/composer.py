@@ -34,6 +34,7 @@ from assistant.drafting.arrange import (
     quoted,
     says_what_it_is,
     section_of,
+    tells_a_medicine,
     topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
@@ -475,10 +476,18 @@ class GroundedComposer:
                 ),
             )
         missing: list[Ask] = []
+        # (care alone, "Drink small amounts of clear liquids …", is no medicine asked about)
+        medicine = any(
+            tells_a_medicine(s.text)
+            for x in out
+            if x.ask in ANSWERED_BY["medication"]
+            for s in x.sentences
+        )
         for a in asks:  # "the medicine asked about", not also "treatment"
-            if not answered.intersection(ANSWERED_BY.get(a, (a,))) and not any(
-                a in ANSWERED_BY.get(m, ()) for m in missing
-            ):
+            unanswered = not answered.intersection(ANSWERED_BY.get(a, (a,))) or (
+                a == "medication" and not medicine
+            )
+            if unanswered and not any(a in ANSWERED_BY.get(m, ()) for m in missing):
                 missing.append(a)
         # the focus's own answers on when to see a doctor, and for what signs
         seeking = {s.text for s in seek}
@@ -673,11 +682,19 @@ class GroundedComposer:
             what = ", ".join(ASK_WORDS[a] for a in missing)
             key = "missing" if topic else "missing_no_topic"
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+        # (not a name the quoted answers give the focus: "Eczema is also called dermatitis"
+        # for "Is this dermatitis or eczema again?")
+        quoted = " ".join(s.text for x in sections for s in x.sentences if s.source_id)
         for name in understood.also_unanswered:  # "… and a mouth ulcer"
-            notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
+            if not _called(quoted, name):
+                notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
         asked = [*unknown, focus] if understood.unanswered else unknown
         named = {key_of(n) for pair in asked for n in pair}
-        words = [w for w in unexplained if key_of(lexicon().canonical(w) or w) not in named]
+        words = [
+            w
+            for w in unexplained
+            if key_of(lexicon().canonical(w) or w) not in named and not _called(quoted, w)
+        ]
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
             notes.append(_template(t.fill("unexplained", **{**fill, "missing": listed})))
@@ -1085,6 +1102,17 @@ _COMMON_KIND_TEXT = """
 acute chronic viral bacterial fungal allergic infectious mild severe recurrent oral genital common
 """
 _COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
+
+
+def _called(text: str, name: str) -> bool:
+    """Whether ``text`` says what ``name`` is another name of: "Eczema is also called
+    dermatitis", "… also known as dermatitis", "Conjunctivitis is the medical name for pink
+    eye"."""
+    pattern = (
+        r"\b(also called|also known as|sometimes called|is the medical name for|is another "
+        rf"name for)\s+(an? |the )?{re.escape(name)}\b"
+    )
+    return re.search(pattern, text, re.I) is not None
 
 
 def _another(surface: str, names: Sequence[str]) -> bool:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
-from assistant.drafting.arrange import SEEK_CARE, fits, on_other_topic
+from assistant.drafting.arrange import ADVICE_VERBS, SEEK_CARE, fits, on_other_topic
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -584,7 +584,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
 # infectionshould not use these medicines" (MedQuAD lost its em dashes in places)
 _JOINERS = (
     *("the", "also", "are", "and", "which", "that", "should", "may"),
-    *("can", "called", "was", "were", "or", "is"),
+    *("can", "called", "was", "were", "or", "is", "though", "an", "a"),
 )
 # and the words a lost space glued onto the word after: "fat found in theblood", "the most—if
 # not the most—controllable" (MedQuAD lost the spaces around some of its links, too)
@@ -610,7 +610,11 @@ def lost_dashes(sentence: str) -> bool:
                 return True
         for joiner in _JOINERS:
             stem = word[: -len(joiner)]
-            latin = joiner == "is" and stem[-1] not in "se"  # "glandularis", not "diabetesis"
+            # "glandularis", "osteogenesis imperfecta", "spina bifida occulta", "polymyalgia
+            # rheumatica", "lentigo maligna" (not "diabetesis", "radiologista", "infectiona")
+            latin = (joiner == "is" and stem[-1] not in "se") or (
+                joiner in ("a", "an") and _LATIN_STEM.search(stem) is not None
+            )
             if word.endswith(joiner) and len(stem) >= 6 and not latin and english(stem):
                 return True
         if _two_words(word):
@@ -618,6 +622,7 @@ def lost_dashes(sentence: str) -> bool:
     return False
 
 
+_LATIN_STEM = re.compile(r"(ic|t|[^o]n|e|i)$")
 # the combining forms that make one word with the word after them ("hydroxysteroid")
 _COMBINING = ("hydroxy", "electro", "dentino", "counter", "papilloma")
 
@@ -668,16 +673,6 @@ def _verbless(words: Sequence[str], verb: str = r"[a-z]+[^su]s") -> bool:
     )
 
 
-# what a short sentence with no verb of its own starts with when it is advice, not a label
-_ADVICE_TEXT = """
-add apply ask avoid be call change check choose clean consider cover cut do don't drink eat
-exercise find follow get give go keep learn let limit lose lower maintain make manage never
-protect put quit read reduce remember rest see sleep stay stop store take talk tell try use
-wait wash watch wear
-"""
-_ADVICE_VERBS = frozenset(_ADVICE_TEXT.split())
-
-
 _BULLETS = frozenset(["-", "•", "*"])
 _NOUN_BEFORE = frozenset(["the", "a", "an", "your", "his", "her", "their", "its", "of", "many"])
 
@@ -694,7 +689,7 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     ):
         return False
     words = re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))
-    if not words or words[0].lower() in _ADVICE_VERBS:
+    if not words or words[0].lower() in ADVICE_VERBS:
         return False
     # a word like "adds" is a verb unless a noun's word comes before it ("the patients")
     verb = any(
@@ -714,7 +709,7 @@ def _label_only(sentence: str) -> bool:
     words = re.findall(r"[\w'-]+", sentence)
     return (
         0 < len(words) <= 6
-        and words[0].lower() not in _ADVICE_VERBS
+        and words[0].lower() not in ADVICE_VERBS
         and _verbless(words, verb=_VERB)
     )
 
