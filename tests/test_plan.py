@@ -1377,6 +1377,22 @@ def test_care_a_patient_gives_themselves_answers_what_to_do_for_it(
     assert DraftChecker(OfflineSupportScorer(embedder)).check(how).answers_question
 
 
+def test_what_the_focus_itself_prevents_is_no_prevention_of_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NHLBI on cough: coughing protects the lungs and helps prevent infections; that is no
+    way to prevent a cough (K-QA), while avoiding smoke is."""
+    answer = (
+        "A cough is a natural reflex that protects your lungs. Coughing helps clear your "
+        "airways of lung irritants, such as smoke and mucus. This helps prevent infections. "
+        "Most coughs clear up within three weeks. If you smoke, quitting helps prevent a cough."
+    )
+    archive = one_answer(tmp_path, embedder, "Cough", "information", answer)
+    plan = make_plan(archive, "How can I prevent a cough?")
+    prevention = next(s for s in plan.sections if s.ask == "prevention")
+    assert [q.text for q in prevention.quotes] == [split_sentences(answer)[-1]]
+
+
 def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
     # GARD on Lyme disease: genetic factors, not a medicine
     sentence = (

@@ -159,6 +159,10 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     assert understand("Do you think its just a clogged tear duct?", catalogue=tears).focus == (
         "Tears"
     )
+    # a common kind the archive has no answer on is about the condition it has answers on
+    meningitis = FocusCatalogue.build([("m:9", "Meningitis", "treatment")])
+    viral = understand("How would they treat viral meningitis?", catalogue=meningitis)
+    assert viral.focus == "Meningitis"  # K-QA
     # poison ivy's rash is no poisoning (K-QA)
     poison = FocusCatalogue.build([("m:8", "Poisoning", "information")])
     assert understand("Is poison ivy contagious between people?", catalogue=poison).focus is None

@@ -110,7 +110,10 @@ _ASK_CUES: dict[str, re.Pattern[str]] = {
         # with it do: "You may … avoid places where you have had an attack" (panic disorder)
         r"\b(prevent(?!able)\w*(?! (you|them|him|her|people|someone) from)|"
         r"(?<!may )(?<!might )(?<!often )avoid\w*|"
-        r"reduce (the |your )?risk|vaccin\w*|protect\w*)\b",
+        # (nor what the focus protects: "A cough is a natural reflex that protects your lungs")
+        r"reduce (the |your )?risk|vaccin\w*|"
+        r"protect\w* (yourself|yourselves|others|against|from|(your |the )?(child|children|baby|"
+        r"family|skin|eyes|ears|hearing|teeth)))\b",
         re.I,
     ),
     "inheritance": re.compile(r"\b(inherit\w*|genetic|genes?|famil(y|ies)|hereditary)\b", re.I),

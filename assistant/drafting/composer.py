@@ -72,6 +72,7 @@ from assistant.text import reading_grade, sentence_spans, split_sentences
 from assistant.understanding import (
     ANSWERED_BY,
     ASK_WORDS,
+    COMMON_KIND,
     Ask,
     Understanding,
     as_named,
@@ -1097,13 +1098,6 @@ _OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
 _AMONG_PATIENTS = r"(?:in|with|among|(?:who|that) (?:have|has|had))\s+(?:\w+\s+){0,3}"
 
 
-# words that name a common kind of a condition, not another condition: "acute bronchitis"
-_COMMON_KIND_TEXT = """
-acute chronic viral bacterial fungal allergic infectious mild severe recurrent oral genital common
-"""
-_COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
-
-
 def _called(text: str, name: str) -> bool:
     """Whether ``text`` says what ``name`` is another name of: "Eczema is also called
     dermatitis", "… also known as dermatitis", "Conjunctivitis is the medical name for pink
@@ -1120,7 +1114,7 @@ def _another(surface: str, names: Sequence[str]) -> bool:
     they do: "Herpes zoster oticus", "ligneous conjunctivitis"; not "acute bronchitis"."""
     words = set(key_of(surface).split())
     inside = [w for n in names if n and (w := set(key_of(n).split())) <= words]
-    return not any(words - w <= _COMMON_KIND for w in inside)
+    return not any(words - w <= COMMON_KIND for w in inside)
 
 
 def _is_medicine(name: str) -> bool:

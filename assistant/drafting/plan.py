@@ -23,7 +23,15 @@ from assistant.index import Archive
 from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import sentence_spans, split_sentences
-from assistant.understanding import EVIDENCE_TYPES, Ask, FocusAnswers, Understanding, understand
+from assistant.understanding import (
+    EVIDENCE_TYPES,
+    Ask,
+    FocusAnswers,
+    Understanding,
+    key_of,
+    keys_of,
+    understand,
+)
 from assistant.understanding.spelling import english
 
 # the sections of a More Info page, in page order after the answer
@@ -440,6 +448,8 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
         i += 1
         if sentence is None or not fits(sentence, ask):
             continue
+        if ask == "prevention" and _prevents_another(sentence, record):
+            continue
         lead = _lead_of(sentences, i - 1)  # [sentence] where it stands alone
         if not lead or any(s in found for s in lead) or len(found) + len(lead) > size:
             continue
@@ -453,6 +463,21 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
             found.append(sentences[i] or "")
             i += 1
     return found
+
+
+def _prevents_another(sentence: str, record: Record) -> bool:
+    """Whether what ``sentence`` prevents is another condition than the record's: "This helps
+    prevent infections." in an answer on cough tells what coughing does, not how to prevent a
+    cough."""
+    own = keys_of(record.focus or record.title or "")
+    for match in re.finditer(r"\bprevent\w*\s+((?:\w+\s+){0,3}\w+)", sentence, re.I):
+        for mention in lexicon().find(match.group(1)):
+            if (
+                mention.kind == "disease"
+                and not {key_of(mention.surface), key_of(mention.canonical)} & own
+            ):
+                return True
+    return False
 
 
 BACK = 2  # sentences a run may reach back for the one that a sentence leans on

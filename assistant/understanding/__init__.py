@@ -21,6 +21,7 @@ from assistant.understanding.asks import (
     without_asks,
 )
 from assistant.understanding.focus import (
+    COMMON_KIND,
     GENERIC,
     Focus,
     FocusCatalogue,
@@ -35,6 +36,7 @@ __all__ = [
     "ANSWERED_BY",
     "ASK_OF_TYPE",
     "ASK_WORDS",
+    "COMMON_KIND",
     "EVIDENCE_TYPES",
     "GENERIC",
     "Ask",

@@ -139,6 +139,22 @@ GENERIC = frozenset(
 )
 
 
+# words that name a common kind of a condition, not another condition: "acute bronchitis" is
+# bronchitis, "viral meningitis" meningitis
+_COMMON_KIND_TEXT = """
+acute chronic viral bacterial fungal allergic infectious mild severe recurrent oral genital common
+"""
+COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
+
+
+def _kind_of(outer: Focus, inner: Focus | None) -> bool:
+    """Whether ``outer`` is a common kind of ``inner`` that the archive has no answer on, and
+    ``inner`` one it has: "viral meningitis" of "meningitis"."""
+    if inner is None or outer.records or not inner.records:
+        return False
+    return set(key_of(outer.surface).split()) - set(key_of(inner.surface).split()) <= COMMON_KIND
+
+
 def keys_of(focus: str) -> set[str]:
     """The keys a record's focus answers to: its names, each also without a group word."""
     keys = set()
@@ -289,15 +305,20 @@ class FocusCatalogue:
         # anemia", even when the archive has answers on iron and none on the anemia (but a
         # "shingles vaccine" question is still about shingles); named again on its own further
         # on, it is ("the stomach flu and the flu")
-        conditions = [(i, i + n) for i, n, f in found.values() if f.kind != "drug"]
+        # (but a condition the archive has answers on stays inside a common kind of it that it
+        # has none on: "viral meningitis" is about meningitis)
+        conditions = [(i, i + n, f) for i, n, f in found.values() if f.kind != "drug"]
 
-        def nested(i: int, n: int) -> bool:
-            return any(a <= i and i + n <= b and b - a > n for a, b in conditions)
+        def nested(i: int, n: int, inner: Focus | None = None) -> bool:
+            return any(
+                a <= i and i + n <= b and b - a > n and not _kind_of(outer, inner)
+                for a, b, outer in conditions
+            )
 
         for key, i, n, focus in later:
-            if nested(*found[key][:2]) and not nested(i, n):
+            if nested(*found[key][:2], focus) and not nested(i, n, focus):
                 found[key] = (i, n, focus)
-        kept = [(i, n, f) for i, n, f in found.values() if not nested(i, n)]
+        kept = [(i, n, f) for i, n, f in found.values() if not nested(i, n, f)]
         ranked = sorted(kept, key=lambda t: (t[2].kind != "archive", -t[1], t[0]))
         return [focus for _, _, focus in ranked]
 
