@@ -159,6 +159,13 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     assert understand("Do you think its just a clogged tear duct?", catalogue=tears).focus == (
         "Tears"
     )
+    # reviewed lay names (K-QA): passing out is fainting, a muscle relaxer a medicine
+    syncope = FocusCatalogue.build([("m:10", "Syncope", "information")])
+    faint = "Is there anything I can do about feeling like Im going to pass out?"
+    assert understand(faint, catalogue=syncope).focus == "Syncope"
+    relaxer = understand("Any thoughts on a mild muscle relaxer?", catalogue=syncope)
+    assert relaxer.focus == "central muscle relaxants"
+    assert relaxer.unanswered == "muscle relaxer (central muscle relaxants)"
     # a common kind the archive has no answer on is about the condition it has answers on
     meningitis = FocusCatalogue.build([("m:9", "Meningitis", "treatment")])
     viral = understand("How would they treat viral meningitis?", catalogue=meningitis)
