@@ -1163,13 +1163,19 @@ def test_a_name_the_quoted_answer_gives_the_focus_is_not_said_to_be_missing(
     dermatitis"; the conclusion does not say the archive lacks dermatitis."""
     answer = (
         "Eczema is a term for several different types of skin swelling. Eczema is also called "
-        "dermatitis. Most types cause dry, itchy skin and rashes on the face."
+        "dermatitis. Pruritus is an itch that makes you want to scratch the skin. Most types "
+        "cause dry, itchy skin and rashes on the face."
     )
     archive = one_answer(tmp_path, embedder, "Eczema", "information", answer)
     draft = composer_of(archive).draft(DraftRequest(question="Is this dermatitis or eczema again?"))
     assert "Eczema is also called dermatitis." in draft_text(draft)
     conclusion = " ".join(s.text for s in draft.sections[-1].sentences)
     assert "dermatitis" not in conclusion
+    # nor a term of the reply that a quoted sentence says what it is (K-QA 133, "nausea")
+    reply = "Eczema can cause severe pruritus."
+    replied = composer_of(archive).draft(DraftRequest(question="Is this eczema?", reply=reply))
+    assert "Pruritus is an itch that makes you want to scratch the skin." in draft_text(replied)
+    assert "pruritus" not in " ".join(s.text for s in replied.sections[-1].sentences)
 
 
 def test_advice_to_another_conditions_patients_is_not_passed_on(

@@ -159,6 +159,14 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     assert understand("Do you think its just a clogged tear duct?", catalogue=tears).focus == (
         "Tears"
     )
+    # a steroid medicine is no anabolic steroid, the archive's "Steroids" (K-QA)
+    steroids = FocusCatalogue.build([("m:11", "Steroids", "information")])
+    for medicine in (
+        "What is an example of a topical steroid",
+        "Is there a steroid cream I can use?",
+    ):
+        assert understand(medicine, catalogue=steroids).focus is None
+    assert understand("Are anabolic steroids harmful?", catalogue=steroids).focus == "Steroids"
     # reviewed lay names (K-QA): passing out is fainting, a muscle relaxer a medicine
     syncope = FocusCatalogue.build([("m:10", "Syncope", "information")])
     faint = "Is there anything I can do about feeling like Im going to pass out?"

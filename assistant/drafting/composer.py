@@ -685,16 +685,21 @@ class GroundedComposer:
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
         # (not a name the quoted answers give the focus: "Eczema is also called dermatitis"
         # for "Is this dermatitis or eczema again?")
-        quoted = " ".join(s.text for x in sections for s in x.sentences if s.source_id)
+        told = [s.text for x in sections for s in x.sentences if s.source_id]
+        quoted = " ".join(told)
         for name in understood.also_unanswered:  # "… and a mouth ulcer"
             if not _called(quoted, name):
                 notes.append(_template(t.fill("missing_no_topic", **{**fill, "missing": name})))
         asked = [*unknown, focus] if understood.unanswered else unknown
         named = {key_of(n) for pair in asked for n in pair}
+        # (nor a term a quoted sentence says what it is: "Nausea is an uneasy or unsettled
+        # feeling in the stomach …")
         words = [
             w
             for w in unexplained
-            if key_of(lexicon().canonical(w) or w) not in named and not _called(quoted, w)
+            if key_of(lexicon().canonical(w) or w) not in named
+            and not _called(quoted, w)
+            and not any(says_what_it_is(x, [w]) for x in told)
         ]
         if words:
             listed = ", ".join(f'"{w}"' for w in words)

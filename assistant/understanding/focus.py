@@ -49,14 +49,21 @@ _NOT_A_FOCUS = frozenset(
 # "fissure/tear" is a rip, not the eye's tears (but "a clogged tear duct" is theirs); poison
 # ivy is a plant's rash, not a poisoning
 _NOT_A_FOCUS_AS_WRITTEN = re.compile(
-    r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b)|poison(?=\s+(?:ivy|oak|sumac)\b))\b", re.I
+    r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b)|poison(?=\s+(?:ivy|oak|sumac)\b)|"
+    # a steroid medicine is no anabolic steroid (the archive's "Steroids" is on their abuse)
+    r"steroids?(?=\s+(?:creams?|ointments?|sprays?|shots?|injections?|pills?|inhalers?)\b))\b",
+    re.I,
 )
+_MEDICINE_BEFORE = re.compile(r"\b(?:topical|oral|nasal|inhaled)\s+$", re.I)
 
 
 def _written_otherwise(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a word that names no focus where it is written."""
     match = _NOT_A_FOCUS_AS_WRITTEN.match(text, start)
-    return match is not None and match.end() == end
+    if match is not None and match.end() == end:
+        return True
+    steroid = re.fullmatch(r"steroids?", text[start:end], re.I) is not None
+    return steroid and _MEDICINE_BEFORE.search(text[:start]) is not None
 
 
 def _names_of(focus: str) -> list[str]:
