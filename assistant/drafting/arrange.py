@@ -54,7 +54,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
 # what a sentence of advice starts with (a short one with no verb of its own is advice, not a
 # list item's label)
 _ADVICE_TEXT = """
-add apply ask avoid be call change check choose clean consider cover cut do don't drink eat
+add apply ask avoid be call change check choose clean consider contact cover cut do don't drink eat
 exercise find follow get give go keep learn let limit lose lower maintain make manage never
 protect put quit read reduce remember rest see sleep stay stop store take talk tell try use
 wait wash watch wear
@@ -65,7 +65,7 @@ ADVICE_VERBS = frozenset(_ADVICE_TEXT.split())
 # of clear liquids to avoid dehydration." (not how to prevent it: "Wash your hands to prevent
 # …", "Wash your hands often", "Cover your mouth when you cough", nor whom to see)
 _NO_CARE = frozenset(
-    ["ask", "call", "see", "talk", "tell", "be", "wash", "cover", "protect", "get"]
+    ["ask", "call", "contact", "see", "talk", "tell", "be", "wash", "cover", "protect", "get"]
 )
 _SELF_CARE = (
     r"^(?!.*\b(prevent\w*|risk|protect\w*|vaccin\w*)\b)"

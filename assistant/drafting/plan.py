@@ -53,8 +53,12 @@ _PROMISES_LIST = re.compile(
     re.I,
 )
 # what opens a list item that is no sentence of its own: "- Whether or not the tumor can be
-# removed by surgery."
-_ITEM_FRAGMENT = re.compile(r"^(whether|how|that)\b", re.I)
+# removed by surgery.", "- Where the tumor is found in the pancreas." (a clause with no
+# sentence around it), "- Has come back after treatment." (a verb with no subject)
+_ITEM_FRAGMENT = re.compile(
+    r"^(whether|how|that|(where|when|if|because|while)\b[^,]*$|(has|have|is|are|was|were)\b)",
+    re.I,
+)
 _BOILERPLATE = re.compile(
     r"\b(this summary|pdq|click|these resources|this section|listed below|links? below|"
     r"clinicaltrials|genereviews|human phenotype ontology|approximate number of patients|"
@@ -699,7 +703,17 @@ def _verbless(words: Sequence[str], verb: str = r"[a-z]+[^su]s") -> bool:
 
 
 _BULLETS = frozenset(["-", "•", "*"])
-_NOUN_BEFORE = frozenset(["the", "a", "an", "your", "his", "her", "their", "its", "of", "many"])
+# the verbs that make a list item a sentence of its own ("Antibiotics can cure the infection.")
+_FINITE_TEXT = """
+is are was were be been has have had can can't could may might will would should must do does
+did don't doesn't cause causes help helps include includes make makes need needs develop
+develops occur occurs lead leads affect affects happen happens become becomes work works
+responds respond consist consists contain contains spread spreads grow grows start starts
+begin begins show shows use uses give gives keep keeps take takes increase increases reduce
+reduces prevent prevents treat treats remove removes mean means depend depends form forms
+produce produces protect protects look looks feel feels seem seems get gets come comes
+"""
+_FINITE = frozenset(_FINITE_TEXT.split())
 
 
 def item_fragment(text: str, start: int, sentence: str) -> bool:
@@ -713,13 +727,13 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
         and text[max(0, start - 2) : start].strip() not in _BULLETS
     ):
         return False
-    words = re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))
-    if not words or words[0].lower() in ADVICE_VERBS:
+    words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
+    if not words or words[0] in ADVICE_VERBS:
         return False
-    # a word like "adds" is a verb unless a noun's word comes before it ("the patients")
+    # a verb of its own, not of a clause on a name: "Headaches or pain in the sinus areas.",
+    # "Blocked sinuses that do not clear, or sinus pressure." are none
     verb = any(
-        w.lower() in _NO_NAME_WORDS
-        or (i and words[i - 1].lower() not in _NOUN_BEFORE and re.fullmatch(_VERB, w))
+        w in _FINITE and (i == 0 or words[i - 1] not in ("that", "which", "who"))
         for i, w in enumerate(words)
     )
     return _ITEM_FRAGMENT.match(sentence) is not None or not verb
