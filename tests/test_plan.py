@@ -1268,6 +1268,9 @@ def test_a_medicine_the_question_does_not_name_gets_no_other_medicine_s_doses(
     assert make_plan(topics_archive, question).understanding.unnamed_medicine
     assert not [s for x in draft.sections for s in x.sentences if s.source_id]
     assert "does not say which medicine" in draft_text(draft)
+    # nor one whose side effects are asked without naming it (K-QA)
+    unnamed = "are there any side effects I should know about?"
+    assert make_plan(topics_archive, unnamed).understanding.unnamed_medicine
     # a medicine named, in the question or the doctor's reply, is no unnamed one
     named = "what are the side effects of the colchicine"
     assert not make_plan(topics_archive, named).understanding.unnamed_medicine

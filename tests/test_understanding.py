@@ -97,6 +97,14 @@ def test_what_the_focus_causes_asks_its_side_effects_or_symptoms() -> None:
     assert asked.asks == ("symptoms",)
     others = understand("what other sinus infections would cause this", catalogue=sinus)
     assert others.asks == ("causes",)
+    # a medicine against a condition is no condition, and what it causes its side effects
+    depression = FocusCatalogue.build(
+        [("m:3", "Depression", "information"), ("m:4", "Antidepressants", "information")]
+    )
+    anti = understand(
+        "Is there any anti-depressant that doesnt cause nausea?", catalogue=depression
+    )
+    assert (anti.focus, anti.asks) == ("Antidepressants", ("side_effects",))  # K-QA
     why = understand("Why do I need Lexapro?", catalogue=catalogue)
     assert why.focus == "escitalopram"
     assert why.asks == ("causes",)

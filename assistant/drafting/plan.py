@@ -773,7 +773,7 @@ _GLUED_HEADING = re.compile(
     # with the small words of a title: "Changes in Body Functions Researchers continue …",
     # "Kidney Function and Aging Kidney function may be …" (not "The Food and Drug
     # Administration sets …", nor "Treatment of Dyssynergia Cerebellaris Myoclonica is …")
-    r"^(?!The )([A-Z][a-z]+ ((in|of|and|or|for|the|to|with|on|at|from|by) )?){3,}(?!I\b)"
+    r"^(?!The )([A-Z][a-z]+ ((in|of|and|or|for|the|to|with|on|at|from|by) ){0,2}){3,}(?!I\b)"
     r"[A-Z][a-z]* (?!(is|are|was|were|has|have|had|can|may|might|will|would|does|do)\b)[a-z]|"
     # "Antiviral treatment Hepatocellular carcinoma …" (not "Infants with Down syndrome …")
     r"^[A-Z][a-z]+ (?!(with|of|and|or|in|for|from|to|by|the|an?|has|have|had|is|are|called|"

@@ -169,6 +169,7 @@ def understand(
     corrections: tuple[Correction, ...] = ()
     if speller is not None:
         question, corrections = speller.correct(question)
+    question = _anti_joined(question, catalogue)
     particulars = particulars_of(question, age_range, sex)
     # the focus is what the patient asks about: not a test already done ("I went for an
     # ultrasound"), nor the reply's own terms (they are explained as terms); but when the
@@ -204,7 +205,7 @@ def understand(
     ):
         asks = tuple(a for a in asks if a != "side_effects") or ("definition",)
     if focus and "causes" in asks and _what_it_causes(asked, focus):
-        effect: Ask = "side_effects" if focus.kind == "drug" else "symptoms"
+        effect: Ask = "side_effects" if _is_medicine(focus) else "symptoms"
         asks = tuple(dict.fromkeys(effect if a == "causes" else a for a in asks))
     return Understanding(
         focus=focus.name if focus else None,
@@ -238,10 +239,11 @@ def understand(
     )
 
 
-# "this medication", "the pills", "my meds"
+# "this medication", "the pills", "my meds"; or side effects of what it does not say ("are
+# there any side effects I should know about?")
 _UNNAMED_MEDICINE = re.compile(
     r"\b(this|that|the|my|these|those|your|his|her) (new )?(medications?|medicines?|meds|"
-    r"drugs?|pills?|tablets?|prescriptions?)\b",
+    r"drugs?|pills?|tablets?|prescriptions?)\b|\bside[- ]?(effects?|affects?)\b",
     re.I,
 )
 
@@ -281,6 +283,18 @@ def _ruled_out(text: str, focus: Focus) -> bool:
     return False
 
 
+def _anti_joined(text: str, catalogue: FocusCatalogue) -> str:
+    """``text`` with "anti-depressant" written "antidepressant" where that is a medicine the
+    archive or the dictionaries know: a medicine against depression is not depression ("anti
+    nausea medication" stays: "antinausea" is no name)."""
+
+    def join(match: re.Match[str]) -> str:
+        joined = f"{match.group(1)}{match.group(2)}"
+        return joined if any(f.kind != "disease" for f in catalogue.find(joined)) else match[0]
+
+    return re.sub(r"\b(anti)[- ]([a-z]{4,})", join, text, flags=re.I)
+
+
 def _what_it_causes(text: str, focus: Focus) -> bool:
     """Whether the question asks what the focus causes, not what causes it: "Does the buspar
     cause sleepiness?" asks a medicine's side effects, "Sinus infection also causes green
@@ -288,10 +302,17 @@ def _what_it_causes(text: str, focus: Focus) -> bool:
     its causes, "what other stds would cause this" and "anything other than uti that
     causes wbc in urine" which of them causes it)."""
     name = re.escape(focus.surface)
-    pattern = (
-        rf"(?<!what )(?<!what other )\b{name}\W+(?!that|which)(?:\w+\W+){{0,3}}?caus(e|es|ing)\b"
-    )
+    # (a medicine "that doesnt cause nausea" is still asked about its side effects)
+    clause = "" if _is_medicine(focus) else "(?!that|which)"
+    pattern = rf"(?<!what )(?<!what other )\b{name}\W+{clause}(?:\w+\W+){{0,3}}?caus(e|es|ing)\b"
     return re.search(pattern, text, re.I) is not None
+
+
+def _is_medicine(focus: Focus) -> bool:
+    """Whether the focus is a medicine: named so by the drug dictionary, or an archive focus
+    the lexicon knows as one ("Antidepressants")."""
+    concept = lexicon().concept(focus.name)
+    return focus.kind == "drug" or (concept is not None and concept.kind == "drug")
 
 
 def _between(text: str, first: Focus, second: Focus) -> str | None:
