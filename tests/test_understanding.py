@@ -38,6 +38,11 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         # a schedule, not how common it is
         ("Ok I will do the blood pressure checks, how often?", "diagnosis"),
         ("How often do I apply the cream?", "medication"),
+        (
+            "Other than that Amoxicillin should start working immediately or does it take time?",
+            "medication",
+        ),
+        ("Because I have a fatty liver, can I safely take Imodium?", "side_effects"),
         # what a finding may be a sign of (K-QA), not the signs of a condition
         ("What does a low pulse possibly indicate?", "causes"),
         ("What does it mean if my urine is cloudy?", "causes"),

@@ -91,13 +91,16 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         "side_effects",
         r"side[- ]?(effects?|affects?)|adverse|reactions? to|make me (feel )?(sick|dizzy|tired)|"
         # (not "cleaning my wound to keep it safe for my next visit")
-        r"(?<!keep it )(?<!keep them )safe (to|for|during|while)|"
+        r"(?<!keep it )(?<!keep them )safe (to|for|during|while)|safely (take|use|have)|"
         r"(affect|harm|hurt) (the |my )?(baby|liver|kidneys?)|"
         r"interact\w*|mix\w* (with|alcohol)|together with|while (taking|on)",
     ),
     (
         "medication",
         r"\b(dose|dosage|how much|how many (mg|pills|tablets)|mg\b|take (it|this|them)|"
+        # when a medicine works: "Amoxicillin should start working immediately or does it take
+        # time?"
+        r"starts? (to )?work(ing)?|kicks? in|"
         r"should i take|can i take|could i take|tablets?|pills?|prescri\w*|antibiotics?|"
         r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|drugs?)",
     ),
