@@ -1117,7 +1117,7 @@ def test_an_archive_question_answered_in_parts_is_listed_once() -> None:
     """NIHSeniorHealth answers "How to prevent Shingles ?" in several records: the Similar Q&A
     lists it once, with the part that has an answer to show; neither list shows a
     question that names nothing (a CDC answer whose focus the source left out: "How to
-    prevent ?")."""
+    prevent ?"), nor one on research."""
 
     def source(n: int, question: str, answer: str | None, focus: str | None) -> Source:
         passages = [Passage(chunk_id=f"m:{n}::0", text=a, kind="explanation", score=1.0)
@@ -1139,7 +1139,10 @@ def test_an_archive_question_answered_in_parts_is_listed_once() -> None:
         source(3, "How to prevent Shingles ?", vaccine, "Shingles"),
         source(4, "How to prevent ?", "Get vaccinated.", None),
         source(5, "What is (are) Chickenpox ?", "Chickenpox is an infection.", "Chickenpox"),
-    ]
+        # nor one on research, whose answer points to trials (the shingles vaccine article)
+        source(6, "what research (or clinical trials) is being done for Shingles ?", None,
+               "Shingles"),
+    ]  # fmt: skip
     listed = similar_qa(pool)
     assert [(q.question_snippet, q.reply_snippet) for q in listed] == [
         ("How to prevent Shingles ?", vaccine),

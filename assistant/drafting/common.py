@@ -93,13 +93,16 @@ def listable(
 def similar_qa(pool: list[Source]) -> list[SimilarQA]:
     """The first ``SIMILAR`` distinct questions of the pool: one archive question answered in
     several parts ("How to prevent Shingles ?", twice) is listed once, with the first part
-    that has an answer to show; none whose question names nothing ("How to prevent ?")."""
+    that has an answer to show; none whose question names nothing ("How to prevent ?"), nor
+    one on research ("what research (or clinical trials) is being done for Shingles ?": its
+    answer points to trials, not to what a patient asked)."""
     entries: dict[tuple[str, str], SimilarQA] = {}
     for s in pool:
         same = (s.display_title.lower(), _flat(s.question))
         listed = entries.get(same)
         if (
             _NO_FOCUS.search(s.question or "")
+            or _RESEARCH.search(s.question or "")
             or (listed is None and len(entries) == SIMILAR)
             or (listed is not None and listed.reply_snippet)
         ):
@@ -118,6 +121,9 @@ def similar_qa(pool: list[Source]) -> list[SimilarQA]:
 # an archive question whose focus the source left out of its template: "How to prevent ?",
 # "What is (are) ?", "Who is at risk for ? ?"
 _NO_FOCUS = re.compile(r"(\(are\)|\bfor|\bprevent|\bof)\s+\?", re.I)
+
+
+_RESEARCH = re.compile(r"\bwhat research\b|\bclinical trials?\b", re.I)
 
 
 def related_faq(pool: list[Source], similar: list[SimilarQA]) -> list[RelatedFAQ]:
