@@ -1040,6 +1040,9 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         ("Kidney Function and Aging Kidney function may be reduced with aging.", False),
         ("The Food and Drug Administration sets strict rules for new medicines.", True),
         ("Treatment of Dyssynergia Cerebellaris Myoclonica is symptomatic.", True),
+        # (NINDS on shingles, K-QA 78)
+        ("The viruses multiply, the tell-tale rash erupts, and the person now has shingles.",
+         False),
         # the next step of a story told before ("… the tongue muscles weaken")
         ("Eventually, the voice becomes gurgling, hoarse, and nasal.", False),
     ],

@@ -539,9 +539,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
     # "All of these medicines have …", "Each of them …", "Most such cases …"
     r"(all|each|many|most|some|none|any|one|two|several|few) (of )?(these|those|them|such)|"
     # "The cause can be an infection or another problem": the cause of what it followed
-    r"the (cause|reason|condition|disease|disorder|infection|problem|virus) (can|may|might|is|"
-    r"are|was|usually|often|most|probably|also|typically|generally|results?|occurs?|"
-    r"affects?|causes?)|"
+    r"the (cause|reason|condition|disease|disorder|infection|problem|virus|viruses|bacteria|"
+    r"germs) (can|may|might|is|are|was|usually|often|most|probably|also|typically|generally|"
+    # "The viruses multiply, the tell-tale rash erupts, …": the viruses of the story before
+    r"results?|occurs?|affects?|causes?|multiply|spread|travel|reach|enter|then)|"
     # "The ulcers look like common canker sores": the sores of the condition it followed
     r"the (ulcers|sores|rash|lesions|blisters|bumps|spots|patches|lumps|growths) (look|appear|"
     r"heal|last|form|develop|may|can|are|usually|often|typically|tend))\b",
