@@ -76,6 +76,7 @@ from assistant.understanding import (
     Ask,
     Understanding,
     as_named,
+    is_medicine,
     key_of,
     without_asks,
 )
@@ -629,7 +630,7 @@ class GroundedComposer:
             if (
                 found.records
                 and found.name != understood.focus
-                and not _is_medicine(found.name)
+                and not is_medicine(found.name)
                 and not (
                     anywhere
                     and (
@@ -666,7 +667,7 @@ class GroundedComposer:
             said = {**fill, "missing": understood.unanswered}
             if focus[1] in in_quotes:  # quoted from answers on other topics
                 notes.append(_template(t.fill("no_answer_mentioned", **said)))
-            elif _is_medicine(focus[1]):
+            elif is_medicine(focus[1]):
                 unknown.insert(0, focus)
             else:  # a condition is no pharmacist's question
                 notes.append(_template(t.fill("no_answer_on_condition", **said)))
@@ -1120,11 +1121,6 @@ def _another(surface: str, names: Sequence[str]) -> bool:
     words = set(key_of(surface).split())
     inside = [w for n in names if n and (w := set(key_of(n).split())) <= words]
     return not any(words - w <= COMMON_KIND for w in inside)
-
-
-def _is_medicine(name: str) -> bool:
-    concept = lexicon().concept(name)
-    return concept is not None and concept.kind == "drug"
 
 
 def _quoted_names(sections: Sequence[Section]) -> frozenset[str]:

@@ -50,6 +50,7 @@ __all__ = [
     "Understanding",
     "as_named",
     "asks_of",
+    "is_medicine",
     "key_of",
     "keys_of",
     "particulars_of",
@@ -308,11 +309,16 @@ def _what_it_causes(text: str, focus: Focus) -> bool:
     return re.search(pattern, text, re.I) is not None
 
 
+def is_medicine(name: str) -> bool:
+    """Whether the lexicon knows ``name`` as a medicine ("escitalopram", "Antidepressants")."""
+    concept = lexicon().concept(name)
+    return concept is not None and concept.kind == "drug"
+
+
 def _is_medicine(focus: Focus) -> bool:
-    """Whether the focus is a medicine: named so by the drug dictionary, or an archive focus
+    """Whether the focus is a medicine: found in the drug dictionary, or an archive focus
     the lexicon knows as one ("Antidepressants")."""
-    concept = lexicon().concept(focus.name)
-    return focus.kind == "drug" or (concept is not None and concept.kind == "drug")
+    return focus.kind == "drug" or is_medicine(focus.name)
 
 
 def _between(text: str, first: Focus, second: Focus) -> str | None:
