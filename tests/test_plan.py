@@ -1412,6 +1412,19 @@ def test_what_the_focus_itself_prevents_is_no_prevention_of_it(
     assert [q.text for q in prevention.quotes] == [split_sentences(answer)[-1]]
 
 
+def test_an_example_is_no_exam_and_a_medical_history_is_how_it_is_found() -> None:
+    # MedlinePlus on vitamins (K-QA): it stood under "How it is checked"
+    assert not fits("For example, if you don't get enough vitamin C, you could become anemic.",
+                    "diagnosis")  # fmt: skip
+    assert fits("Your doctor will do a physical exam.", "diagnosis")
+    # MedlinePlus on Lyme disease: a diagnosis without the word
+    history = (
+        "Your health care provider will look at your medical history, to figure out whether you "
+        "have Lyme disease."
+    )
+    assert fits(history, "diagnosis")
+
+
 def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
     # GARD on Lyme disease: genetic factors, not a medicine
     sentence = (

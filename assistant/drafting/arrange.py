@@ -32,7 +32,12 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "diagnosis": re.compile(
-        r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam\w*|imaging)\b", re.I
+        # ("For example, …" is no exam)
+        r"\b(diagnos\w*|tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam(?!ple)\w*|imaging|"
+        # "your health care provider will look at your symptoms and medical history, to figure
+        # out whether you have Lyme disease"
+        r"medical history|(figure|find) out (whether|if) you have)\b",
+        re.I,
     ),
     "treatment": re.compile(
         # ("a medical condition" is no treatment)
