@@ -198,11 +198,10 @@ def understand(
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
     # a reaction to what is no medicine is no side effect: "is it normal for an allergic
     # reaction to become red one week after I was bit?"
-    unreacted = re.sub(r"\breactions? to\b", " ", question, flags=re.I)
     if (
         "side_effects" in asks
         and not any(f.kind == "drug" for f in foci)
-        and "side_effects" not in asks_of(unreacted)
+        and "side_effects" not in asks_of(re.sub(r"\breactions? to\b", " ", question, flags=re.I))
     ):
         asks = tuple(a for a in asks if a != "side_effects") or ("definition",)
     if focus and "causes" in asks and _what_it_causes(asked, focus):
