@@ -56,11 +56,44 @@ def test_changed_record_is_reembedded_alone(fresh_archive: Archive) -> None:
     changed = _record(2, "Condition 2 turned out to be a cyst. A cyst can be drained.")
     report = fresh_archive.ingest([*records[:2], changed, records[3]])
     assert (report.added, report.updated, report.unchanged) == (0, 1, 3)
-    assert report.chunks_embedded == 2
+    # its new text is embedded; its question's chunk kept its text, and its vector
+    assert (report.chunks_embedded, report.chunks_reused) == (1, 1)
     texts = " ".join(d for _, docs, _ in fresh_archive.vectors.all_chunks() for d in docs)
     assert "drained" in texts and "condition 2 with rest" not in texts
     assert fresh_archive.keyword().search("drained cyst", 3)[0][0].startswith("test:2::")
     _assert_consistent(fresh_archive)
+
+
+def test_a_new_recipe_keeps_the_vectors_of_chunks_whose_text_stayed(
+    fresh_archive: Archive,
+) -> None:
+    records = [_record(n) for n in range(4)]
+    first = fresh_archive.ingest(records)
+    before = fresh_archive.vectors.stored_vectors(["test:1"])
+    fresh_archive.recipe += "|chunker changed"  # as a CHUNKER_VERSION bump does
+    changed = _record(2, "Condition 2 turned out to be a cyst. A cyst can be drained.")
+    report = fresh_archive.ingest([*records[:2], changed, records[3]])
+    assert (report.updated, report.unchanged) == (4, 0)
+    # only record 2's new text is embedded (its question chunk kept its text)
+    assert report.chunks_embedded == 1
+    assert report.chunks_reused == first.chunks_embedded - 1
+    assert fresh_archive.vectors.stored_vectors(["test:1"]) == before
+    assert fresh_archive.keyword().search("drained cyst", 3)[0][0].startswith("test:2::")
+    _assert_consistent(fresh_archive)
+
+
+def test_vectors_another_model_made_are_never_reused(fresh_archive: Archive) -> None:
+    records = [_record(n) for n in range(3)]
+    first = fresh_archive.ingest(records)
+    ids, vectors = fresh_archive.vectors.vectors()
+    # stored vectors that this model would not make (as if another model had made them)
+    fresh_archive.vectors.collection.update(ids=ids, embeddings=(-vectors).tolist())
+    fresh_archive.embedder.forget()
+    fresh_archive.recipe += "|model changed"
+    report = fresh_archive.ingest(records)
+    assert (report.chunks_embedded, report.chunks_reused) == (first.chunks_embedded, 0)
+    _, again = fresh_archive.vectors.vectors()
+    assert (again @ vectors.T).diagonal().min() > 0.999  # the model's own, not the stored ones
 
 
 def test_prune_and_remove(fresh_archive: Archive) -> None:

@@ -194,6 +194,7 @@ def _summary(report: IngestReport, loaded: LoadResult) -> None:
         "removed",
         "skipped",
         "chunks",
+        "reused",
         "seconds",
         "chunks/s",
     ):
@@ -206,6 +207,7 @@ def _summary(report: IngestReport, loaded: LoadResult) -> None:
         f"{report.removed:,}",
         f"{len(loaded.issues):,}",
         f"{report.chunks_embedded:,}",
+        f"{report.chunks_reused:,}",
         f"{report.seconds:.1f}",
         f"{rate:.0f}",
     )

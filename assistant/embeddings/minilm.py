@@ -6,7 +6,7 @@ import functools
 import importlib.util
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,13 +134,25 @@ class MiniLMEmbedder:
         with self._lock:
             for text, vector in zip(new, vectors, strict=True):
                 self._cache[text] = vector
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            self._trim()
         row = {text: n for n, text in enumerate(new)}
         for i, text in enumerate(texts):
             if text in row:
                 out[i] = vectors[row[text]]
         return out
+
+    def remember(self, vectors: Mapping[str, Sequence[float]]) -> None:
+        """Takes vectors this model made before (an index's own) into the cache of recent
+        vectors, so their texts are not run through the model again."""
+        with self._lock:
+            for text, vector in vectors.items():
+                self._cache[text] = np.asarray(vector, dtype=np.float32)
+                self._cache.move_to_end(text)
+            self._trim()
+
+    def _trim(self) -> None:
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
 
     def forget(self) -> None:
         """Empties the cache of recent vectors."""

@@ -1,7 +1,8 @@
 """The archive index: records chunked, embedded into Chroma, and mirrored into BM25.
 
 ``Archive`` is the one object the rest of the product holds: it ingests records
-incrementally (content hashes: unchanged records are not re-embedded), removes them,
+incrementally (content hashes: unchanged records are not re-embedded, and a changed record's
+chunks that kept their text keep their vectors), removes them,
 answers statistics, and hands the retrieval layer both sides of the index, consistent.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from chromadb.api import ClientAPI
 
 from assistant.config import Settings
@@ -42,6 +44,7 @@ class IngestReport:
     unchanged: int = 0
     removed: int = 0
     chunks_embedded: int = 0
+    chunks_reused: int = 0  # chunk texts a changed record kept: their stored vectors
     seconds: float = 0.0
 
 
@@ -62,6 +65,31 @@ class ArchiveStats:
     disk_bytes: int = 0
     backend: str = ""
     revision: int = 0
+
+
+class _Reuse:
+    """The stored vectors of chunk texts a changed record keeps (a new chunker often changes
+    a few records' chunks only), handed to the embedder's cache so they are not embedded
+    again; trusted only after one of them is embedded again and found equal, so vectors
+    that another model made are never mixed in."""
+
+    TOLERANCE = 1e-4  # the same model on another CPU differs in the 7th digit
+
+    def __init__(self, embedder: MiniLMEmbedder) -> None:
+        self.embedder = embedder
+        self.trusted: bool | None = None
+
+    def __call__(self, stored: dict[str, list[float]]) -> dict[str, list[float]]:
+        if not stored or self.trusted is False:
+            return {}
+        if self.trusted is None:
+            text, vector = next(iter(stored.items()))
+            again = self.embedder.embed([text])[0]
+            self.trusted = bool(np.allclose(again, vector, atol=self.TOLERANCE))
+            if not self.trusted:
+                return {}
+        self.embedder.remember(stored)
+        return stored
 
 
 class Archive:
@@ -136,15 +164,20 @@ class Archive:
         if changed or removed:
             self.vectors.bump_revision()  # marks the keyword side stale before any write
             self.vectors.delete_records(removed)
+            reuse = _Reuse(self.embedder)
             for batch in self._batches(changed, batch_chunks):
                 chunks = [c for _, cs in batch for c in cs]
-                self.vectors.delete_records([r.id for r, _ in batch if r.id in stored])
+                earlier = [r.id for r, _ in batch if r.id in stored]
+                known = reuse(self.vectors.stored_vectors(earlier) if earlier else {})
+                self.vectors.delete_records(earlier)
                 self.vectors.add(
                     [c.id for c in chunks], [c.text for c in chunks], self._metadatas(batch)
                 )
-                report.chunks_embedded += len(chunks)
+                reused = sum(1 for c in chunks if c.text in known)
+                report.chunks_reused += reused
+                report.chunks_embedded += len(chunks) - reused
                 if progress:
-                    progress(len(batch), len(chunks))
+                    progress(len(batch), len(chunks) - reused)
             self.vectors.bump_revision()
         self.keyword(refresh=True)
         report.seconds = time.perf_counter() - started

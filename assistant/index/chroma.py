@@ -120,6 +120,19 @@ class ChromaIndex:
             batch = list(record_ids[start : start + 500])
             self.collection.delete(where=cast(Any, {"record_id": {"$in": batch}}))
 
+    def stored_vectors(self, record_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The vector of each chunk text of ``record_ids``, as stored."""
+        out: dict[str, list[float]] = {}
+        for start in range(0, len(record_ids), 500):
+            page = self.collection.get(
+                where=cast(Any, {"record_id": {"$in": list(record_ids[start : start + 500])}}),
+                include=["documents", "embeddings"],
+            )
+            docs, vecs = page["documents"], page["embeddings"]
+            assert docs is not None and vecs is not None
+            out.update((d, list(v)) for d, v in zip(docs, vecs, strict=True) if d)
+        return out
+
     def first_chunks(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(record id, metadata of its first chunk) for every record."""
         for _, _, metadatas in self._pages({"chunk_index": 0}, documents=False):
