@@ -85,6 +85,76 @@ def test_what_is_not_surely_a_list_is_left_as_it_is() -> None:
         assert join_inline_lists(text) == text
 
 
+def test_warning_signs_after_if_you_have_finish_that_sentence() -> None:
+    meningitis = (  # MedlinePlus "Meningitis"
+        "Meningitis can progress rapidly. You should seek medical care quickly if you have - "
+        "Sudden fever - Severe headache - A stiff neck Early treatment can help prevent serious "
+        "problems, including death."
+    )
+    assert split_sentences(join_inline_lists(meningitis))[1:] == [
+        "You should seek medical care quickly if you have sudden fever, severe headache, or a "
+        "stiff neck.",
+        "Early treatment can help prevent serious problems, including death.",
+    ]
+    assert (
+        join_inline_lists(  # MedlinePlus "Pets and Animal Bites"
+            "Take your pet to the veterinarian if you notice: - Loss of appetite - Strange lumps"
+        )
+        == "Take your pet to the veterinarian if you notice loss of appetite or strange lumps."
+    )
+    # NCI's items each end in a full stop; the last ends at its first
+    leukemia = (
+        "Check with your doctor if you have any of the following: - Feeling very tired. - "
+        "Weight loss for no known reason. - Night sweats. - Fever. Sometimes CML does not "
+        "cause any symptoms at all."
+    )
+    assert split_sentences(join_inline_lists(leukemia)) == [
+        "Check with your doctor if you have any of the following: feeling very tired, weight "
+        "loss for no known reason, night sweats, or fever.",
+        "Sometimes CML does not cause any symptoms at all.",
+    ]
+    unchanged = [
+        # an item that is sentences
+        "Check with your child's doctor if your child has any of the following: - A lump or "
+        "swelling that keeps getting bigger or does not go away. It may be painful. - Headache.",
+        # "if the leukemia has spread": no one who has
+        "The following tests may be used to determine if the leukemia has spread: - Chest "
+        "x-ray. - Lumbar puncture.",
+    ]
+    for text in unchanged:
+        assert join_inline_lists(text) == text
+
+
+def test_steps_after_what_they_are_for_become_that_sentence() -> None:
+    athletes_foot = (  # MedlinePlus "Athlete's Foot"
+        "To prevent it - Keep your feet clean, dry, and cool - Wear clean socks - Don't walk "
+        "barefoot in public areas Treatments include over-the-counter antifungal creams."
+    )
+    assert split_sentences(join_inline_lists(athletes_foot)) == [
+        "To prevent it, keep your feet clean, dry, and cool; wear clean socks; and don't walk "
+        "barefoot in public areas.",
+        "Treatments include over-the-counter antifungal creams.",
+    ]
+    # the credit without a colon that ends MedlinePlus's answer is no part of the last step
+    botulism = (
+        "To prevent botulism: - Be very careful when canning foods at home - Do not let babies "
+        "eat honey Centers for Disease Control and Prevention"
+    )
+    assert join_inline_lists(botulism) == (
+        "To prevent botulism, be very careful when canning foods at home and do not let babies "
+        "eat honey. Centers for Disease Control and Prevention"
+    )
+    unchanged = [
+        # not what a sentence opens on: "… is to avoid mosquito bites: - Use insect repellent"
+        "The best way to prevent it is to avoid mosquito bites: - Use insect repellent - Wear "
+        "long sleeves",
+        # no steps
+        "To prevent it - Your doctor may give you a vaccine - The vaccine works",
+    ]
+    for text in unchanged:
+        assert join_inline_lists(text) == text
+
+
 def test_split_headings_writes_lists_out_for_chunks_and_plans() -> None:
     text = "Symptoms\nSymptoms include - Fever - Cough - Sore throat Most people recover."
     assert split_headings(text, "Flu").split("\n")[1] == (

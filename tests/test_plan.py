@@ -1164,6 +1164,12 @@ def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
     told = "Let your health care provider know if you have sudden, severe headaches."
     assert SEEK_CARE.search(told)
     assert not fits(told, "treatment")
+    # NCI's warning signs, written out as one sentence at import
+    assert SEEK_CARE.search(
+        "Check with your doctor if you have any of the following: fever, night sweats, or "
+        "easy bruising or bleeding."
+    )
+    assert SEEK_CARE.search("Check with your child's doctor if your child has seizures.")
 
 
 def test_a_name_the_quoted_answer_gives_the_focus_is_not_said_to_be_missing(

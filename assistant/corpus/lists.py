@@ -9,11 +9,18 @@ believe …". The words stay the source's; only the bullets become commas, an it
 letter is lower-cased where it is a common word's capital (not a name the archive writes
 capitalized, :mod:`assistant.knowledge.capitals`), and a full stop ends the list.
 
+Warning signs and steps are written out the same way: "You should seek medical care quickly if
+you have - Sudden fever - A stiff neck" reads "… if you have sudden fever or a stiff neck."
+(NCI's items, each ending in a full stop, too), and "To prevent it - Keep your feet clean -
+Wear clean socks" reads "To prevent it, keep your feet clean and wear clean socks."
+
 Every rule errs towards leaving the text as it is: a list is written out only after a phrase
-that introduces one ("include", "such as", "are", a colon), with two items or more, each
+that introduces one ("include", "such as", "are", "if you have", a sentence opening "To
+prevent …" before steps to take, a colon), with two items or more, each
 short, none a sentence of its own and none glossed by a dash ("- Neuroblastoma - a cancer
 of …"); and the last item ends only where a sentence visibly starts ("… skin Lab tests can
-confirm that …" or the site's "NIH: …" credit). Anything else is left for the sentence
+confirm that …", the site's "NIH: …" credit, or one without a colon: "Centers for Disease
+Control and Prevention"). Anything else is left for the sentence
 checks to keep out of quotes, as before.
 """
 
@@ -24,19 +31,67 @@ import re
 from assistant.knowledge.capitals import is_name
 from assistant.text import SENTENCE_OPENERS
 
-# a phrase that introduces a run-in list ("Symptoms include"), then its first bullet
-_CUE = r"\b(?:include|includes|including|included|such as|are|were|like):?"
+# a phrase that introduces a run-in list ("Symptoms include"), then its first bullet; the
+# items of a list after "if you have" finish that clause, so each may end in a full stop
+# ("Check with your doctor if you have any of the following: - Fever. - Night sweats.")
+_HAVE = (
+    r"(?:if|when|who|whether)\s+(?:you|your child|they)\s+"
+    r"(?:have|has|had|notice|develop|get|experience)(?:\s+any of the following)?"
+)
+# a sentence that opens on what the steps listed are for: "To prevent it - Keep your feet
+# clean, dry, and cool - Wear clean socks …" reads "To prevent it, keep your feet …"
+_PURPOSE = (
+    r"(?:(?<=^)|(?<=[.!?] ))To (?:help )?(?:prevent|reduce|lower|protect|keep|stay|avoid)\b"
+    r"[^.:;!?]{0,60}?[:,]?"
+)
+_CUE = (
+    r"(?:\b(?:include|includes|including|included|such as|are|were|like|"
+    + _HAVE
+    + r"):?|"
+    + _PURPOSE
+    + ")"
+)
 _INTRO = re.compile(_CUE + r"\s+-\s+(?=[A-Z0-9(\"'])")
+_HAVE_END = re.compile(r"\b" + _HAVE + r":?\s+-\s+$")
+_PURPOSE_START = re.compile(_PURPOSE)
+# what opens no step: "To prevent it - Your doctor …" is no list of things to do
+_NO_STEP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "your",
+        "my",
+        "his",
+        "her",
+        "their",
+        "its",
+        "it",
+        "they",
+        "you",
+        "this",
+        "these",
+        "those",
+        "some",
+    ]
+)
 _BULLET = re.compile(r"\s+-\s+")
 _MAX_ITEM_WORDS = 14
 # an item's first word that is a common word's capital ("Anxiety", "Long-term"): lower-cased;
 # "HIV", "Paget's", "B12", a name ("Wilson disease") and a Title-Case run keep theirs
-_COMMON_CAPITAL = re.compile(r"(?:A|[A-Z][a-z]+(?:-[a-z]+)*),?")
+_COMMON_CAPITAL = re.compile(r"(?:A|[A-Z][a-z]+(?:-[a-z]+)*|[A-Z][a-z]*n't),?")
 # where the last item ends: a capitalized word ("A", "Lab", not "CJD") followed by a
 # lower-case word ("… dark skin Lab tests can confirm …"), or the site's credit ("NIH: …")
 _SENTENCE_START = re.compile(r"(?:A|[A-Z][a-z]+),?")
 _CREDIT = re.compile(r"[A-Z]{2,}:")
 _CUE_END = re.compile(_CUE + "$")
+# MedlinePlus's credit without a colon, ending the answer: "Centers for Disease Control and
+# Prevention", "Food and Drug Administration"
+_NAME_WORD = r"(?:[A-Z][\w.'&-]*,?|for|and|of|on|the|in|to)"
+_AGENCY = re.compile(
+    r"\s((?:Centers|Food|Environmental|Federal|Agency|Dept\.|Department|National|United|Office)"
+    rf"(?:\s{_NAME_WORD})+)$"
+)
 
 
 def join_inline_lists(line: str) -> str:
@@ -44,30 +99,46 @@ def join_inline_lists(line: str) -> str:
     out = []
     rest = line
     while (intro := _INTRO.search(rest)) is not None:
-        written = _written(rest[intro.end() :])
+        stopped = _HAVE_END.search(intro.group()) is not None
+        steps = _PURPOSE_START.match(intro.group()) is not None
+        written = _written(rest[intro.end() :], stopped)
+        if written is not None and steps:
+            written = written if all(_is_step(i) for i in written[0]) else None
         if written is None:
             out.append(rest[: intro.end()])
             rest = rest[intro.end() :]
             continue
         items, tail = written
-        lead = rest[: intro.start()] + intro.group().split("-")[0].rstrip()
-        if lead.endswith(":") and re.search(r"\b(include|includes|are|were|such as)\s*:$", lead):
+        lead = rest[: intro.start()] + intro.group().split(" -")[0].rstrip()
+        if steps:
+            lead = lead.rstrip(":,") + ","  # "To prevent botulism: - Be …" reads "…, be …"
+        elif lead.endswith(":") and not lead.endswith("following:"):
             lead = lead[:-1]  # "Symptoms include: - A - B" reads "Symptoms include a and b"
-        out.append(f"{lead} {_series(items)}.")
+        out.append(f"{lead} {_series(items, 'or' if stopped else 'and')}.")
         rest = f" {tail}" if tail else ""
     out.append(rest)
     return "".join(out)
 
 
-def _written(text: str) -> tuple[list[str], str] | None:
+def _written(text: str, stopped: bool = False) -> tuple[list[str], str] | None:
     """The items of the list that ``text`` opens with and the text after it; None where it
-    is not surely a list."""
+    is not surely a list. ``stopped``: each item may end in a full stop."""
     raw = _BULLET.split(text)
+    # items that each end in a full stop ("- Fever. - Night sweats."): the last ends at its first
+    dotted = len(raw) > 1 and all(item.rstrip().endswith(".") for item in raw[:-1])
     items: list[str] = []
     for n, item in enumerate(raw):
         item = item.strip()
         if not item or not (item[0].isupper() or item[0].isdigit() or item[0] in "(\"'"):
             return None  # "- Neuroblastoma - a cancer of …": a dash that glosses
+        if stopped and dotted:
+            head, _, after = item.partition(". ")
+            if after:
+                if n + 1 < len(raw):
+                    return None  # "- A lump that keeps getting bigger. It may be painful."
+                items.append(head)  # "- Night sweats. Sometimes CML does not cause …"
+                return (items, after) if _fits(items) else None
+            item = item.removesuffix(".")
         cut = _sentence_after(item)
         if cut is not None:
             head, tail = item[:cut].rstrip(), item[cut:]
@@ -81,10 +152,16 @@ def _written(text: str) -> tuple[list[str], str] | None:
         if n + 1 < len(raw) and re.search(r"[.!?;:][\"')]*(?:\s|$)", item):
             return None  # an item that is sentences: "- Genetics. Many people with gout …"
         items.append(item)
-    last = items[-1]
+    last, tail = items[-1], ""
+    credit = _AGENCY.search(last)
+    if credit is not None and not re.search(
+        r"\b(?:an?|the|of|for|and|in|to|on)$", last[: credit.start()]
+    ):
+        last, tail = last[: credit.start()], credit.group(1)  # "… wounds Centers for Disease …"
     if last[-1:] in ".!?":
-        items[-1] = last[:-1]
-    return (items, "") if _fits(items) else None
+        last = last[:-1]
+    items[-1] = last
+    return (items, tail) if _fits(items) else None
 
 
 def _sentence_after(item: str) -> int | None:
@@ -110,18 +187,22 @@ def _sentence_after(item: str) -> int | None:
     return None
 
 
+def _is_step(item: str) -> bool:
+    return item.split()[0].lower() not in _NO_STEP
+
+
 def _fits(items: list[str]) -> bool:
     return len(items) >= 2 and all(0 < len(i.split()) <= _MAX_ITEM_WORDS for i in items)
 
 
-def _series(items: list[str]) -> str:
-    """ "a, b, and c" (semicolons where an item holds a comma), first letters lower-cased
-    where they are a common word's capital."""
+def _series(items: list[str], conjunction: str = "and") -> str:
+    """ "a, b, and c" (semicolons where an item holds a comma; "or" after "if you have"),
+    first letters lower-cased where they are a common word's capital."""
     written = [_lower_first(i) for i in items]
     mark = "; " if any("," in i for i in written) else ", "
     if len(written) == 2:
-        return f"{written[0]} and {written[1]}"
-    return mark.join(written[:-1]) + f"{mark}and {written[-1]}"
+        return f"{written[0]} {conjunction} {written[1]}"
+    return mark.join(written[:-1]) + f"{mark}{conjunction} {written[-1]}"
 
 
 def _lower_first(item: str) -> str:
