@@ -1170,6 +1170,10 @@ def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
         "easy bruising or bleeding."
     )
     assert SEEK_CARE.search("Check with your child's doctor if your child has seizures.")
+    assert SEEK_CARE.search(
+        "Get immediate medical care if you have chest pain that does not go away."
+    )
+    assert SEEK_CARE.search("All chest pain should be checked by a doctor.")
 
 
 def test_a_name_the_quoted_answer_gives_the_focus_is_not_said_to_be_missing(
@@ -1400,6 +1404,41 @@ def test_care_a_patient_gives_themselves_answers_what_to_do_for_it(
     assert any(f.kind == "unanswered" and "medication" in f.message for f in report.flags)
     how = composer_of(archive).draft(DraftRequest(question="What can I do for my nausea?"))
     assert DraftChecker(OfflineSupportScorer(embedder)).check(how).answers_question
+
+
+def test_when_to_see_a_doctor_is_answered_first_by_the_warning_signs(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on nausea and vomiting, its warning signs written out at import."""
+    answer = (
+        "Nausea is an uneasy or unsettled feeling in the stomach together with an urge to "
+        "vomit. Drink small amounts of clear liquids to avoid dehydration. Nausea and vomiting "
+        "are common. You should see a doctor immediately if you suspect poisoning or if you "
+        "have - Vomited for longer than 24 hours - Blood in the vomit - Severe abdominal pain"
+    )
+    archive = one_answer(tmp_path, embedder, "Nausea", "information", answer)
+    checker = DraftChecker(OfflineSupportScorer(embedder))
+    question = "I have been vomiting with nausea for two days, when should I see a doctor?"
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    assert draft.asks == ("seek_care",)
+    first = draft.sections[1]
+    assert (first.kind, first.ask) == ("seek_care", "seek_care")
+    assert first.sentences[0].text == (
+        "You should see a doctor immediately if you suspect poisoning or if you have vomited "
+        "for longer than 24 hours, blood in the vomit, or severe abdominal pain."
+    )
+    assert checker.check(draft).answers_question
+    # not asked: it comes after what is explained, and answers nothing
+    told = composer_of(archive).draft(DraftRequest(question="What is nausea?"))
+    care = next(s for s in told.sections if s.kind == "seek_care")
+    assert care.ask is None and told.sections.index(care) == len(told.sections) - 2
+    # an answer that tells no warning sign leaves the question unanswered, and says so
+    quiet_answer = answer.split(" You should")[0]
+    quiet = one_answer(tmp_path / "quiet", embedder, "Nausea", "information", quiet_answer)
+    unsaid = composer_of(quiet).draft(DraftRequest(question=question))
+    conclusion = " ".join(s.text for s in unsaid.sections[-1].sentences)
+    assert "do not cover when to see a doctor" in conclusion
+    assert not checker.check(unsaid).answers_question
 
 
 def test_what_the_focus_itself_prevents_is_no_prevention_of_it(

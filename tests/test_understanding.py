@@ -88,6 +88,25 @@ def test_what_a_question_on_getting_worse_or_lasting_harm_asks() -> None:
     assert asks_of(bleeding) == ("treatment",)
 
 
+def test_when_to_see_a_doctor_is_asked_in_a_patients_words() -> None:
+    # K-QA patient questions
+    assert asks_of("can you clarify what are ER red flags") == ("seek_care",)
+    assert "seek_care" in asks_of(
+        "If my symptoms do not improve, at what point should I go see a doctor?"
+    )
+    assert "seek_care" in asks_of(
+        "If my symptoms doesnt improve within the next 48 hours do you recommend me going back "
+        "to the ER?"
+    )
+    assert asks_of(
+        "Do I need to go in somewhere to get my ear evaluated because I have had ear "
+        "infections before"
+    ) == ("seek_care",)
+    assert asks_of("What are the warning signs of a stroke?")[0] == "seek_care"
+    # seeing a doctor already is not asking when to
+    assert "seek_care" not in asks_of("I saw my doctor last week and she said it is gout.")
+
+
 def test_what_the_focus_causes_asks_its_side_effects_or_symptoms() -> None:
     catalogue = FocusCatalogue.build([("m:1", "Gout", "information")])
     # K-QA: "Doe the buspar cause sleepiness?"

@@ -80,7 +80,8 @@ _SELF_CARE = (
 SEEK_CARE = re.compile(
     r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
     r"call (911|your|a)|emergency|contact your|talk (to|with) your (family )?(doctor|health)|"
-    r"get medical|consult\w* (a|your)|"
+    r"get (immediate |prompt |urgent |emergency )?medical|consult\w* (a|your)|"
+    r"checked by a (doctor|health ?care provider)|"
     # "Check with your doctor if you have any of the following: …" (NCI's warning signs)
     r"check with (a|your|your child's) (doctor|health ?care|provider)|"
     # "Let your health care provider know if you have sudden, severe headaches."

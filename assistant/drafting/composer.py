@@ -436,7 +436,11 @@ class GroundedComposer:
         two = bool(also)
         answered: set[str] = set()
         more_at: int | None = None
+        seek_at: int | None = None  # where "when to seek care" goes, when asked
         for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
+            if ask == "seek_care":
+                seek_at = len(out)
+                continue
             if ask not in asks and also:  # after the answer on the focus, the one on the other
                 out += [self._also(p, fill) for p in also]
                 answered.update(p.ask for p in also)
@@ -469,14 +473,21 @@ class GroundedComposer:
             answered.update(p.ask for p in also)
         more = more[:MORE]  # a short aside, not a second page
         if more:
+            at = len(out) if more_at is None else more_at
             out.insert(
-                len(out) if more_at is None else more_at,
+                at,
                 Section(
                     kind="explanation",
                     heading=t.fill("heading_more", **fill),
                     sentences=tuple(more),
                 ),
             )
+            seek_at = None if seek_at is None else seek_at + (at <= seek_at)
+        # the focus's own answers on when to see a doctor, and for what signs
+        seeking = {s.text for s in seek}
+        seek += [quoted(q.text, q.record_id) for q in plan.warning_signs if q.text not in seeking]
+        if seek:
+            answered.add("seek_care")
         missing: list[Ask] = []
         # (care alone, "Drink small amounts of clear liquids …", is no medicine asked about)
         medicine = any(
@@ -491,12 +502,15 @@ class GroundedComposer:
             )
             if unanswered and not any(a in ANSWERED_BY.get(m, ()) for m in missing):
                 missing.append(a)
-        # the focus's own answers on when to see a doctor, and for what signs
-        seeking = {s.text for s in seek}
-        seek += [quoted(q.text, q.record_id) for q in plan.warning_signs if q.text not in seeking]
         for section in base[1:]:
             if section.kind == "seek_care":
-                out.append(section.model_copy(update={"sentences": (*seek, *section.sentences)}))
+                care = section.model_copy(
+                    update={
+                        "sentences": (*seek, *section.sentences),
+                        "ask": "seek_care" if seek_at is not None else None,
+                    }
+                )
+                out.insert(len(out) if seek_at is None else seek_at, care)
             elif section.kind == "conclusion":
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))

@@ -134,6 +134,8 @@ def make_plan(
     steps += [(a, other) for other in u.also for a in u.asks]
     steps += [(a, None) for a in PAGE_ORDER if a not in u.asks]
     for ask, other in steps:
+        if ask == "seek_care":
+            continue  # the warning signs below answer it
         answering = ask in u.asks
         size = RUN["answer" if answering else "other"]
         ranked = other.records_for(ask) if other else u.records_for(ask)
@@ -155,7 +157,10 @@ def make_plan(
                 focus=other.name if other else None,
             )
         )
-    warnings = _warning_signs(records, u.focus_records, used)
+    asked = "seek_care" in u.asks
+    warnings = _warning_signs(records, u.focus_records, used, WARNINGS_ASKED if asked else WARNINGS)
+    if asked and not warnings:
+        missing.append("seek_care")
     return Plan(
         understanding=u,
         sections=tuple(sections),
@@ -165,6 +170,7 @@ def make_plan(
 
 
 WARNINGS = 2  # sentences on when to see a doctor, at most
+WARNINGS_ASKED = 4  # … where the question asks it
 # when to see a doctor, and for what: "If you have rectal bleeding you should see a doctor",
 # "You should talk to your doctor if you have a strong pain in your abdomen …" (not "Most
 # people dont need to see a doctor before they start …", nor "People with mild cases of the
@@ -184,7 +190,7 @@ _NOT_WARNING_TYPES = frozenset({"exams and tests", "prevention", "susceptibility
 
 
 def _warning_signs(
-    records: Mapping[str, Record], record_ids: Sequence[str], used: set[str]
+    records: Mapping[str, Record], record_ids: Sequence[str], used: set[str], most: int
 ) -> tuple[Quote, ...]:
     """The first sentences of the focus's answers that tell when to see a doctor and why,
     not quoted already, each with the ones right after it that lean on it ("You should also
@@ -208,7 +214,7 @@ def _warning_signs(
             found.append(Quote(text=sentence, record_id=record_id))
             for follows in takewhile(_leans_on_it, sentences[i + 1 : i + 1 + BACK]):
                 found.append(Quote(text=follows or "", record_id=record_id))
-            if len(found) >= WARNINGS:
+            if len(found) >= most:
                 return tuple(found)
     return tuple(found)
 

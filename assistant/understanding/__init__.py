@@ -149,6 +149,7 @@ class Understanding(BaseModel):
             "side_effects": "side effects",
             "diagnosis": "diagnosis tests",
             "seriousness": "is it serious outlook",
+            "seek_care": "when to see a doctor",
         }
         asked = " ".join(words.get(a, a) for a in self.asks[:3])
         return f"{self.focus} {asked}".strip() if self.focus else ""

@@ -23,6 +23,7 @@ Ask = Literal[
     "outlook",
     "prevention",
     "seriousness",
+    "seek_care",
     "inheritance",
     "frequency",
 ]
@@ -39,6 +40,7 @@ ASK_WORDS: dict[Ask, str] = {
     "side_effects": "side effects",
     "outlook": "the outlook",
     "seriousness": "how serious it is",
+    "seek_care": "when to see a doctor",
     "prevention": "prevention",
     "inheritance": "inheritance",
     "frequency": "how common it is",
@@ -56,6 +58,8 @@ EVIDENCE_TYPES: dict[Ask, tuple[str, ...]] = {
     "outlook": ("outlook", "stages", "complications", "information"),
     "prevention": ("prevention", "information"),
     "seriousness": ("outlook", "complications", "symptoms", "information"),
+    # the focus's answers that tell when to see a doctor, and for what signs
+    "seek_care": ("symptoms", "information", "treatment", "complications"),
     "inheritance": ("inheritance", "genetic changes", "information"),
     "frequency": ("frequency", "information"),
 }
@@ -167,6 +171,16 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(prevent\w*(?! .{0,30} from (progress|getting worse|worsening|advanc))|"
         r"stop .{0,20} from(?! (progress|getting worse|worsening|advanc))|avoid\w*|"
         r"reduce (the |my )?risk|vaccin\w*)",
+    ),
+    (
+        "seek_care",
+        # "If my symptoms do not improve, at what point should I go see a doctor?", "do you
+        # recommend me going back to the ER?", "can you clarify what are ER red flags"
+        r"\b((go|going|get) (back )?(to )?(see )?(a|the|my|your) (doctor|dr|gp|physician|er|"
+        r"emergency room|hospital)|see (a|the|my|your) (doctor|dr|gp|physician)|urgent care|"
+        r"emergency room|(the|an?) er|er red flags|red flags|warning signs|"
+        r"get (it|this|that|them) (checked|looked at|evaluated)|"
+        r"go in (somewhere )?to get)",
     ),
     (
         "seriousness",
