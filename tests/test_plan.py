@@ -1582,3 +1582,30 @@ def test_a_list_is_on_the_topic_of_the_sentence_it_leans_on(
     # and "what it is" does not stop right before the list that goes on from its last sentence
     about = next(s for s in plan.sections if s.ask == "definition")
     assert [q.text for q in about.quotes] == split_sentences(answer)
+
+
+def test_the_focus_own_name_is_no_cue_of_a_topic() -> None:
+    # MedlinePlus on fever (K-QA: "If I do end up with fever, what do I do?"): every
+    # sentence names fever, a symptom's name, and none of these tells a symptom
+    activates = "Fever also activates your body's immune system."
+    assert fits(activates, "symptoms") and not fits(activates, "symptoms", ("Fever",))
+    assert fits("Fever can cause chills and sweating.", "symptoms", ("Cough",))
+
+
+def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
+    # "them" are the bacteria of the sentence before
+    assert not standalone("A slight fever can make it harder for them to survive.")
+    assert standalone(
+        "A slight fever can make it harder for them to survive.", after_predecessor=True
+    )
+    assert not standalone("Use them less often.")
+    # a plural the sentence names itself, before or (of "their") after
+    assert standalone(
+        "Bacteria travel through or around the catheter and establish a place where they can "
+        "thrive within the bladder."
+    )
+    assert standalone(
+        "When their anxiety level is mild, people with GAD can function socially and hold "
+        "down a job."
+    )
+    assert standalone("Most people recover, but some of them need to stay in the hospital.")

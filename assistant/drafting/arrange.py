@@ -202,10 +202,11 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     for topic, opening in _OPENS_ON_TOPIC.items():
         if opening.match(text):
             return topic if topic in asks else None
+    cued = without_names(text, focus_names)  # (the focus's own name is no cue)
     hits = [
         (m.start(), n, ask)
         for n, ask in enumerate(asks)
-        if ask in _ASK_CUES and (m := _ASK_CUES[ask].search(text))
+        if ask in _ASK_CUES and (m := _ASK_CUES[ask].search(cued))
     ]
     if hits:
         return min(hits)[2]
@@ -384,15 +385,25 @@ _PRECEDENCE = ("treatment", "diagnosis", "prevention", "causes", "outlook", "sym
 _TOPIC_OF_ASK = {"medication": "treatment", "side_effects": "treatment", "seriousness": "outlook"}
 
 
-def fits(sentence: str, ask: str) -> bool:
+def fits(sentence: str, ask: str, focus_names: Sequence[str] = ()) -> bool:
     """Whether a sentence of a general answer belongs under ``ask``'s heading: it talks
     about the ask, and not mainly about another topic: the topic it names first ("Most
     people with the flu recover on their own without medical care" is on the outlook,
     "Pain relievers can help" on treatment), of two named at once the one that comes
-    first in ``_PRECEDENCE``."""
-    if ask_of(sentence, (ask,), ()) != ask or SEEK_CARE.search(sentence):
+    first in ``_PRECEDENCE``. The focus's own name is no cue: "Fever also activates your
+    body's immune system" is no symptom of fever."""
+    if SEEK_CARE.search(sentence):
         return False
-    return not on_other_topic(sentence, ask)
+    sentence = without_names(sentence, focus_names)
+    return ask_of(sentence, (ask,), ()) == ask and not on_other_topic(sentence, ask)
+
+
+def without_names(text: str, names: Sequence[str]) -> str:
+    """``text`` without ``names`` (whole words, any case)."""
+    for name in names:
+        if name:
+            text = re.sub(rf"\b{re.escape(name)}\b", " ", text, flags=re.I)
+    return text
 
 
 def on_other_topic(sentence: str, ask: str) -> bool:

@@ -371,13 +371,14 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     sentences = list(_quotable(record, used))
     parts = _parts(record)
     own = f"{record.focus or ''} {record.title}".lower()
+    names = _own_names(record)
 
     def goes_on(i: int) -> bool:  # not "The following tests are used …"
         sentence = sentences[i]
         return (
             sentence is not None
             and standalone(sentence, after_predecessor=True)
-            and (parts[i] == parts[i - 1] or fits(sentence, ask))
+            and (parts[i] == parts[i - 1] or fits(sentence, ask, names))
         )
 
     def run_from(start: int) -> list[str]:
@@ -398,13 +399,15 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     chosen = runs[0]
     opening = named(chosen)
     if ask == "symptoms" and opening <= VAGUE:
-        better = [r for r in runs[1:] if fits(r[1][0], ask) and named(r) >= opening + CLEARLY_MORE]
+        better = [
+            r for r in runs[1:] if fits(r[1][0], ask, names) and named(r) >= opening + CLEARLY_MORE
+        ]
         chosen = max(better, key=named, default=chosen)  # the first of the best
     elif ask != "definition" and any(s in used for s in sentences_of(record)[: chosen[0]]):
         # past what another section quoted of it, the answer goes on to other topics: a run
         # there must open on what is asked ("An acute cough lasts less than 3 weeks." is no
         # treatment, though the answer on treating a cough says it)
-        on_it = [r for r in runs if fits(r[1][0], ask)]
+        on_it = [r for r in runs if fits(r[1][0], ask, names)]
         if not on_it:
             return []
         chosen = on_it[0]
@@ -420,7 +423,7 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
             continue
         if len(run) >= size or any(sentences[end:start]):
             break
-        if parts[start] != parts[end - 1] and not fits(more[0], ask):
+        if parts[start] != parts[end - 1] and not fits(more[0], ask, names):
             break
         taken = more[: size - len(run)]
         run, end = run + taken, start + len(taken)
@@ -451,12 +454,13 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
     on it ("Antiviral medicines can help them heal faster. They can also help to prevent
     cold sores …"), in the answer's order."""
     sentences = list(_quotable(record, used))
+    names = _own_names(record)
     found: list[str] = []
     i = 0
     while i < len(sentences) and len(found) < size:
         sentence = sentences[i]
         i += 1
-        if sentence is None or not fits(sentence, ask):
+        if sentence is None or not fits(sentence, ask, names):
             continue
         if ask == "prevention" and _prevents_another(sentence, record):
             continue
@@ -473,6 +477,11 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
             found.append(sentences[i] or "")
             i += 1
     return found
+
+
+def _own_names(record: Record) -> tuple[str, ...]:
+    """The names an answer gives what it is about: its focus and its title."""
+    return tuple(dict.fromkeys(n for n in (record.focus, record.title) if n))
 
 
 def _prevents_another(sentence: str, record: Record) -> bool:
@@ -558,6 +567,28 @@ _OPENS_ON_PREDECESSOR = re.compile(
 
 # "… do not progress to this advanced stage", "Ivermectin is commonly used to treat this form of
 # scabies" (crusted scabies): a stage, form or type named by a sentence that was not quoted
+# "A slight fever can make it harder for them to survive.": "them" are the bacteria of the
+# sentence before; a plural the sentence itself names first ("Bacteria travel … where they can
+# thrive", "Most people …, but some of them") or after ("When their anxiety level is mild,
+# people with GAD …") is its own
+_THEY = re.compile(r"\b(they|them|their|theirs|themselves)\b", re.I)
+_PLURAL = re.compile(
+    r"\b(\w+(?<!ss)(?<!us)(?<!is)(?<!')s|people|children|women|men|teeth|feet|lice|mice|"
+    r"bacteria|fungi|data|criteria|both|many|some|others|few|all|most|each|everyone|anyone|"
+    r"someone|you|we|family|staff|team|public|couple)\b",
+    re.I,
+)
+
+
+def _plural_points_back(sentence: str) -> bool:
+    """Whether ``sentence`` says "they", "them" or "their" of a plural it does not name."""
+    they = _THEY.search(sentence)
+    if they is None or they.start() == 0:  # (one that opens it leans: _OPENS_ON_PREDECESSOR)
+        return False
+    after = sentence[they.end() :] if they.group().lower() == "their" else ""
+    return not _PLURAL.search(sentence[: they.start()]) and not _PLURAL.search(after)
+
+
 _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "People who take these medicines …": a set the source named before
@@ -592,6 +623,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         _OPENS_ON_PREDECESSOR.search(sentence)
         or re.search(r"\bsuch\b(?! as)", sentence, re.I)
         or _POINTS_BACK.search(sentence)
+        or _plural_points_back(sentence)
     )
     return not (
         leans
