@@ -1174,6 +1174,7 @@ def test_talking_to_your_family_doctor_is_when_to_seek_care() -> None:
         "Get immediate medical care if you have chest pain that does not go away."
     )
     assert SEEK_CARE.search("All chest pain should be checked by a doctor.")
+    assert SEEK_CARE.search("If you itch all over, you might require medical attention.")
 
 
 def test_a_name_the_quoted_answer_gives_the_focus_is_not_said_to_be_missing(
@@ -1609,3 +1610,5 @@ def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
         "down a job."
     )
     assert standalone("Most people recover, but some of them need to stay in the hospital.")
+    # a verb's -s is no plural: "them" are the hives of the sentence before
+    assert not standalone("An allergic reaction to a drug or food usually causes them.")

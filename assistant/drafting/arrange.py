@@ -82,6 +82,8 @@ SEEK_CARE = re.compile(
     r"call (911|your|a)|emergency|contact your|talk (to|with) your (family )?(doctor|health)|"
     r"get (immediate |prompt |urgent |emergency )?medical|consult\w* (a|your)|"
     r"checked by a (doctor|health ?care provider)|"
+    # "… or have itching without an apparent cause, you might require medical attention"
+    r"(require|need)s? (immediate |prompt |urgent )?medical (attention|care|help)|"
     # "Check with your doctor if you have any of the following: …" (NCI's warning signs)
     r"check with (a|your|your child's) (doctor|health ?care|provider)|"
     # "Let your health care provider know if you have sudden, severe headaches."

@@ -586,7 +586,12 @@ def _plural_points_back(sentence: str) -> bool:
     if they is None or they.start() == 0:  # (one that opens it leans: _OPENS_ON_PREDECESSOR)
         return False
     after = sentence[they.end() :] if they.group().lower() == "their" else ""
-    return not _PLURAL.search(sentence[: they.start()]) and not _PLURAL.search(after)
+    return not _names_a_plural(sentence[: they.start()]) and not _names_a_plural(after)
+
+
+def _names_a_plural(text: str) -> bool:
+    """Whether a word of ``text`` may name a plural (not a verb's -s: "usually causes them")."""
+    return any(m.group().lower() not in _FINITE for m in _PLURAL.finditer(text))
 
 
 _POINTS_BACK = re.compile(
