@@ -1612,3 +1612,21 @@ def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
     assert standalone("Most people recover, but some of them need to stay in the hospital.")
     # a verb's -s is no plural: "them" are the hives of the sentence before
     assert not standalone("An allergic reaction to a drug or food usually causes them.")
+
+
+def test_a_kind_the_archive_lacks_is_told_before_the_answers_on_the_condition(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA: "Whats a cluster headache?"; the archive answers on headache in general."""
+    answer = (
+        "Almost everyone has had a headache. Headache is the most common form of pain. Other "
+        "common types of headaches include migraines, cluster headaches, and sinus headaches."
+    )
+    archive = one_answer(tmp_path, embedder, "Headache", "information", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="Whats a cluster headache?"))
+    assert draft.sections[0].sentences[0].text == (
+        "Your question is about cluster headache, a kind of Headache; the archive holds no "
+        "past answer on cluster headache itself, only on Headache in general."
+    )
+    plain = composer_of(archive).draft(DraftRequest(question="What is a headache?"))
+    assert plain.sections[0].sentences[0].text == "Your question is about Headache."

@@ -210,10 +210,30 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     meningitis = FocusCatalogue.build([("m:9", "Meningitis", "treatment")])
     viral = understand("How would they treat viral meningitis?", catalogue=meningitis)
     assert viral.focus == "Meningitis"  # K-QA
+    assert viral.kind_asked == "viral meningitis"
+    # so is one that its last words name: a cluster headache is a headache (K-QA), but iron
+    # deficiency anemia is no kind of iron
+    headache = FocusCatalogue.build([("m:13", "Headache", "information"), ("m:14", "Iron", "x")])
+    cluster = understand("Whats a cluster headache?", catalogue=headache)
+    assert (cluster.focus, cluster.kind_asked) == ("Headache", "cluster headache")
+    anemia = understand("Does iron deficiency anemia cause hair loss?", catalogue=headache)
+    assert anemia.focus != "Iron" and anemia.kind_asked is None
+    assert understand("What causes a headache?", catalogue=headache).kind_asked is None
     # poison ivy's rash is no poisoning (K-QA)
     poison = FocusCatalogue.build([("m:8", "Poisoning", "information")])
     assert understand("Is poison ivy contagious between people?", catalogue=poison).focus is None
     assert understand("What should I do after a poisoning?", catalogue=poison).focus == "Poisoning"
+    # MedlinePlus's "Poison Ivy, Oak and Sumac" answers on each of the three (K-QA)
+    plants = FocusCatalogue.build(
+        [("m:8", "Poisoning", "information"), ("m:11", "Poison Ivy, Oak and Sumac", "information")]
+    )
+    ivy = understand("Is poison ivy contagious between people?", catalogue=plants)
+    assert ivy.focus == "Poison Ivy" and ivy.focus_records == ("m:11",)
+    oak = understand("I have a rash from poison oak, what can I put on it?", catalogue=plants)
+    assert oak.asks == ("treatment",) and "Poison Oak" in (oak.focus, *(f.name for f in oak.also))
+    # ringworm is tinea, which the archive answers as "Tinea Infections" (K-QA)
+    tinea = FocusCatalogue.build([("m:12", "Tinea Infections", "information")])
+    assert understand("what causes ringworm ?", catalogue=tinea).focus == "Tinea Infections"
     # a burning feeling is no burn (K-QA)
     burns = FocusCatalogue.build([("m:5", "Burns", "information")])
     burning = "YesIs there anything I can use to ease the burning?"

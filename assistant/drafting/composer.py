@@ -351,6 +351,10 @@ class GroundedComposer:
             # a topic the question does not name, but the closest answers share, is no
             # diagnosis: "The past answers closest to your question are about geographic tongue"
             opening[0] = _template(t.fill("opening_closest", **fill))
+        elif topic and not request.title and plan.understanding.kind_asked:
+            # "Your question is about cluster headache, a kind of headache; …"
+            kind = {**fill, "other": plan.understanding.kind_asked}
+            opening[0] = _template(t.fill("opening_kind", **kind))
         elif topic and not request.title and lexicon().plain_name(topic):
             # "Your question is about myocardial infarction (heart attack)."
             named = t.fill("opening", **{**fill, "topic": lexicon().with_plain_name(topic)})

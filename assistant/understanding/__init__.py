@@ -28,6 +28,7 @@ from assistant.understanding.focus import (
     FocusRecord,
     key_of,
     keys_of,
+    kind_of,
 )
 from assistant.understanding.particulars import Particulars, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
@@ -108,6 +109,9 @@ class Understanding(BaseModel):
     focus_names: tuple[str, ...] = ()
     focus_records: tuple[str, ...] = ()  # archive answers on the focus
     focus_types: tuple[str, ...] = ()  # their question types, aligned with focus_records
+    # the kind of the focus the question asks about, where the archive has no answer on that
+    # kind itself: "cluster headache" (focus "Headache")
+    kind_asked: str | None = None
     other_foci: tuple[str, ...] = ()
     # a second condition the question asks the same about: "a cold sore and a mouth ulcer",
     # "how do genital herpes and HPV differ"
@@ -195,6 +199,10 @@ def understand(
     if focus and joined and joined[0].records and _between(asked, joined[0], focus) is not None:
         focus, joined = joined[0], [focus]
     also = [f for f in joined if f.records]
+    # the kind asked about, where the archive has answers on the focus but not on that kind
+    kind = next(
+        (f.surface for f in foci[1:] if f.kind != "drug" and focus and kind_of(f, focus)), None
+    )
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
     # a reaction to what is no medicine is no side effect: "is it normal for an allergic
@@ -211,6 +219,7 @@ def understand(
     return Understanding(
         focus=focus.name if focus else None,
         named=focus.surface if focus else None,
+        kind_asked=kind,
         focus_names=tuple(sorted(focus.names)) if focus else (),
         focus_records=tuple(r.record_id for r in focus.records) if focus else (),
         focus_types=tuple(r.question_type or "" for r in focus.records) if focus else (),

@@ -118,6 +118,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "What can i have for the constant itching", "anything for hoarse voice", "whats
         # good for muscular pain"
         r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
+        # "I have a rash from poison oak, what can I put on it?"
+        r"what (can|could|should) i (put|use|apply) on (it|them|this|that|my)|"
         r"(what's|whats|what is) good for|suggestions? (for|on)|"
         # "Would amoxicillin work for a UTI?"
         r"works? (for|on)|"

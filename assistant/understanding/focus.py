@@ -92,7 +92,7 @@ def _names_of(focus: str) -> list[str]:
                 names.append(" ".join([*before.split()[:-1], alias, after]))  # for the word before
             elif match.group(1) or _is_abbreviation(alias) or lexicon().concept(alias):
                 names.append(alias)
-    names += [part for each in names for part in _pair_of(each)]
+    names += [part for each in names for part in (*_pair_of(each), *_series_of(each))]
     # not a name of nothing: "What is (are) ?" (a record without a focus) is not "What is ?"
     return [n for n in dict.fromkeys(names) if n == name or set(key_of(n).split()) - _NO_NAME]
 
@@ -112,6 +112,20 @@ def _pair_of(name: str) -> list[str]:
     if all(c is not None and c.kind == "disease" for c in concepts):
         return list(pair.groups())
     return []
+
+
+# one kind named three ways: "Poison Ivy, Oak and Sumac" (each word in capitals; not GARD's
+# "multicentric osteolysis, nodulosis, and arthropathy")
+_SERIES = re.compile(r"([A-Z]\w+) ([A-Z]\w+), ([A-Z]\w+),? and ([A-Z]\w+)")
+
+
+def _series_of(name: str) -> list[str]:
+    """ "Poison Ivy", "Poison Oak" and "Poison Sumac" of "Poison Ivy, Oak and Sumac"."""
+    series = _SERIES.fullmatch(name)
+    if series is None:
+        return []
+    kind, *kinds = series.groups()
+    return [f"{kind} {each}" for each in kinds]
 
 
 _NO_NAME = frozenset(
@@ -154,12 +168,14 @@ acute chronic viral bacterial fungal allergic infectious mild severe recurrent o
 COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
 
 
-def _kind_of(outer: Focus, inner: Focus | None) -> bool:
-    """Whether ``outer`` is a common kind of ``inner`` that the archive has no answer on, and
-    ``inner`` one it has: "viral meningitis" of "meningitis"."""
+def kind_of(outer: Focus, inner: Focus | None) -> bool:
+    """Whether ``outer`` is a kind of ``inner`` that the archive has no answer on, and
+    ``inner`` one it has: a common kind ("viral meningitis" of "meningitis"), or one its last
+    words name ("cluster headache" of "headache"; not "iron deficiency anemia" of "iron")."""
     if inner is None or outer.records or not inner.records:
         return False
-    return set(key_of(outer.surface).split()) - set(key_of(inner.surface).split()) <= COMMON_KIND
+    words, inner_words = key_of(outer.surface).split(), key_of(inner.surface).split()
+    return set(words) - set(inner_words) <= COMMON_KIND or words[-len(inner_words) :] == inner_words
 
 
 def keys_of(focus: str) -> set[str]:
@@ -265,9 +281,10 @@ class FocusCatalogue:
     def lookup(self, name: str) -> tuple[str, list[FocusRecord]] | None:
         """The archive focus called ``name`` or any synonym of it."""
         for candidate in (name, *sorted(lexicon().synonyms(name), key=len)):
-            key = key_of(candidate)
-            if key in self.records:
-                return self.names[key], self.records[key]
+            # "ringworm" is "tinea", which the archive answers as "Tinea Infections"
+            for key in (key_of(candidate), key_of(f"{candidate} infections")):
+                if key in self.records:
+                    return self.names[key], self.records[key]
         return None
 
     def find(self, text: str, exclude: frozenset[str] = frozenset()) -> list[Focus]:
@@ -318,7 +335,7 @@ class FocusCatalogue:
 
         def nested(i: int, n: int, inner: Focus | None = None) -> bool:
             return any(
-                a <= i and i + n <= b and b - a > n and not _kind_of(outer, inner)
+                a <= i and i + n <= b and b - a > n and not kind_of(outer, inner)
                 for a, b, outer in conditions
             )
 
