@@ -1610,6 +1610,9 @@ def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
         "down a job."
     )
     assert standalone("Most people recover, but some of them need to stay in the hospital.")
+    # nor "these" things (MedlinePlus on poison ivy: the plants of the sentence before)
+    assert not standalone("The sap is in the root, stems, leaves and fruit of these plants.")
+    assert not standalone("Depending on their location, these larger tumors may bleed.")
     # a verb's -s is no plural: "them" are the hives of the sentence before
     assert not standalone("An allergic reaction to a drug or food usually causes them.")
 

@@ -580,8 +580,16 @@ _PLURAL = re.compile(
 )
 
 
+# "People who take these medicines …", "The sap is in the root, stems, leaves and fruit of
+# these plants.": a set the source named before
+_THESE = re.compile(r"\b(?:these|those)\s+(\w+(?:\s+\w+)?)", re.I)
+
+
 def _plural_points_back(sentence: str) -> bool:
-    """Whether ``sentence`` says "they", "them" or "their" of a plural it does not name."""
+    """Whether ``sentence`` says "these" things, or "they", "them" or "their", of a plural it
+    does not name."""
+    if any(_names_a_plural(m.group(1)) for m in _THESE.finditer(sentence)):
+        return True
     they = _THEY.search(sentence)
     if they is None or they.start() == 0:  # (one that opens it leans: _OPENS_ON_PREDECESSOR)
         return False
@@ -596,11 +604,6 @@ def _names_a_plural(text: str) -> bool:
 
 _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
-    # "People who take these medicines …": a set the source named before
-    r"\b(these|those) (\w+ )?(medicines|medications|drugs|treatments|therapies|symptoms|"
-    r"signs|problems|conditions|disorders|changes|factors|tests|measures|options|steps|"
-    r"complications|effects|cases|risks|results|findings|activities|habits|things|foods|"
-    r"behaviou?rs|ways|tips|practices)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
     # "There are many other causes.": other than the ones the source named before
