@@ -1633,3 +1633,37 @@ def test_a_kind_the_archive_lacks_is_told_before_the_answers_on_the_condition(
     )
     plain = composer_of(archive).draft(DraftRequest(question="What is a headache?"))
     assert plain.sections[0].sentences[0].text == "Your question is about Headache."
+
+
+def test_where_the_question_names_no_condition_other_answers_stay_beside_the_closest_one(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 125: the closest answers are on insomnia; narcolepsy's stimulants and sleep
+    apnea's daytime sleepiness are no treatment of it."""
+    archive = archive_of(tmp_path, "sleep", ("Insomnia", "Narcolepsy", "Sleep Apnea"), embedder)
+    question = (
+        "Is there something like ambient which could help on those occasions where I have a "
+        "big presentation or something and really need to sleep?"
+    )
+    reply = (
+        "Patients experiencing severe insomnia that affects their daily functioning and does "
+        "not improve with non-pharmacological treatments can be prescribed medications for "
+        "rapid relief."
+    )
+    draft = composer_of(archive).draft(DraftRequest(question=question, reply=reply))
+    assert draft.asks == ("treatment",)
+    assert (
+        draft.sections[0]
+        .sentences[0]
+        .text.startswith("The past answers closest to your question are about Insomnia")
+    )
+    focus_of = {s.record_id: s.focus or s.title for s in draft.sources}
+    topical = [
+        focus_of[x.source_id]
+        for section in draft.sections
+        if section.kind == "explanation"
+        and section.heading != "More from answers to similar questions"
+        for x in section.sentences
+        if x.source_id
+    ]
+    assert topical and set(topical) == {"Insomnia"}

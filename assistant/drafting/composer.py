@@ -78,6 +78,7 @@ from assistant.understanding import (
     as_named,
     is_medicine,
     key_of,
+    keys_of,
     without_asks,
 )
 
@@ -242,7 +243,15 @@ class GroundedComposer:
         ]
         # a sentence from an answer on another condition never enters a section about
         # this one: it goes under "similar questions", and an article leaves it out
-        other = [c for c in picked if keys and not on_focus(top[c.source - 1], keys)]
+        # (where the question names none, the condition the closest answers are on is the
+        # page's topic: a sentence on narcolepsy's stimulants is no treatment of insomnia)
+        closest = (
+            set()
+            if keys or request.title or u.unanswered
+            else keys_of(topic_of(request, top) or "")
+        )
+        on = keys or closest
+        other = [c for c in picked if on and not on_focus(top[c.source - 1], on)]
         picked = [c for c in picked if c not in other]
         described = _words(without_asks(request.question))  # what the question describes
         other = [] if request.title else self._beside(request, u, top, other, names)
@@ -389,7 +398,8 @@ class GroundedComposer:
                 )
             )
         asks = plan.understanding.asks
-        focus_names = plan.understanding.focus_names
+        # (where the question names none, the closest answers' condition is the page's topic)
+        focus_names = plan.understanding.focus_names or ((topic,) if topic else ())
         # "are the stomach flu and the flu the same thing?" is answered, first, by what
         # names both ("… "stomach flu" isn't really flu at all, but gastroenteritis"), not
         # by a list of many ("… including chlamydia, gonorrhea, genital herpes, HPV, …")

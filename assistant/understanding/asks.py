@@ -121,8 +121,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "I have a rash from poison oak, what can I put on it?"
         r"what (can|could|should) i (put|use|apply) on (it|them|this|that|my)|"
         r"(what's|whats|what is) good for|suggestions? (for|on)|"
-        # "Would amoxicillin work for a UTI?"
-        r"works? (for|on)|"
+        # "Would amoxicillin work for a UTI?", "Is there something like ambien which could
+        # help on those occasions where I … really need to sleep?"
+        r"works? (for|on)|(which|that) (could|would|will|can|might) help|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
         # "Is there a way to stop the bleeding?"
         r"ways? to (stop|ease|fix|calm|soothe)|"
