@@ -1667,3 +1667,24 @@ def test_where_the_question_names_no_condition_other_answers_stay_beside_the_clo
         if x.source_id
     ]
     assert topical and set(topical) == {"Insomnia"}
+
+
+def test_an_answer_that_opens_on_another_topic_is_quoted_where_it_turns_to_the_ask(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """CDC's "How to prevent scabies" opens on how it spreads; its prevention comes next."""
+    answer = (
+        "When a person is infested with scabies mites the first time, symptoms may not appear "
+        "for up to two months after being infested. However, an infested person can transmit "
+        "scabies, even if they do not have symptoms. Scabies usually is passed by direct, "
+        "prolonged skin-to-skin contact with an infested person.\n\n"
+        "Scabies is prevented by avoiding direct skin-to-skin contact with an infested person "
+        "or with items such as clothing or bedding used by an infested person. All household "
+        "members should be treated at the same time as the infested person to prevent possible "
+        "reexposure and reinfestation."
+    )
+    archive = one_answer(tmp_path, embedder, "Scabies", "prevention", answer)
+    plan = make_plan(archive, "How do I keep my family from getting scabies?")
+    assert plan.understanding.asks == ("prevention",)
+    section = next(s for s in plan.sections if s.ask == "prevention")
+    assert section.quotes[0].text.startswith("Scabies is prevented by avoiding")

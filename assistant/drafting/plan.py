@@ -398,6 +398,12 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
 
     chosen = runs[0]
     opening = named(chosen)
+    first = chosen[1][0]
+    if ask == "prevention" and not fits(first, ask, names) and on_other_topic(first, ask):
+        # a prevention answer that opens on how it spreads: CDC's "How to prevent scabies"
+        # ("When a person is infested … symptoms may not appear for up to two months"), then
+        # what prevents it ("Scabies is prevented by avoiding …")
+        chosen = next((r for r in runs[1:] if fits(r[1][0], ask, names)), chosen)
     if ask == "symptoms" and opening <= VAGUE:
         better = [
             r for r in runs[1:] if fits(r[1][0], ask, names) and named(r) >= opening + CLEARLY_MORE

@@ -173,6 +173,7 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # (not "prevent the lyme disease from progressing", which asks what treatment does)
         r"\b(prevent\w*(?! .{0,30} from (progress|getting worse|worsening|advanc))|"
         r"stop .{0,20} from(?! (progress|getting worse|worsening|advanc))|avoid\w*|"
+        r"keep .{0,30} from (getting|catching|spreading|passing)|"
         r"reduce (the |my )?risk|vaccin\w*)",
     ),
     (
