@@ -1688,3 +1688,21 @@ def test_an_answer_that_opens_on_another_topic_is_quoted_where_it_turns_to_the_a
     assert plan.understanding.asks == ("prevention",)
     section = next(s for s in plan.sections if s.ask == "prevention")
     assert section.quotes[0].text.startswith("Scabies is prevented by avoiding")
+
+
+def test_where_the_closest_answers_agree_on_no_condition_the_picked_answer_the_question(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 136 ("Ok I will do the blood pressure checks, how often?"): no condition named,
+    none the closest answers agree on; what they say still answers under its heading."""
+    answer = (
+        "High blood pressure usually has no symptoms. Your doctor will likely recommend routine "
+        "blood pressure tests. Most adults should have their blood pressure checked at least "
+        "once a year."
+    )
+    archive = one_answer(tmp_path, embedder, "High Blood Pressure", "information", answer)
+    question = "Ok I will do the pressure tests, how often?"
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    assert draft.sections[0].sentences[0].text == "Here is more about your question."
+    checked = next(s for s in draft.sections if s.heading == "How it is checked")
+    assert checked.sentences[0].text.startswith("Your doctor will likely recommend routine")

@@ -245,12 +245,8 @@ class GroundedComposer:
         # this one: it goes under "similar questions", and an article leaves it out
         # (where the question names none, the condition the closest answers are on is the
         # page's topic: a sentence on narcolepsy's stimulants is no treatment of insomnia)
-        closest = (
-            set()
-            if keys or request.title or u.unanswered
-            else keys_of(topic_of(request, top) or "")
-        )
-        on = keys or closest
+        closest = None if keys or request.title or u.unanswered else topic_of(request, top)
+        on = keys or (keys_of(closest) if closest else set())
         other = [c for c in picked if on and not on_focus(top[c.source - 1], on)]
         picked = [c for c in picked if c not in other]
         described = _words(without_asks(request.question))  # what the question describes
