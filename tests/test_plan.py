@@ -1585,6 +1585,14 @@ def test_a_list_is_on_the_topic_of_the_sentence_it_leans_on(
     assert [q.text for q in about.quotes] == split_sentences(answer)
 
 
+def test_what_a_condition_leads_to_counted_is_no_cause_of_it() -> None:
+    # MedlinePlus on UTIs (K-QA: "Do you know what causes UTIs")
+    assert not fits(
+        "Each year, UTIs cause more than 8 million visits to health care providers.", "causes"
+    )
+    assert fits("A type of bacteria that normally lives in the bowel causes most UTIs.", "causes")
+
+
 def test_the_focus_own_name_is_no_cue_of_a_topic() -> None:
     # MedlinePlus on fever (K-QA: "If I do end up with fever, what do I do?"): every
     # sentence names fever, a symptom's name, and none of these tells a symptom

@@ -88,6 +88,13 @@ def test_what_a_question_on_getting_worse_or_lasting_harm_asks() -> None:
     assert asks_of(bleeding) == ("treatment",)
 
 
+def test_what_would_help_asks_treatment() -> None:
+    # K-QA patient questions
+    assert asks_of("What would help the pain as of rn because its very painful") == ("treatment",)
+    relaxer = "Is there a muscle relaxer I can take to at least alleviate the pain?"
+    assert asks_of(relaxer) == ("medication", "treatment")
+
+
 def test_when_to_see_a_doctor_is_asked_in_a_patients_words() -> None:
     # K-QA patient questions
     assert asks_of("can you clarify what are ER red flags") == ("seek_care",)

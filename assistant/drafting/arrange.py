@@ -22,7 +22,10 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "causes": re.compile(
         r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )"
         r"caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
-        r"itch\w*|swelling|cough))|due to|result\w* (of|from)|risk factors?|trigger\w*|"
+        r"itch\w*|swelling|cough))"
+        # (what it leads to, counted: "Each year, UTIs cause more than 8 million visits …")
+        r"(?! (more than |about |nearly |over |almost )?[\d,.]+)|"
+        r"due to|result\w* (of|from)|risk factors?|trigger\w*|"
         # who gets it: "You are more likely to get a fungal infection if you … take antibiotics"
         r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk)\b",
         re.I,

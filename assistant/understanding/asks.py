@@ -105,7 +105,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # when a medicine works: "Amoxicillin should start working immediately or does it take
         # time?"
         r"starts? (to )?work(ing)?|kicks? in|"
-        r"should i take|can i take|could i take|tablets?|pills?|prescri\w*|antibiotics?|"
+        r"should i take|can i take|could i take|i (can|could|should) take|tablets?|pills?|"
+        r"prescri\w*|antibiotics?|"
         r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|drugs?)",
     ),
     (
@@ -123,7 +124,7 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"(what's|whats|what is) good for|suggestions? (for|on)|"
         # "Would amoxicillin work for a UTI?", "Is there something like ambien which could
         # help on those occasions where I … really need to sleep?"
-        r"works? (for|on)|(which|that) (could|would|will|can|might) help|"
+        r"works? (for|on)|(which|that|what) (could|would|will|can|might) help|alleviat\w*|"
         r"how (can|do) i (stop|fix|heal|relieve|manage)|help (with|for)|"
         # "Is there a way to stop the bleeding?"
         r"ways? to (stop|ease|fix|calm|soothe)|"
