@@ -1714,28 +1714,3 @@ def test_where_the_closest_answers_agree_on_no_condition_the_picked_answer_the_q
     assert draft.sections[0].sentences[0].text == "Here is more about your question."
     checked = next(s for s in draft.sections if s.heading == "How it is checked")
     assert checked.sentences[0].text.startswith("Your doctor will likely recommend routine")
-
-
-def test_an_answer_on_two_conditions_gives_the_focus_only_what_it_says_of_the_focus(
-    tmp_path: Path, embedder: MiniLMEmbedder
-) -> None:
-    """NIDDK's "High Blood Pressure and Kidney Disease" (K-QA 170, on treating hypertension):
-    "Kidney disease also does not have symptoms" is no symptom of high blood pressure."""
-    answer = (
-        "Most people with high blood pressure do not have symptoms. In rare cases, high blood "
-        "pressure can cause headaches. Kidney disease also does not have symptoms in the early "
-        "stages. A person may have swelling called edema."
-    )
-    record = Record(
-        id="t:1",
-        dataset="MedQuAD",
-        question="What are the symptoms of High Blood Pressure and Kidney Disease ?",
-        long_explanation=answer,
-        focus="High Blood Pressure and Kidney Disease",
-        question_type="symptoms",
-    )
-    archive = Archive(Settings(home=tmp_path, collection="pair"), embedder=embedder)
-    archive.ingest([record])
-    plan = make_plan(archive, "What are the symptoms of high blood pressure?")
-    symptoms = next(s for s in plan.sections if s.ask == "symptoms")
-    assert [q.text for q in symptoms.quotes] == split_sentences(answer)[:2]

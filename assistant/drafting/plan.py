@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
-from assistant.drafting.arrange import ADVICE_VERBS, SEEK_CARE, fits, names_any, on_other_topic
+from assistant.drafting.arrange import ADVICE_VERBS, SEEK_CARE, fits, on_other_topic
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -32,7 +32,6 @@ from assistant.understanding import (
     keys_of,
     understand,
 )
-from assistant.understanding.focus import pair_of
 from assistant.understanding.spelling import english
 
 # the sections of a More Info page, in page order after the answer
@@ -140,7 +139,7 @@ def make_plan(
         answering = ask in u.asks
         size = RUN["answer" if answering else "other"]
         ranked = other.records_for(ask) if other else u.records_for(ask)
-        quotes = _run(records, ranked, used, size, ask, other.names if other else u.focus_names)
+        quotes = _run(records, ranked, used, size, ask)
         if quotes is None:
             if answering and other is None:
                 missing.append(ask)
@@ -252,39 +251,20 @@ def as_read(request: DraftRequest, plan: Plan | None) -> DraftRequest:
 
 
 def _run(
-    records: dict[str, Record],
-    ranked_ids: list[str],
-    used: set[str],
-    size: int,
-    ask: Ask,
-    names: Sequence[str] = (),
+    records: dict[str, Record], ranked_ids: list[str], used: set[str], size: int, ask: Ask
 ) -> tuple[Quote, ...] | None:
     """The opening run of consecutive usable sentences of the best-fitting answer; from a
     general answer (question type "information") on another ask, only the sentences that
-    talk about that ask, so that no sentence sits under a heading it does not fit; from an
-    answer on the focus (``names``) and another condition, none said of the other alone."""
+    talk about that ask, so that no sentence sits under a heading it does not fit."""
     for record_id in ranked_ids:
         record = records.get(record_id)
         if record is None or not record.long_explanation:
             continue
         general = record.question_type == "information" and ask != "definition"
         run = _on_cue(record, used, size, ask) if general else _opening_run(record, used, size, ask)
-        # it ends before the first sentence said of the other condition alone
-        other = _of_the_other(record, names)
-        run = run[: next((i for i, s in enumerate(run) if s in other), len(run))]
         if run:
             return tuple(Quote(text=t, record_id=record_id) for t in run)
     return None
-
-
-def _of_the_other(record: Record, names: Sequence[str]) -> set[str]:
-    """The sentences of an answer on two conditions ("High Blood Pressure and Kidney
-    Disease") that name the other one and not the focus: "Kidney disease is diagnosed with
-    urine and blood tests" is no test for high blood pressure."""
-    others = [p for p in pair_of(record.focus or "") if not names_any(p, names)]
-    if not others or not names:
-        return set()
-    return {s for s in sentences_of(record) if names_any(s, others) and not names_any(s, names)}
 
 
 def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:

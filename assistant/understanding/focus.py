@@ -92,7 +92,7 @@ def _names_of(focus: str) -> list[str]:
                 names.append(" ".join([*before.split()[:-1], alias, after]))  # for the word before
             elif match.group(1) or _is_abbreviation(alias) or lexicon().concept(alias):
                 names.append(alias)
-    names += [part for each in names for part in (*pair_of(each), *_series_of(each))]
+    names += [part for each in names for part in (*_pair_of(each), *_series_of(each))]
     # not a name of nothing: "What is (are) ?" (a record without a focus) is not "What is ?"
     return [n for n in dict.fromkeys(names) if n == name or set(key_of(n).split()) - _NO_NAME]
 
@@ -103,7 +103,7 @@ def _names_of(focus: str) -> list[str]:
 _PAIR = re.compile(r"([A-Z][^,()]*?) and ([A-Z][^,()]*)")
 
 
-def pair_of(name: str) -> list[str]:
+def _pair_of(name: str) -> list[str]:
     """The two conditions a topic on both names, where the dictionaries know each as one."""
     pair = _PAIR.fullmatch(name)
     if pair is None:
