@@ -55,26 +55,8 @@ _INTRO = re.compile(_CUE + r"\s+-\s+(?=[A-Z0-9(\"'])")
 _HAVE_END = re.compile(r"\b" + _HAVE + r":?\s+-\s+$")
 _PURPOSE_START = re.compile(_PURPOSE)
 # what opens no step: "To prevent it - Your doctor …" is no list of things to do
-_NO_STEP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "your",
-        "my",
-        "his",
-        "her",
-        "their",
-        "its",
-        "it",
-        "they",
-        "you",
-        "this",
-        "these",
-        "those",
-        "some",
-    ]
-)
+_NO_STEP_TEXT = "a an the your my his her their its it they you this these those some"
+_NO_STEP = frozenset(_NO_STEP_TEXT.split())
 _BULLET = re.compile(r"\s+-\s+")
 _MAX_ITEM_WORDS = 14
 # an item's first word that is a common word's capital ("Anxiety", "Long-term"): lower-cased;
