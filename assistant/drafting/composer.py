@@ -634,7 +634,7 @@ class GroundedComposer:
         fever ("As damage to the thyroid continues, … Other signs and symptoms resulting from
         an underactive thyroid …" is on it)."""
         first = split_sentences(text)[0]
-        if any(re.search(rf"\b{re.escape(n)}\b", first, re.I) for n in names if n):
+        if names_any(first, names):
             return self._names_itself(first, names)
         return self._names_itself(text, names)
 

@@ -571,8 +571,6 @@ _OPENS_ON_PREDECESSOR = re.compile(
 )
 
 
-# "… do not progress to this advanced stage", "Ivermectin is commonly used to treat this form of
-# scabies" (crusted scabies): a stage, form or type named by a sentence that was not quoted
 # "A slight fever can make it harder for them to survive.": "them" are the bacteria of the
 # sentence before; a plural the sentence itself names first ("Bacteria travel … where they can
 # thrive", "Most people …, but some of them") or after ("When their anxiety level is mild,
@@ -608,6 +606,8 @@ def _names_a_plural(text: str) -> bool:
     return any(m.group().lower() not in _FINITE for m in _PLURAL.finditer(text))
 
 
+# "… do not progress to this advanced stage", "Ivermectin is commonly used to treat this form of
+# scabies" (crusted scabies): a stage, form or type named by a sentence that was not quoted
 _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "Your body's natural defenses can usually take it from there."

@@ -200,8 +200,10 @@ def understand(
         focus, joined = joined[0], [focus]
     also = [f for f in joined if f.records]
     # the kind asked about, where the archive has answers on the focus but not on that kind
-    kind = next(
-        (f.surface for f in foci[1:] if f.kind != "drug" and focus and kind_of(f, focus)), None
+    kind = (
+        next((f.surface for f in foci[1:] if f.kind != "drug" and kind_of(f, focus)), None)
+        if focus
+        else None
     )
     terms = _terms(question, reply, focus)
     asks = asks_of(question) if question.strip() != (title or "").strip() else ("definition",)
