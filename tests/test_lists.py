@@ -113,6 +113,19 @@ def test_warning_signs_after_if_you_have_finish_that_sentence() -> None:
         "loss for no known reason, night sweats, or fever.",
         "Sometimes CML does not cause any symptoms at all.",
     ]
+    # a sign may be a long one; its brackets do not count toward its length
+    breast = (  # NCI "Breast Cancer"
+        "Check with your doctor if you have any of the following: - A nipple turned inward "
+        "into the breast. - Scaly, red, or swollen skin on the breast, nipple, or areola (the "
+        "dark area of skin around the nipple). - Dimples in the breast that look like the skin "
+        "of an orange, called peau dorange."
+    )
+    assert join_inline_lists(breast) == (
+        "Check with your doctor if you have any of the following: a nipple turned inward into "
+        "the breast; scaly, red, or swollen skin on the breast, nipple, or areola (the dark "
+        "area of skin around the nipple); or dimples in the breast that look like the skin of "
+        "an orange, called peau dorange."
+    )
     unchanged = [
         # an item that is sentences
         "Check with your child's doctor if your child has any of the following: - A lump or "

@@ -21,6 +21,7 @@ from assistant.drafting.arrange import (
     narrower,
     of_its_own,
     quoted,
+    said_of_own,
     topic_by_cue,
 )
 from assistant.drafting.common import listable, related_faq, similar_qa
@@ -759,6 +760,27 @@ def test_a_kind_of_the_focus_is_another_condition() -> None:
     assert not names_own(crusted, said)
 
 
+def test_what_an_answer_says_of_its_own_condition_by_name_stays_with_it() -> None:
+    """Under "similar questions", a sentence naming its answer's own condition is said of
+    that condition, unless the question shares a word of its name (K-QA 31, 43)."""
+    om = Source(rank=1, record_id="o:1", score=1.0, passages=(), focus="Opsoclonus Myoclonus")
+    steroids = "Treatment for opsoclonus myoclonus may include corticosteroids or ACTH."
+    assert said_of_own(om, steroids, "Corticosteroid is the same as clobetasol?", set())
+    assert not said_of_own(om, "Corticosteroids reduce swelling.", "Is it clobetasol?", set())
+    ovary = Source(rank=2, record_id="v:1", score=1.0, passages=(), focus="Ovarian Cancer")
+    risk = "The risk of invasive ovarian cancer may be higher in women who take fertility drugs."
+    assert said_of_own(ovary, risk, "Does Allopurinal affect fertility?", set())
+    assert not said_of_own(ovary, risk, "Does ovarian cancer affect fertility?", set())
+    # the question's own particulars: mouth sores, for esophagitis and sores in the mouth
+    canker = Source(rank=3, record_id="c:1", score=1.0, passages=(), focus="Canker Sores")
+    sores = "Canker sores are small, round sores in your mouth."
+    assert not said_of_own(canker, sores, "Could esophagitis cause sores in the mouth?", set())
+    # a kind of the focus says which kind it is (its own rule)
+    crusted = Source(rank=4, record_id="g:4", score=1.0, passages=(), focus="Crusted scabies")
+    people = "People with crusted scabies should receive quick treatment."
+    assert not said_of_own(crusted, people, "What is the oral option?", {key_of("Scabies")})
+
+
 def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     endocarditis = Source(rank=2, record_id="e:1", score=1.0, passages=(), focus="Endocarditis")
     question = "Do you believe this will resolve without medication/ antibiotics?"  # K-QA
@@ -1073,6 +1095,25 @@ def test_a_list_item_that_is_no_sentence_is_not_quoted() -> None:
     assert "Antibiotics can cure the infection." in quoted
     assert "Eat a healthy diet." in quoted
     assert "Pancreatic cancer can be controlled only if it is found early." in quoted
+
+
+def test_a_line_of_its_own_with_no_verb_is_an_item_of_a_list_without_bullets() -> None:
+    """NHLBI on narcolepsy lists medicines one per line: "Medicines that help you sleep at
+    night." is no sentence (K-QA 70 quoted it for "how much melatonin should I take?"); a
+    line that is a sentence is one."""
+    answer = (
+        "This medicine helps you stay awake during the day and sleep at night.\n\n"
+        "Medicines that help you sleep at night.\n\n"
+        "A tube that connects the mask to the machine's motor.\n\n"
+        "A urologist performs these surgeries in a hospital.\n\n"
+        "Medicines used to treat depression. These medicines also help prevent cataplexy."
+    )
+    record = Record(id="r:1", dataset="MedQuAD", question="How to treat it?",
+                    long_explanation=answer, focus="Narcolepsy")  # fmt: skip
+    quoted = sentences_of(record)
+    assert not any(s.startswith(("Medicines that", "A tube")) for s in quoted)
+    assert "A urologist performs these surgeries in a hospital." in quoted
+    assert "This medicine helps you stay awake during the day and sleep at night." in quoted
 
 
 def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:

@@ -58,7 +58,7 @@ _PURPOSE_START = re.compile(_PURPOSE)
 _NO_STEP_TEXT = "a an the your my his her their its it they you this these those some"
 _NO_STEP = frozenset(_NO_STEP_TEXT.split())
 _BULLET = re.compile(r"\s+-\s+")
-_MAX_ITEM_WORDS = 14
+_MAX_ITEM_WORDS = 16
 # an item's first word that is a common word's capital ("Anxiety", "Long-term"): lower-cased;
 # "HIV", "Paget's", "B12", a name ("Wilson disease") and a Title-Case run keep theirs
 _COMMON_CAPITAL = re.compile(r"(?:A|[A-Z][a-z]+(?:-[a-z]+)*|[A-Z][a-z]*n't),?")
@@ -174,7 +174,11 @@ def _is_step(item: str) -> bool:
 
 
 def _fits(items: list[str]) -> bool:
-    return len(items) >= 2 and all(0 < len(i.split()) <= _MAX_ITEM_WORDS for i in items)
+    """Two items or more, each of at most ``_MAX_ITEM_WORDS`` outside its brackets: "Scaly,
+    red, or swollen skin on the breast, nipple, or areola (the dark area of skin …)"."""
+    return len(items) >= 2 and all(
+        0 < len(re.sub(r"\([^()]*\)", "", i).split()) <= _MAX_ITEM_WORDS for i in items
+    )
 
 
 def _series(items: list[str], conjunction: str = "and") -> str:

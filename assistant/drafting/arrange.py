@@ -292,6 +292,20 @@ def names_own(source: Source, text: str) -> bool:
     return any(f" {key} " in said for key in keys_of(source.focus or ""))
 
 
+def said_of_own(source: Source, text: str, question: str, focus_keys: set[str]) -> bool:
+    """Whether ``text`` names the condition its source is on, one whose names share no
+    word (but "disease", "disorder" …) with ``question`` and that is no kind of the
+    question's focus (``focus_keys``): "Treatment for opsoclonus myoclonus may include
+    corticosteroids" is said of opsoclonus myoclonus, nothing on clobetasol ("Canker sores
+    are …" is on the sores a question on esophagitis asks about)."""
+    asked = set(key_of(question).split())
+    return (
+        names_own(source, text)
+        and not any((set(k.split()) - GENERIC) & asked for k in keys_of(source.focus or ""))
+        and not narrower(source, focus_keys)
+    )
+
+
 # what an answer says of its own condition without naming it: "the lesions", "the infection"
 # (not "the lesions of …", "the infection that …", "the rash in your …")
 _ITS_OWN = re.compile(

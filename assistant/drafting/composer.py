@@ -32,6 +32,7 @@ from assistant.drafting.arrange import (
     on_focus,
     opens_with,
     quoted,
+    said_of_own,
     says_what_it_is,
     section_of,
     tells_a_medicine,
@@ -271,6 +272,12 @@ class GroundedComposer:
         if own:
             picked = [c for c in chosen if c in picked or c in own]
             other = [c for c in other if c not in own]
+        # nor, under "similar questions", what an answer says of its own condition by name,
+        # where the question does not name it: "Treatment for opsoclonus myoclonus may
+        # include corticosteroids" is nothing on clobetasol
+        other = [
+            c for c in other if not said_of_own(top[c.source - 1], c.text, request.question, keys)
+        ]
         # what past answers say of other medicines is no answer on one the question does not
         # name ("what are the side effects of this medication"): the conclusion says so
         if u.unnamed_medicine:

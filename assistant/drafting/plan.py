@@ -774,22 +774,23 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     list ("… depend on the following: - Whether or not …") that is no sentence of its own:
     it opens like a clause or has no verb outside its brackets ("The patients general
     health.", "Jaundice (yellowing of the skin and whites of the eyes)."); advice is one
-    ("Eat a healthy diet.")."""
-    if (
-        text[start : start + 1] not in _BULLETS
-        and text[max(0, start - 2) : start].strip() not in _BULLETS
-    ):
-        return False
+    ("Eat a healthy diet."). A line of its own is one where nothing in it may be a verb
+    (a plural may be one): its list has no bullets ("Medicines that help you sleep at
+    night.", not "A urologist performs these surgeries in a hospital.")."""
     words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
     if not words or words[0] in ADVICE_VERBS:
         return False
     # a verb of its own, not of a clause on a name: "Headaches or pain in the sinus areas.",
     # "Blocked sinuses that do not clear, or sinus pressure." are none
-    verb = any(
-        w in _FINITE and (i == 0 or words[i - 1] not in ("that", "which", "who"))
-        for i, w in enumerate(words)
+    own = [w for i, w in enumerate(words) if i == 0 or words[i - 1] not in ("that", "which", "who")]
+    if text[start : start + 1] in _BULLETS or text[max(0, start - 2) : start].strip() in _BULLETS:
+        return _ITEM_FRAGMENT.match(sentence) is not None or not (_FINITE & set(own))
+    line = text[start:].split("\n", 1)[0]
+    return (
+        (start == 0 or text[start - 1] == "\n")
+        and len(line.split()) == len(sentence.split())
+        and not any(w in _FINITE or re.fullmatch(_VERB, w) for w in own[1:])
     )
-    return _ITEM_FRAGMENT.match(sentence) is not None or not verb
 
 
 _VERB = r"[a-z]+([^su']s|ed)"  # "adds", "caused" (not "patient's")
