@@ -211,3 +211,30 @@ def test_the_items_of_a_list_that_finishes_its_sentence_are_never_sentences() ->
     # a list after a complete sentence is left alone
     tips = "Try these tips:\nEat more slowly.\nIf you smoke, quit or cut down."
     assert split_headings(tips) == tips
+
+
+def test_a_list_left_bulleted_ends_where_the_next_sentence_starts() -> None:
+    """MedlinePlus "Yeast Infections": the treatment runs into the last item; written out, it
+    is a sentence of its own. Items ending in full stops, titles and names stay as they are."""
+    yeast = (
+        "Yeast infections affect different parts of the body in different ways: - Thrush is a "
+        "yeast infection that causes white patches in your mouth - Yeast infections in your "
+        "bloodstream can be life-threatening Antifungal medicines get rid of yeast infections "
+        "in most people."
+    )
+    assert split_sentences(join_inline_lists(yeast))[-1] == (
+        "Antifungal medicines get rid of yeast infections in most people."
+    )
+    unchanged = [
+        # NCI's items end in full stops: "Hepatitis A" is no end of one
+        "How is it spread? - It spreads by mouth. - Hepatitis A and E usually resolve on "
+        "their own.",
+        # a title of a page, and a name
+        "See these pages: - Tobacco (includes help with quitting) - Cigarette Smoking: Health "
+        "Risks and How to Quit",
+        "Patients were studied: - Those with fever - Those from whom vancomycin-resistant "
+        "Staphylococcus aureus was isolated in 2002.",
+        "Vitamins help with: - Bone growth - Immune system Vitamin A is an antioxidant.",
+    ]
+    for text in unchanged:
+        assert join_inline_lists(text) == text

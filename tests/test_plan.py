@@ -775,6 +775,15 @@ def test_what_an_answer_says_of_its_own_condition_by_name_stays_with_it() -> Non
     canker = Source(rank=3, record_id="c:1", score=1.0, passages=(), focus="Canker Sores")
     sores = "Canker sores are small, round sores in your mouth."
     assert not said_of_own(canker, sores, "Could esophagitis cause sores in the mouth?", set())
+    # nor where the text qualifies it by the question's word: ear barotrauma, for ear pain
+    baro = Source(rank=5, record_id="b:5", score=1.0, passages=(), focus="Barotrauma")
+    gum = "Treatments for ear barotrauma include chewing gum and yawning."
+    assert not said_of_own(baro, gum, "What can I do to help the ear pain?", set())
+    assert said_of_own(baro, gum, "What can I do to help the knee pain?", set())
+    # by a whole name: "See your doctor …" names no "Balance Problems" (K-QA 184)
+    balance = Source(rank=6, record_id="p:6", score=1.0, passages=(), focus="Balance Problems")
+    see = "See your doctor if you have dizziness, vertigo, or other problems with your balance."
+    assert not said_of_own(balance, see, "Which doctor should i go to for vertigo", set())
     # a kind of the focus says which kind it is (its own rule)
     crusted = Source(rank=4, record_id="g:4", score=1.0, passages=(), focus="Crusted scabies")
     people = "People with crusted scabies should receive quick treatment."
@@ -786,6 +795,12 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     question = "Do you believe this will resolve without medication/ antibiotics?"  # K-QA
     said = "But if the infection isn't treated, it's usually fatal."
     assert of_its_own(endocarditis, said, question)
+    # "this condition" is the answer's own
+    igm = Source(rank=2, record_id="i:1", score=1.0, passages=(), focus="Hyper IgM syndrome")
+    name = (
+        "Although the name of this condition implies high levels of IgM, some have normal levels."
+    )
+    assert of_its_own(igm, name, "So what does the non reactive mean for the hep a igm")
     # named, asked about, or qualified: the sentence says whose it is
     assert not of_its_own(endocarditis, "Endocarditis is an infection of the heart.", question)
     assert not of_its_own(endocarditis, said, "Is endocarditis curable?")

@@ -20,7 +20,8 @@ prevent …" before steps to take, a colon), with two items or more, each
 short, none a sentence of its own and none glossed by a dash ("- Neuroblastoma - a cancer
 of …"); and the last item ends only where a sentence visibly starts ("… skin Lab tests can
 confirm that …", the site's "NIH: …" credit, or one without a colon: "Centers for Disease
-Control and Prevention"). Anything else is left for the sentence
+Control and Prevention"). A list left bulleted gets only a full stop where the next sentence
+visibly starts in its last item. Anything else is left for the sentence
 checks to keep out of quotes, as before.
 """
 
@@ -99,7 +100,39 @@ def join_inline_lists(line: str) -> str:
         out.append(f"{lead} {_series(items, 'or' if stopped else 'and')}.")
         rest = f" {tail}" if tail else ""
     out.append(rest)
-    return "".join(out)
+    return _last_item_ended("".join(out))
+
+
+def _last_item_ended(line: str) -> str:
+    """``line`` with the last item of a list left bulleted ended by a full stop where the next
+    sentence visibly starts in it: "… - Yeast infections in your bloodstream can be
+    life-threatening Antifungal medicines get rid of …" reads "… life-threatening.
+    Antifungal medicines get rid of …"."""
+    bullets = list(_BULLET.finditer(line))
+    if len(bullets) < 2:
+        return line
+    # (NCI's items end in full stops: the last ends at its own)
+    items = [line[a.end() : b.start()] for a, b in zip(bullets, bullets[1:], strict=False)]
+    if any("." in item for item in items):
+        return line
+    at = bullets[-1].end()
+    last = line[at:]
+    cut = _sentence_after(last) if last[:1].isupper() else None
+    if cut is None:
+        return line
+    head = last[:cut].rstrip()
+    if (
+        "." in head
+        or not re.search(r"[a-z0-9)]$", head)
+        or head.split()[-1] in _NO_STEP
+        or len(head.split()) > _MAX_ITEM_WORDS
+        # not inside a title or a name: "Cigarette Smoking: Health Risks …", "…-resistant
+        # Staphylococcus aureus"
+        or head.split()[-1][:1].isupper()
+        or is_name(last[cut:].split()[0].rstrip(",:"))
+    ):
+        return line
+    return f"{line[:at]}{head}. {last[cut:]}"
 
 
 def _written(text: str, stopped: bool = False) -> tuple[list[str], str] | None:
@@ -157,6 +190,8 @@ def _sentence_after(item: str) -> int | None:
             return words[k].start()
         if not _SENTENCE_START.fullmatch(word) or not re.search(r"[a-z0-9)%]$", before):
             continue
+        if word == "A" and before[:1].isupper():
+            continue  # "Vitamin A", "Hepatitis A"
         following = words[k + 1].group() if k + 1 < len(words) else ""
         if not following[:1].islower() and word.rstrip(",").lower() not in SENTENCE_OPENERS:
             continue  # "… appetite As PH worsens": an opener may precede a name

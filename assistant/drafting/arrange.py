@@ -293,17 +293,29 @@ def names_own(source: Source, text: str) -> bool:
 
 
 def said_of_own(source: Source, text: str, question: str, focus_keys: set[str]) -> bool:
-    """Whether ``text`` names the condition its source is on, one whose names share no
-    word (but "disease", "disorder" …) with ``question`` and that is no kind of the
-    question's focus (``focus_keys``): "Treatment for opsoclonus myoclonus may include
-    corticosteroids" is said of opsoclonus myoclonus, nothing on clobetasol ("Canker sores
-    are …" is on the sores a question on esophagitis asks about)."""
+    """Whether ``text`` names the condition its source is on, one whose names, as the text
+    qualifies them, share no word (but "disease", "disorder" …) with ``question``, and that
+    is no kind of the question's focus (``focus_keys``): "Treatment for opsoclonus myoclonus
+    may include corticosteroids" is said of opsoclonus myoclonus, nothing on clobetasol
+    ("Canker sores are …" is on the sores a question on esophagitis asks about, "… for ear
+    barotrauma include chewing gum" on ear pain). A name the archive groups under ("Balance"
+    of "Balance Problems") is no whole name."""
+    if narrower(source, focus_keys):
+        return False
     asked = set(key_of(question).split())
-    return (
-        names_own(source, text)
-        and not any((set(k.split()) - GENERIC) & asked for k in keys_of(source.focus or ""))
-        and not narrower(source, focus_keys)
-    )
+    said = key_of(text).split()
+    named = False
+    keys = keys_of(source.focus or "")
+    # by a whole name: not "balance" of "Balance Problems" ("… problems with your balance")
+    for key in (k for k in keys if not any(o.startswith(f"{k} ") for o in keys)):
+        words = key.split()
+        for i in range(len(said) - len(words) + 1):
+            if said[i : i + len(words)] == words:
+                named = True
+                qualified = set(words) | ({said[i - 1]} if i else set())
+                if (qualified - GENERIC) & asked:
+                    return False
+    return named
 
 
 # what an answer says of its own condition without naming it: "the lesions", "the infection"
@@ -312,6 +324,9 @@ _ITS_OWN = re.compile(
     r"\bthe (infections?|disease|disorder|condition|illness|syndrome|lesions?|rash(es)?|"
     r"tumou?rs?|growths?|cysts?|bumps|patches|spots|ulcers?|sores?|blisters|nodules?)\b"
     r"(?! (of|in|on|with|by|that|which|caused|called|from|you|your)\b)|"
+    # and "this condition": "Although the name of this condition implies that affected
+    # individuals always have high levels of immunoglobulin M (IgM), …" (hyper-IgM syndrome)
+    r"\bthis (disease|disorder|condition|syndrome)\b|"
     # and that there is no cure: "Neither an effective treatment nor cure is currently
     # available" (pseudopelade of Brocq), said beside Lyme disease
     r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b|"
