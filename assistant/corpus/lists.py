@@ -28,6 +28,7 @@ checks to keep out of quotes, as before.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from assistant.knowledge.capitals import is_name
 from assistant.text import SENTENCE_OPENERS
@@ -112,7 +113,7 @@ def _last_item_ended(line: str) -> str:
     if len(bullets) < 2:
         return line
     # (NCI's items end in full stops: the last ends at its own)
-    items = [line[a.end() : b.start()] for a, b in zip(bullets, bullets[1:], strict=False)]
+    items = [line[a.end() : b.start()] for a, b in pairwise(bullets)]
     if any("." in item for item in items):
         return line
     at = bullets[-1].end()
