@@ -623,6 +623,22 @@ def test_a_heading_stands_once_on_a_page(
     assert len(headings) == len(set(headings)), headings
 
 
+def test_a_page_on_a_medicine_has_no_causes_signs_or_tests(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    """ "Antibiotics do not fight infections caused by viruses" told no cause of antibiotics
+    (K-QA patient question); on bacterial infections, what causes them is a cause."""
+    question = "When taking the antibiotics can I still take Advil for the head ache?"
+    draft = draft_on(tmp_path_factory, embedder, ("Antibiotics", "Bacterial Infections"), question)
+    headings = [x.heading for x in draft.sections if x.heading]
+    assert "Treatment and care" in headings
+    assert not {"Possible causes", "Signs and symptoms", "How it is checked"} & set(headings)
+    bacteria = "Would you recommend I get checked for the bacterial infection?"
+    draft = draft_on(tmp_path_factory, embedder, ("Antibiotics", "Bacterial Infections"), bacteria)
+    causes = [x for x in draft.sections if x.heading == "Possible causes"]
+    assert causes and "toxins" in " ".join(s.text for s in causes[0].sentences)
+
+
 def test_a_common_kind_of_the_focus_is_no_other_condition() -> None:
     assert _another("Herpes zoster oticus", ["herpes", "Herpes Simplex"])
     assert _another("ligneous conjunctivitis", ["Pinkeye", "conjunctivitis"])
@@ -1556,6 +1572,8 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         # a sentence that opens on a topic is on it, whatever it names further on
         ("Some causes of dizziness include heat, certain medicines and heart problems.", "causes"),
         ("Symptoms include dizziness after treatment with some medicines.", "symptoms"),
+        # "disease-causing" cells are no cause (MedlinePlus on bacterial infections)
+        ("Some bacteria help to destroy disease-causing cells in dizziness.", None),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:

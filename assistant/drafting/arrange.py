@@ -20,7 +20,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
     # "Colds rarely cause a fever" and "Later, it can cause bleeding" tell a symptom, not a
     # cause
     "causes": re.compile(
-        r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )"
+        r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )(?<!-)"
         r"caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
         r"itch\w*|swelling|cough))"
         # (what it leads to, counted: "Each year, UTIs cause more than 8 million visits …")

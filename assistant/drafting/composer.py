@@ -50,7 +50,6 @@ from assistant.drafting.instructions import (
 )
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Provenance, Section
 from assistant.drafting.plan import (
-    PAGE_ORDER,
     Plan,
     PlannedSection,
     as_read,
@@ -431,6 +430,8 @@ class GroundedComposer:
                 other = [c for c in other if c not in both]
         seek: list[DraftSentence] = []
         by_ask: dict[str, list[DraftSentence]] = {}
+        # what no section of this page tells is no cue: a medicine has no causes
+        by_cue = (*(a for a in plan.page_order if a != "definition"), "definition")
         more: list[DraftSentence] = [quoted(c.text, c.record_id) for c in other]
         for c in picked:
             sentence = quoted(c.text, c.record_id)
@@ -441,7 +442,7 @@ class GroundedComposer:
             # goes under treatment, not under "what it is"
             told = [a for a in asks if a != "definition"]
             ask = topic_by_cue(c.text, told, focus_names) or topic_by_cue(
-                c.text, _BY_CUE, focus_names
+                c.text, by_cue, focus_names
             )
             # an article's sentence on its topic that tells none of the page's sections is
             # about the topic, not from "similar questions"
@@ -454,7 +455,7 @@ class GroundedComposer:
         answered: set[str] = set()
         more_at: int | None = None
         seek_at: int | None = None  # where "when to seek care" goes, when asked
-        for ask in (*asks, *(a for a in PAGE_ORDER if a not in asks)):
+        for ask in (*asks, *(a for a in plan.page_order if a not in asks)):
             if ask == "seek_care":
                 seek_at = len(out)
                 continue
@@ -1085,7 +1086,6 @@ FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
 
 # a picked sentence that answers nothing asked goes to the first page section it talks about;
 # naming the focus alone makes it "what it is" only when it talks about nothing else
-_BY_CUE = (*(a for a in PAGE_ORDER if a != "definition"), "definition")
 
 
 def _template(text: str) -> DraftSentence:

@@ -28,6 +28,7 @@ from assistant.understanding import (
     Ask,
     FocusAnswers,
     Understanding,
+    is_medicine,
     key_of,
     keys_of,
     understand,
@@ -43,6 +44,11 @@ PAGE_ORDER: tuple[Ask, ...] = (
     "treatment",
     "outlook",
     "prevention",
+)
+# … and of a page on a medicine: no causes, signs or tests of its own ("Antibiotics do not fight
+# infections caused by viruses" tells no cause of antibiotics)
+MEDICINE_ORDER: tuple[Ask, ...] = tuple(
+    a for a in PAGE_ORDER if a not in ("causes", "symptoms", "diagnosis")
 )
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)
 # a sentence that promises a count of things it does not name: "There are three ways that
@@ -98,6 +104,8 @@ class Plan(BaseModel):
     missing: tuple[Ask, ...] = ()  # asked, but the archive has no answer on the focus
     # when to see a doctor, and for what signs, in the focus's own answers
     warning_signs: tuple[Quote, ...] = ()
+    # the sections a page on the focus has (a medicine's: no causes, signs or tests)
+    page_order: tuple[Ask, ...] = PAGE_ORDER
 
     @property
     def quotes(self) -> list[Quote]:
@@ -124,6 +132,8 @@ def make_plan(
     if not u.focus_records:
         return Plan(understanding=u, missing=u.asks)
     records = archive.records([*u.focus_records, *(r for f in u.also for r in f.records)])
+    on = [records[r].focus or "" for r in u.focus_records if r in records]
+    order = MEDICINE_ORDER if on and all(is_medicine(f) for f in on) else PAGE_ORDER
     used: set[str] = set()
     sections: list[PlannedSection] = []
     missing: list[Ask] = []
@@ -132,7 +142,7 @@ def make_plan(
     # HPV", from that condition's own records); then the page's other sections on the focus
     steps: list[tuple[Ask, FocusAnswers | None]] = [(a, None) for a in u.asks]
     steps += [(a, other) for other in u.also for a in u.asks]
-    steps += [(a, None) for a in PAGE_ORDER if a not in u.asks]
+    steps += [(a, None) for a in order if a not in u.asks]
     for ask, other in steps:
         if ask == "seek_care":
             continue  # the warning signs below answer it
@@ -166,6 +176,7 @@ def make_plan(
         sections=tuple(sections),
         missing=tuple(missing),
         warning_signs=warnings,
+        page_order=order,
     )
 
 
@@ -874,6 +885,7 @@ def quote_sources(quotes: Sequence[Quote], records: dict[str, Record]) -> list[S
 
 __all__ = [
     "EVIDENCE_TYPES",
+    "MEDICINE_ORDER",
     "PAGE_ORDER",
     "Plan",
     "PlannedSection",
