@@ -45,11 +45,11 @@ PAGE_ORDER: tuple[Ask, ...] = (
     "outlook",
     "prevention",
 )
-# … and of a page on a medicine: no causes, signs or tests of its own ("Antibiotics do not fight
-# infections caused by viruses" tells no cause of antibiotics)
-MEDICINE_ORDER: tuple[Ask, ...] = tuple(
-    a for a in PAGE_ORDER if a not in ("causes", "symptoms", "diagnosis")
-)
+# … and of a page on a medicine: no causes or signs of its own ("Antibiotics do not fight
+# infections caused by viruses" tells no cause of antibiotics); tests stay, as the dictionary's
+# medicines are also what tests measure ("The tests are done to check how well your kidneys
+# are working", on creatinine)
+MEDICINE_ORDER: tuple[Ask, ...] = tuple(a for a in PAGE_ORDER if a not in ("causes", "symptoms"))
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)
 # a sentence that promises a count of things it does not name: "There are three ways that
 # cancer spreads in the body." (not "There are two types of diabetes: type 1 and type 2.")
@@ -104,7 +104,7 @@ class Plan(BaseModel):
     missing: tuple[Ask, ...] = ()  # asked, but the archive has no answer on the focus
     # when to see a doctor, and for what signs, in the focus's own answers
     warning_signs: tuple[Quote, ...] = ()
-    # the sections a page on the focus has (a medicine's: no causes, signs or tests)
+    # the sections a page on the focus has (a medicine's: no causes or signs)
     page_order: tuple[Ask, ...] = PAGE_ORDER
 
     @property
