@@ -30,6 +30,7 @@ from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import (
     in_record_order,
+    list_items,
     make_plan,
     plan_for,
     plan_sources,
@@ -1126,6 +1127,29 @@ def test_a_list_item_that_is_no_sentence_is_not_quoted() -> None:
     assert "Antibiotics can cure the infection." in quoted
     assert "Eat a healthy diet." in quoted
     assert "Pancreatic cancer can be controlled only if it is found early." in quoted
+
+
+def test_a_passage_s_list_items_are_found_in_its_answer(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    """A passage holds NCI's list on LCH's skin signs without its bullets: "Raised, red or
+    brown, crusted rash in the groin area, …, that may be itchy." is still no sentence (a
+    K-QA patient question on a bullseye rash quoted it)."""
+    question = "should i only be concerned then if it turns into a bullseye rash"
+    draft = draft_on(
+        tmp_path_factory, embedder, ("Rashes", "Langerhans Cell Histiocytosis"), question
+    )
+    quoted = [s.text for x in draft.sections for s in x.sentences if s.source_id]
+    assert quoted
+    assert not any(q.startswith(("Raised,", "Flaking of", "Bumps or")) for q in quoted), quoted
+    answer = (
+        "Signs may include: - Raised, red or brown, crusted rash in the groin, that may be itchy."
+    )
+    record = Record(id="r:1", dataset="MedQuAD", question="What are the signs?",
+                    long_explanation=answer, focus="LCH")  # fmt: skip
+    assert list_items(record) == {
+        "Raised, red or brown, crusted rash in the groin, that may be itchy."
+    }
 
 
 def test_a_line_of_its_own_with_no_verb_is_an_item_of_a_list_without_bullets() -> None:

@@ -55,6 +55,7 @@ from assistant.drafting.plan import (
     as_read,
     in_record_order,
     item_fragment,
+    list_items,
     plan_for,
     plan_sources,
     quote_sources,
@@ -840,7 +841,12 @@ class GroundedComposer:
         told = [a for a in asks if a != "definition"]
         out: list[tuple[float, int, _Candidate]] = []
         seen = {s.lower() for s in split_sentences(request.reply or "")}  # already in the opening
+        # a passage holds its answer's lists without their bullets: the items that are no
+        # sentences are found in the answer itself ("Patch phase: Thin, reddened, …-like rash.")
+        records = self.archive.records([s.record_id for s in sources]) if self.archive else {}
         for n, source in enumerate(sources, start=1):
+            record = records.get(source.record_id)
+            items = list_items(record) if record else frozenset()
             texts = [
                 source.reply or "",
                 *(p.text for p in source.passages if p.kind == "explanation"),
@@ -854,6 +860,7 @@ class GroundedComposer:
                         not _usable(sentence)
                         or sentence.lower() in seen
                         or item_fragment(text, start, sentence)
+                        or any(sentence.endswith(i) for i in items)
                     ):
                         previous = None
                         continue

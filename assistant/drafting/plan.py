@@ -293,6 +293,23 @@ def _parts(record: Record) -> list[int]:
     ]
 
 
+def list_items(record: Record) -> frozenset[str]:
+    """The record's list items that are no sentences of their own (:func:`item_fragment`),
+    cleaned as :func:`_sentences` cleans them."""
+    return _items(record.long_explanation or "", record.title, record.focus)
+
+
+@lru_cache(maxsize=4096)
+def _items(text: str, title: str, focus: str | None) -> frozenset[str]:
+    text = split_headings(text, [title, focus])
+    found = set()
+    for start, end in sentence_spans(text, run_together=True):
+        sentence = _LABEL.sub("", text[start:end].lstrip("-•* ").strip())
+        if sentence and item_fragment(text, start, sentence):
+            found.add(sentence)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=4096)
 def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, bool, int], ...]:
     """An answer's cleaned sentences, each with whether it may be quoted at all and the part
@@ -793,7 +810,7 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
         return False
     # a verb of its own, not of a clause on a name: "Headaches or pain in the sinus areas.",
     # "Blocked sinuses that do not clear, or sinus pressure." are none
-    own = [w for i, w in enumerate(words) if i == 0 or words[i - 1] not in ("that", "which", "who")]
+    own = _outside_relatives(words)
     if text[start : start + 1] in _BULLETS or text[max(0, start - 2) : start].strip() in _BULLETS:
         return _ITEM_FRAGMENT.match(sentence) is not None or not (_FINITE & set(own))
     line = text[start:].split("\n", 1)[0]
@@ -804,6 +821,27 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     )
 
 
+def _outside_relatives(words: Sequence[str]) -> list[str]:
+    """``words`` but the verb of a clause on a name, its helping verbs with it: "… rash …,
+    that may be itchy" keeps "rash", not "may be"; "who snores has" keeps "has"."""
+    out: list[str] = []
+    relative = False
+    for w in words:
+        if relative and w in _HELPING:
+            continue
+        if relative and (w in _FINITE or re.fullmatch(_VERB, w)):
+            relative = False
+            continue
+        relative = w in ("that", "which", "who")
+        out.append(w)
+    return out
+
+
+_HELPING_TEXT = """
+is are was were be been being has have had can could may might will would should must do does
+did not don't doesn't can't
+"""
+_HELPING = frozenset(_HELPING_TEXT.split())
 _VERB = r"[a-z]+([^su']s|ed)"  # "adds", "caused" (not "patient's")
 
 
