@@ -29,6 +29,7 @@ from assistant.drafting.composer import NEAR, GroundedComposer, _another, withou
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import (
+    balanced,
     in_record_order,
     list_items,
     make_plan,
@@ -1150,6 +1151,21 @@ def test_a_passage_s_list_items_are_found_in_its_answer(
     assert list_items(record) == {
         "Raised, red or brown, crusted rash in the groin, that may be itchy."
     }
+
+
+def test_a_sentence_cut_out_of_a_parenthesis_is_not_quoted() -> None:
+    """NHLBI on heart block (K-QA 61): '("Rate" refers to the number of times your heart beats
+    per minute.' opens a bracket the next sentence closes."""
+    answer = (
+        'This system controls the rate and rhythm of heartbeats. ("Rate" refers to the '
+        'number of times your heart beats per minute. "Rhythm" refers to the pattern of '
+        "regular or irregular pulses.) Heart block can be present at birth."
+    )
+    record = Record(id="r:1", dataset="MedQuAD", question="What is heart block?",
+                    long_explanation=answer, focus="Heart Block")  # fmt: skip
+    quoted = sentences_of(record)
+    assert quoted == ["Heart block can be present at birth."]
+    assert not balanced('("Rate" refers to the number of times your heart beats per minute.')
 
 
 def test_a_line_of_its_own_with_no_verb_is_an_item_of_a_list_without_bullets() -> None:

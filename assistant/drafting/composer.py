@@ -53,6 +53,7 @@ from assistant.drafting.plan import (
     Plan,
     PlannedSection,
     as_read,
+    balanced,
     in_record_order,
     item_fragment,
     list_items,
@@ -1030,6 +1031,7 @@ def _usable(sentence: str) -> bool:
         and sentence.rstrip()[-1:] in {".", "!"}
         and not BOILERPLATE.search(sentence)
         and not CONTEXT_BOUND.search(sentence)
+        and balanced(sentence)
     )
 
 

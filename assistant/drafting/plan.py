@@ -293,6 +293,12 @@ def _parts(record: Record) -> list[int]:
     ]
 
 
+def balanced(sentence: str) -> bool:
+    """Whether each bracket the sentence opens it closes: not '("Rate" refers to the number
+    of times your heart beats per minute.', cut out of a parenthesis of two sentences."""
+    return sentence.count("(") == sentence.count(")")
+
+
 def list_items(record: Record) -> frozenset[str]:
     """The record's list items that are no sentences of their own (:func:`item_fragment`),
     cleaned as :func:`_sentences` cleans them."""
@@ -333,6 +339,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
             and not item_fragment(text, start, sentence)
+            and balanced(sentence)
         )
         found.append((sentence, ok, part))
     return tuple(found)
