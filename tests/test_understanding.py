@@ -226,6 +226,10 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     anemia = understand("Does iron deficiency anemia cause hair loss?", catalogue=headache)
     assert anemia.focus != "Iron" and anemia.kind_asked is None
     assert understand("What causes a headache?", catalogue=headache).kind_asked is None
+    # a word that only stems alike is no kind: chronic pancreatitis of pancreatic cancer (K-QA)
+    pancreas = FocusCatalogue.build([("m:15", "Pancreatic Cancer", "information")])
+    lipase = "Is low lipase related to pancreatic cancer or to chronic pancreatitis?"
+    assert understand(lipase, catalogue=pancreas).kind_asked is None
     # poison ivy's rash is no poisoning (K-QA)
     poison = FocusCatalogue.build([("m:8", "Poisoning", "information")])
     assert understand("Is poison ivy contagious between people?", catalogue=poison).focus is None

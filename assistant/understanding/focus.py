@@ -175,6 +175,8 @@ def kind_of(outer: Focus, inner: Focus | None) -> bool:
     if inner is None or outer.records or not inner.records:
         return False
     words, inner_words = key_of(outer.surface).split(), key_of(inner.surface).split()
+    if not set(inner_words) <= set(words):
+        return False  # "chronic pancreatitis" is no kind of "pancreatic cancer"
     return set(words) - set(inner_words) <= COMMON_KIND or words[-len(inner_words) :] == inner_words
 
 
