@@ -333,6 +333,18 @@ def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniL
     assert "What is gout?" in asked and "Anonymous." in asked
 
 
+def test_a_patient_page_s_title_is_its_headline_not_its_topic(topics_archive: Archive) -> None:
+    """A site page's title ("Subcutaneous tissue of the calf?") heads the page; the draft is
+    not "about" it, as an editor's article is about its topic."""
+    composer = composer_of(topics_archive)
+    asked = "My big toe hurts at night and the doctor said it is gout. What helps?"
+    draft = composer.draft(DraftRequest(question=asked, title="Sore big toe?"))
+    assert draft.title == "Sore big toe?"
+    text = render_markdown(draft)
+    assert "about Sore big toe" not in text and "About Sore big toe" not in text
+    assert draft.sections[0].sentences[0].text.startswith("Your question is about Gout")
+
+
 def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:

@@ -140,9 +140,9 @@ def related_faq(pool: list[Source], similar: list[SimilarQA]) -> list[RelatedFAQ
 
 
 def topic_of(request: DraftRequest, sources: list[Source]) -> str | None:
-    """The request's title, or the focus two of the top three sources agree on."""
-    if request.title:
-        return request.title
+    """The article's topic, or the focus two of the top three sources agree on."""
+    if request.topic:
+        return request.topic
     foci = [(s.focus or s.title or "").strip() for s in sources[:3]]
     for focus in foci:
         if focus and sum(f.lower() == focus.lower() for f in foci) >= 2:

@@ -247,12 +247,12 @@ class GroundedComposer:
         # this one: it goes under "similar questions", and an article leaves it out
         # (where the question names none, the condition the closest answers are on is the
         # page's topic: a sentence on narcolepsy's stimulants is no treatment of insomnia)
-        closest = None if keys or request.title or u.unanswered else topic_of(request, top)
+        closest = None if keys or request.topic or u.unanswered else topic_of(request, top)
         on = keys or (keys_of(closest) if closest else set())
         other = [c for c in picked if on and not on_focus(top[c.source - 1], on)]
         picked = [c for c in picked if c not in other]
         described = _words(without_asks(request.question))  # what the question describes
-        other = [] if request.title else self._beside(request, u, top, other, names)
+        other = [] if request.topic else self._beside(request, u, top, other, names)
         # but one that opens with the focus's name is about it, whatever answer it is from:
         # "Migraine headaches may last a day or more" (from the answer on headache) answers
         # "does a migraine last for days?" (not one on a kind of it, which names its kind;
@@ -294,7 +294,7 @@ class GroundedComposer:
         focus = u.focus if u.focus_records else None
         # nor are the closest answers' topic when the question names another: a question
         # on blepharitis is not "closest to shingles" (the conclusion says what is missing)
-        topic = request.title or focus or (None if u.unanswered else topic_of(request, top))
+        topic = request.topic or focus or (None if u.unanswered else topic_of(request, top))
         # a question that names nothing ("what could be causing the white tongue?") gets the
         # conditions the closest answers are on, each said in the archive's words
         # (not beside a doctor's reply, which already says what it is, and only conditions
@@ -302,7 +302,7 @@ class GroundedComposer:
         conditions: tuple[Condition, ...] = ()
         if (
             not u.focus
-            and not request.title
+            and not request.topic
             and not request.reply
             and set(u.asks) & set(_DIFFERENTIAL_ASKS)
             and not _HOW_TO.match(request.question)
@@ -360,15 +360,15 @@ class GroundedComposer:
             # "… are about several conditions: leukoplakia, hairy tongue; only your doctor …"
             several = ", ".join(c.name for c in conditions)
             opening[0] = _template(t.fill("opening_several", **{**fill, "topic": several}))
-        elif topic and not request.title and not plan.understanding.focus_records:
+        elif topic and not request.topic and not plan.understanding.focus_records:
             # a topic the question does not name, but the closest answers share, is no
             # diagnosis: "The past answers closest to your question are about geographic tongue"
             opening[0] = _template(t.fill("opening_closest", **fill))
-        elif topic and not request.title and plan.understanding.kind_asked:
+        elif topic and not request.topic and plan.understanding.kind_asked:
             # "Your question is about cluster headache, a kind of headache; …"
             kind = {**fill, "other": plan.understanding.kind_asked}
             opening[0] = _template(t.fill("opening_kind", **kind))
-        elif topic and not request.title and lexicon().plain_name(topic):
+        elif topic and not request.topic and lexicon().plain_name(topic):
             # "Your question is about myocardial infarction (heart attack)."
             named = t.fill("opening", **{**fill, "topic": lexicon().with_plain_name(topic)})
             opening[0] = _template(named)
@@ -448,7 +448,7 @@ class GroundedComposer:
             )
             # an article's sentence on its topic that tells none of the page's sections is
             # about the topic, not from "similar questions"
-            ask = ask or ("definition" if request.title else None)
+            ask = ask or ("definition" if request.topic else None)
             (by_ask.setdefault(ask, []) if ask else more).append(sentence)
         planned = {p.ask: p for p in plan.sections if p.focus is None}
         # a second condition asked about: its answer follows the focus's, both headings named
@@ -475,7 +475,7 @@ class GroundedComposer:
             # the focus's own answer opens a topic section (an article's, and "what it is");
             # for a patient's question, the sentences picked for it answer first (where one
             # is from the answer a planned run quotes, the two go in that answer's order)
-            if request.title or ask == "definition":
+            if request.topic or ask == "definition":
                 sentences = [*planned_here, *picked_here]
             else:
                 sentences = [*picked_here, *planned_here]

@@ -209,7 +209,7 @@ class LLMDrafter:
         if request.explainer is not None:
             words = request.explainer.target_length
             values |= {
-                "question": request.title or request.question,
+                "question": request.topic or request.question,
                 "reply": request.reply or "(no reply yet)",
                 "audience": (
                     "a patient"

@@ -52,6 +52,12 @@ class DraftRequest(BaseModel):
     )
     exclude_ids: frozenset[str] = frozenset()
 
+    @property
+    def topic(self) -> str | None:
+        """What an editor's article is on (its title); a patient's page title is only the
+        page's headline ("Subcutaneous tissue of the calf?"), never the topic it names."""
+        return self.title if self.article else None
+
     @field_validator("reply", "doctor", "specialty", "title", "instruction", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
