@@ -1595,6 +1595,14 @@ def test_an_example_is_no_exam_and_a_medical_history_is_how_it_is_found() -> Non
     assert fits(history, "diagnosis")
 
 
+def test_a_test_one_takes_at_school_is_no_test_of_the_body() -> None:
+    # MedlinePlus on anxiety: "How it is checked" held it
+    school = "You may feel anxious before you take a test or walk down a dark street."
+    assert not fits(school, "diagnosis")
+    assert not fits("You might feel anxious before taking a test.", "diagnosis")
+    assert fits("Blood tests can show if you have diabetes.", "diagnosis")
+
+
 def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
     # GARD on Lyme disease: genetic factors, not a medicine
     sentence = (
