@@ -36,7 +36,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
     ),
     "diagnosis": re.compile(
         # ("For example, …" is no exam, nor "before you take a test" one of the body)
-        r"\b(diagnos\w*|(?<!take a )(?<!taking a )tests?|scans?|ultrasound|mri|ct|x-rays?|biopsy|exam(?!ple)\w*|imaging|"
+        r"\b(diagnos\w*|(?<!take a )(?<!taking a )tests?|scans?|ultrasound|mri|ct|x-rays?|"
+        r"biopsy|exam(?!ple)\w*|imaging|"
         # "your health care provider will look at your symptoms and medical history, to figure
         # out whether you have Lyme disease"
         r"medical history|(figure|find) out (whether|if) you have)\b",
