@@ -1155,6 +1155,13 @@ def test_a_passage_s_list_items_are_found_in_its_answer(
     quoted = [s.text for x in draft.sections for s in x.sentences if s.source_id]
     assert quoted
     assert not any(q.startswith(("Raised,", "Flaking of", "Bumps or")) for q in quoted), quoted
+    # a term glossed says what it is (NCI on tests): "Urinalysis : A test to check …"
+    tests = "Tests include: - Urinalysis : A test to check the color of urine and its contents."
+    gloss = Record(id="r:2", dataset="MedQuAD", question="How is it diagnosed?",
+                   long_explanation=tests, focus="Bladder Cancer")  # fmt: skip
+    assert not list_items(gloss)
+    said = "Urinalysis : A test to check the color of urine and its contents."
+    assert sentences_of(gloss) == [said]
     answer = (
         "Signs may include: - Raised, red or brown, crusted rash in the groin, that may be itchy."
     )

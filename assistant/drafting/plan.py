@@ -804,16 +804,22 @@ produce produces protect protects look looks feel feels seem seems get gets come
 _FINITE = frozenset(_FINITE_TEXT.split())
 
 
+# a term and what it is, as a glossary gives them: "Urinalysis : A test to check the color of
+# urine and its contents, …" says what urinalysis is, a sentence of its own
+_GLOSS = re.compile(r"^[A-Z][\w'/-]*(?: [\w'/-]+){0,5} ?: (?:An?|The) [a-z]")
+
+
 def item_fragment(text: str, start: int, sentence: str) -> bool:
     """Whether the sentence at ``start`` of ``text`` (``sentence``: cleaned) is an item of a
     list ("… depend on the following: - Whether or not …") that is no sentence of its own:
     it opens like a clause or has no verb outside its brackets ("The patients general
     health.", "Jaundice (yellowing of the skin and whites of the eyes)."); advice is one
-    ("Eat a healthy diet."). A line of its own is one where nothing in it may be a verb
+    ("Eat a healthy diet."), and so is a term glossed ("Urinalysis : A test to check …"). A
+    line of its own is one where nothing in it may be a verb
     (a plural may be one): its list has no bullets ("Medicines that help you sleep at
     night.", not "A urologist performs these surgeries in a hospital.")."""
     words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
-    if not words or words[0] in ADVICE_VERBS:
+    if not words or words[0] in ADVICE_VERBS or _GLOSS.match(sentence):
         return False
     # a verb of its own, not of a clause on a name: "Headaches or pain in the sinus areas.",
     # "Blocked sinuses that do not clear, or sinus pressure." are none
