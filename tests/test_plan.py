@@ -820,6 +820,16 @@ def test_what_an_answer_says_of_its_own_condition_by_name_stays_with_it() -> Non
     assert not said_of_own(crusted, people, "What is the oral option?", {key_of("Scabies")})
 
 
+def test_a_sentence_on_another_condition_that_names_the_focus_too_is_on_it(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    """NINDS on headache: "… preventing and controlling migraine and other vascular headaches"
+    stays beside the migraine answer (K-QA 41); "Headache is …" alone would not."""
+    question = "Do you recommend anything to avoid these migraines?"
+    draft = draft_on(tmp_path_factory, embedder, ("Migraine", "Headache"), question)
+    assert "preventing and controlling migraine and other vascular headaches" in draft_text(draft)
+
+
 def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
     endocarditis = Source(rank=2, record_id="e:1", score=1.0, passages=(), focus="Endocarditis")
     question = "Do you believe this will resolve without medication/ antibiotics?"  # K-QA

@@ -275,9 +275,14 @@ class GroundedComposer:
             other = [c for c in other if c not in own]
         # nor, under "similar questions", what an answer says of its own condition by name,
         # where the question does not name it: "Treatment for opsoclonus myoclonus may
-        # include corticosteroids" is nothing on clobetasol
+        # include corticosteroids" is nothing on clobetasol (one that names the focus too is
+        # on it: "… the most common methods of preventing and controlling migraine and other
+        # vascular headaches")
         other = [
-            c for c in other if not said_of_own(top[c.source - 1], c.text, request.question, keys)
+            c
+            for c in other
+            if names_any(c.text, u.focus_names)
+            or not said_of_own(top[c.source - 1], c.text, request.question, keys)
         ]
         # what past answers say of other medicines is no answer on one the question does not
         # name ("what are the side effects of this medication"): the conclusion says so
