@@ -437,7 +437,9 @@ class GroundedComposer:
                 other = [c for c in other if c not in both]
         seek: list[DraftSentence] = []
         by_ask: dict[str, list[DraftSentence]] = {}
-        # what no section of this page tells is no cue: a medicine has no causes
+        # a picked sentence that answers nothing asked goes to the first page section it
+        # talks about (a section this page has: a medicine has no causes); naming the focus
+        # alone makes it "what it is" only when it talks about nothing else
         by_cue = (*(a for a in plan.page_order if a != "definition"), "definition")
         more: list[DraftSentence] = [quoted(c.text, c.record_id) for c in other]
         for c in picked:
@@ -866,7 +868,10 @@ class GroundedComposer:
                         not _usable(sentence)
                         or sentence.lower() in seen
                         or item_fragment(text, start, sentence)
-                        or any(sentence.endswith(i) for i in items)
+                        or any(
+                            sentence == i or (len(i.split()) > 2 and sentence.endswith(i))
+                            for i in items
+                        )
                     ):
                         previous = None
                         continue
@@ -1097,9 +1102,6 @@ BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and on
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
-
-# a picked sentence that answers nothing asked goes to the first page section it talks about;
-# naming the focus alone makes it "what it is" only when it talks about nothing else
 
 
 def _template(text: str) -> DraftSentence:

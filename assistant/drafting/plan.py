@@ -815,9 +815,9 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     it opens like a clause or has no verb outside its brackets ("The patients general
     health.", "Jaundice (yellowing of the skin and whites of the eyes)."); advice is one
     ("Eat a healthy diet."), and so is a term glossed ("Urinalysis : A test to check …"). A
-    line of its own is one where nothing in it may be a verb
-    (a plural may be one): its list has no bullets ("Medicines that help you sleep at
-    night.", not "A urologist performs these surgeries in a hospital.")."""
+    line of its own is an item where nothing in it may be a verb (a plural may be one): its
+    list has no bullets ("Medicines that help you sleep at night.", not "A urologist
+    performs these surgeries in a hospital.")."""
     words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
     if not words or words[0] in ADVICE_VERBS or _GLOSS.match(sentence):
         return False
