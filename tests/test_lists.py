@@ -218,7 +218,9 @@ def test_a_list_left_bulleted_ends_where_the_next_sentence_starts() -> None:
     is a sentence of its own. Items ending in full stops, titles and names stay as they are."""
     yeast = (
         "Yeast infections affect different parts of the body in different ways: - Thrush is a "
-        "yeast infection that causes white patches in your mouth - Yeast infections in your "
+        "yeast infection that causes white patches in your mouth - Candida esophagitis is "
+        "thrush that spreads to your esophagus. It can make it hard to swallow. - Yeast "
+        "infections of the skin cause itching and rashes - Yeast infections in your "
         "bloodstream can be life-threatening Antifungal medicines get rid of yeast infections "
         "in most people."
     )

@@ -113,8 +113,8 @@ def _last_item_ended(line: str) -> str:
     if len(bullets) < 2:
         return line
     # (NCI's items end in full stops: the last ends at its own)
-    items = [line[a.end() : b.start()] for a, b in pairwise(bullets)]
-    if any("." in item for item in items):
+    items = [line[a.end() : b.start()].rstrip() for a, b in pairwise(bullets)]
+    if all(item.endswith(".") for item in items):
         return line
     at = bullets[-1].end()
     last = line[at:]
