@@ -345,6 +345,28 @@ def test_a_patient_page_s_title_is_its_headline_not_its_topic(topics_archive: Ar
     assert draft.sections[0].sentences[0].text.startswith("Your question is about Gout")
 
 
+def test_a_site_page_s_title_names_no_focus(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    """The site's archive: a page's title ("Subcutaneous tissue of the calf?") is its
+    headline, so a new page with the same title is not "about" it (the review app's upload
+    of the calf page opened "Your question is about Subcutaneous tissue of the calf?.")."""
+    [page] = load(DATA / "site_page_example.txt", format="pages").records
+    archive = Archive(
+        Settings(home=tmp_path_factory.mktemp("site-home"), collection="site"), embedder=embedder
+    )
+    archive.ingest(
+        [page, *(r for r in load(DATA / "medquad.jsonl.gz").records if r.focus == "Gout")]
+    )
+    assert archive.foci().lookup(page.title or "") is None
+    assert archive.foci().lookup("Gout") is not None  # NIH pages name theirs
+    request = DraftRequest(question=page.question, reply=page.reply, title=page.title)
+    draft = composer_of(archive).draft(request)
+    text = render_markdown(draft)
+    assert draft.title == page.title
+    assert "about Subcutaneous" not in text and "On Subcutaneous" not in text
+
+
 def test_only_a_sentence_on_the_focus_may_be_a_little_less_close(
     topics_archive: Archive, embedder: MiniLMEmbedder
 ) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from chromadb.api import ClientAPI
@@ -34,7 +35,7 @@ from assistant.understanding.spelling import Speller, english
 
 Progress = Callable[[int, int], None]  # (records done in this step, chunks embedded in it)
 _REVISION_TTL_S = 5.0
-_FOCI_FORMAT = 3  # saved foci: rows, and the abbreviations the archive defines
+_FOCI_FORMAT = 4  # saved foci: rows, and the abbreviations the archive defines
 
 
 @dataclass
@@ -257,8 +258,10 @@ class Archive:
         return out
 
     def foci(self) -> FocusCatalogue:
-        """The archive's foci (MedQuAD focus, else the title) with their records by question
-        type; rebuilt when the collection's revision moves, saved beside the keyword index."""
+        """The archive's foci (MedQuAD's focus, else its title; a site page's title is its
+        headline, "Subcutaneous tissue of the calf?", and names no focus) with their records
+        by question type; rebuilt when the collection's revision moves, saved beside the
+        keyword index."""
         revision = self.vectors.revision
         if self._foci is not None and self._foci[0] == revision:
             return self._foci[1]
@@ -272,7 +275,7 @@ class Archive:
                 abbreviations = saved["abbreviations"]
         if rows is None:
             rows = [
-                (rid, meta.get("focus") or meta.get("title"), meta.get("question_type"))
+                (rid, meta.get("focus") or _titled(meta), meta.get("question_type"))
                 for rid, meta in self.vectors.first_chunks()
             ]
             focus_of = {rid: focus for rid, focus, _ in rows if focus}
@@ -332,3 +335,9 @@ class Archive:
             if p.is_file()
         )
         return stats
+
+
+def _titled(meta: dict[str, Any]) -> str | None:
+    """The focus an NIH page's title names; other pages' titles are headlines."""
+    title = meta.get("title")
+    return str(title) if title and meta.get("dataset") == "MedQuAD" else None
