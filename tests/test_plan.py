@@ -832,6 +832,12 @@ def test_what_an_answer_says_of_its_own_condition_by_name_stays_with_it() -> Non
     gum = "Treatments for ear barotrauma include chewing gum and yawning."
     assert not said_of_own(baro, gum, "What can I do to help the ear pain?", set())
     assert said_of_own(baro, gum, "What can I do to help the knee pain?", set())
+    # a pair by its first sentence (K-QA 42, on narcolepsy)
+    narcolepsy = Source(rank=7, record_id="n:7", score=1.0, passages=(), focus="Narcolepsy")
+    pair = "Some medicines can cause sleepiness. Thus, it may be due to medicine, not narcolepsy."
+    assert not said_of_own(narcolepsy, pair, "Doe the buspar cause sleepiness?", set())
+    alone = "Children who have narcolepsy may have severe sleepiness."
+    assert said_of_own(narcolepsy, alone, "Doe the buspar cause sleepiness?", set())
     # by a whole name: "See your doctor …" names no "Balance Problems" (K-QA 184)
     balance = Source(rank=6, record_id="p:6", score=1.0, passages=(), focus="Balance Problems")
     see = "See your doctor if you have dizziness, vertigo, or other problems with your balance."

@@ -304,7 +304,9 @@ def said_of_own(source: Source, text: str, question: str, focus_keys: set[str]) 
     if narrower(source, focus_keys):
         return False
     asked = set(key_of(question).split())
-    said = key_of(text).split()
+    # a pair by its first sentence: "Some medicines can cause daytime sleepiness. Thus, your
+    # symptoms may be due to medicine, not narcolepsy." is on medicines
+    said = key_of(next(iter(split_sentences(text)), text)).split()
     named = False
     keys = keys_of(source.focus or "")
     # by a whole name: not "balance" of "Balance Problems" ("… problems with your balance")
