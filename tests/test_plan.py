@@ -60,18 +60,23 @@ def archive_of(
     return archive
 
 
-def one_answer(
-    home: Path, embedder: MiniLMEmbedder, focus: str, question_type: str, answer: str
-) -> Archive:
-    """A real index holding one MedQuAD-like answer on ``focus``."""
-    record = Record(
-        id="t:1",
+def answer_on(focus: str, answer: str, question_type: str | None = None) -> Record:
+    """A MedQuAD-like record answering on ``focus``."""
+    return Record(
+        id="r:1",
         dataset="MedQuAD",
         question=f"What is (are) {focus} ?",
         long_explanation=answer,
         focus=focus,
         question_type=question_type,
     )
+
+
+def one_answer(
+    home: Path, embedder: MiniLMEmbedder, focus: str, question_type: str, answer: str
+) -> Archive:
+    """A real index holding one MedQuAD-like answer on ``focus``."""
+    record = answer_on(focus, answer, question_type)
     archive = Archive(Settings(home=home, collection="one"), embedder=embedder)
     archive.ingest([record])
     return archive
@@ -1170,9 +1175,7 @@ def test_a_list_item_that_is_no_sentence_is_not_quoted() -> None:
         "areas. - Blocked sinuses that do not clear, or sinus pressure. - Has come back after "
         "treatment."
     )
-    record = Record(id="r:1", dataset="MedQuAD", question="What is the outlook for it?",
-                    long_explanation=answer, focus="Pancreatic Cancer")  # fmt: skip
-    quoted = sentences_of(record)
+    quoted = sentences_of(answer_on("Pancreatic Cancer", answer))
     fragments = ("Whether", "The patient", "Jaundice", "Headaches", "Blocked", "Has come")
     assert not any(s.startswith(fragments) for s in quoted)
     assert "Antibiotics can cure the infection." in quoted
@@ -1195,17 +1198,14 @@ def test_a_passage_s_list_items_are_found_in_its_answer(
     assert not any(q.startswith(("Raised,", "Flaking of", "Bumps or")) for q in quoted), quoted
     # a term glossed says what it is (NCI on tests): "Urinalysis : A test to check …"
     tests = "Tests include: - Urinalysis : A test to check the color of urine and its contents."
-    gloss = Record(id="r:2", dataset="MedQuAD", question="How is it diagnosed?",
-                   long_explanation=tests, focus="Bladder Cancer")  # fmt: skip
+    gloss = answer_on("Bladder Cancer", tests)
     assert not list_items(gloss)
     said = "Urinalysis : A test to check the color of urine and its contents."
     assert sentences_of(gloss) == [said]
     answer = (
         "Signs may include: - Raised, red or brown, crusted rash in the groin, that may be itchy."
     )
-    record = Record(id="r:1", dataset="MedQuAD", question="What are the signs?",
-                    long_explanation=answer, focus="LCH")  # fmt: skip
-    assert list_items(record) == {
+    assert list_items(answer_on("LCH", answer)) == {
         "Raised, red or brown, crusted rash in the groin, that may be itchy."
     }
 
@@ -1218,9 +1218,7 @@ def test_a_sentence_cut_out_of_a_parenthesis_is_not_quoted() -> None:
         'number of times your heart beats per minute. "Rhythm" refers to the pattern of '
         "regular or irregular pulses.) Heart block can be present at birth."
     )
-    record = Record(id="r:1", dataset="MedQuAD", question="What is heart block?",
-                    long_explanation=answer, focus="Heart Block")  # fmt: skip
-    quoted = sentences_of(record)
+    quoted = sentences_of(answer_on("Heart Block", answer))
     assert quoted == ["Heart block can be present at birth."]
     assert not balanced('("Rate" refers to the number of times your heart beats per minute.')
 
@@ -1236,9 +1234,7 @@ def test_a_line_of_its_own_with_no_verb_is_an_item_of_a_list_without_bullets() -
         "A urologist performs these surgeries in a hospital.\n\n"
         "Medicines used to treat depression. These medicines also help prevent cataplexy."
     )
-    record = Record(id="r:1", dataset="MedQuAD", question="How to treat it?",
-                    long_explanation=answer, focus="Narcolepsy")  # fmt: skip
-    quoted = sentences_of(record)
+    quoted = sentences_of(answer_on("Narcolepsy", answer))
     assert not any(s.startswith(("Medicines that", "A tube")) for s in quoted)
     assert "A urologist performs these surgeries in a hospital." in quoted
     assert "This medicine helps you stay awake during the day and sleep at night." in quoted
@@ -1408,8 +1404,7 @@ def test_a_section_quotes_an_answer_in_its_order_and_keeps_a_continuation_with_i
     lead = "Lifestyle changes often can help relieve acute (short-term) insomnia."
     then = "These changes might make it easier to fall asleep and stay asleep."
     last = "Some insomnia medicines can be habit forming."
-    record = Record(id="r:1", dataset="MedQuAD", question="How to treat Insomnia?",
-                    long_explanation=f"{lead} {then} {last}", focus="Insomnia")  # fmt: skip
+    record = answer_on("Insomnia", f"{lead} {then} {last}")
     other = quoted("Certain medical conditions can cause secondary insomnia.", "r:2")
     picked = (quoted(last, "r:1"), other, quoted(then, "r:1"), quoted(lead, "r:1"))
     ordered = in_record_order(picked, {"r:1": record})
@@ -1734,7 +1729,7 @@ def test_when_to_seek_care_quotes_the_warning_signs_of_the_focus(
     draft = composer_of(archive).draft(DraftRequest(question=question))
     seek = next(s for s in draft.sections if s.kind == "seek_care")
     assert [s.text for s in seek.sentences[:2]] == [signs, also]
-    assert seek.sentences[0].source_id == "t:1"
+    assert seek.sentences[0].source_id == "r:1"
     assert seek.sentences[-1].origin == "template"
     assert draft_text(draft).count(signs) == 1
     # the LLM drafter's plan lists them with their source's number

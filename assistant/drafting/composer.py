@@ -12,12 +12,13 @@ from __future__ import annotations
 import copy
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import Stemmer
 
+from assistant.corpus import Record
 from assistant.drafting.arrange import (
     SEEK_CARE,
     TOPICS,
@@ -212,13 +213,15 @@ class GroundedComposer:
         """The planned sections, then the picked sentences, terms and similar questions
         within the word budget; numbered against the sources they cite."""
         assert self.archive is not None
-        records = self.archive.records(plan.record_ids)
+        # the plan's records and the retrieved ones, read once: planned sources, candidates'
+        # list items, each section's record order
+        records = self.archive.records([*plan.record_ids, *(s.record_id for s in top)])
         planned = plan_sources(plan, records)
         quoted = {q.text for q in plan.quotes}
         u = plan.understanding
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
-        chosen = self._choose(asked, top, sorted(quoted), keys, u.asks)
+        chosen = self._choose(asked, top, sorted(quoted), keys, u.asks, records)
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
         )
@@ -772,15 +775,16 @@ class GroundedComposer:
         quoted: Sequence[str] = (),
         focus_keys: set[str] | None = None,
         asks: Sequence[str] = (),
+        records: Mapping[str, Record] | None = None,
     ) -> list[_Candidate]:
         """The most relevant, least redundant candidates; ``quoted`` sentences are already
         on the page, so their near-repeats are not picked. A sentence from an answer on the
         question's focus (``focus_keys``), or from a page with no focus (a doctor's Q&A), may
         be a little less close if it names several of the request's words; one from an answer
-        on another condition must be close."""
+        on another condition must be close. ``records``: the sources' records, where read."""
         candidates = [
             c
-            for c in self._candidates(request, sources, asks)
+            for c in self._candidates(request, sources, asks, records or {})
             if not any(q in c.text for q in quoted)
         ]
         if not candidates:
@@ -838,7 +842,11 @@ class GroundedComposer:
         return [candidates[i] for i in picked]
 
     def _candidates(
-        self, request: DraftRequest, sources: list[Source], asks: Sequence[str] = ()
+        self,
+        request: DraftRequest,
+        sources: list[Source],
+        asks: Sequence[str],
+        records: Mapping[str, Record],
     ) -> list[_Candidate]:
         """Usable sentences of the sources' replies and matched explanation passages (never
         of another patient's question), the ``max_candidates`` sharing most words with the
@@ -849,10 +857,9 @@ class GroundedComposer:
         told = [a for a in asks if a != "definition"]
         out: list[tuple[float, int, _Candidate]] = []
         seen = {s.lower() for s in split_sentences(request.reply or "")}  # already in the opening
-        # a passage holds its answer's lists without their bullets: the items that are no
-        # sentences are found in the answer itself ("Patch phase: Thin, reddened, …-like rash.")
-        records = self.archive.records([s.record_id for s in sources]) if self.archive else {}
         for n, source in enumerate(sources, start=1):
+            # a passage holds its answer's lists without their bullets: the items that are no
+            # sentences are found in the answer (``records``: "Patch phase: Thin, reddened, …")
             record = records.get(source.record_id)
             items = list_items(record) if record else frozenset()
             texts = [
