@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -280,7 +281,7 @@ def _run(
 
 def _quotable(record: Record, used: set[str]) -> Iterator[str | None]:
     """The record's sentences, cleaned; None for one that cannot be quoted."""
-    for sentence, ok, _ in _sentences(record.long_explanation or "", record.title, record.focus):
+    for sentence, ok, _, _ in _sentences(record.long_explanation or "", record.title, record.focus):
         yield sentence if ok and sentence not in used else None
 
 
@@ -288,9 +289,7 @@ def _parts(record: Record) -> list[int]:
     """For each of the record's sentences (as :func:`_quotable` gives them), the part of the
     answer it stands in: a heading starts the next part ("Acute and Subacute Cough" in an
     answer on treating a cough)."""
-    return [
-        part for _, _, part in _sentences(record.long_explanation or "", record.title, record.focus)
-    ]
+    return [r.part for r in _sentences(record.long_explanation or "", record.title, record.focus)]
 
 
 def balanced(sentence: str) -> bool:
@@ -301,27 +300,23 @@ def balanced(sentence: str) -> bool:
 
 def list_items(record: Record) -> frozenset[str]:
     """The record's list items that are no sentences of their own (:func:`item_fragment`),
-    cleaned as :func:`_sentences` cleans them."""
-    return _items(record.long_explanation or "", record.title, record.focus)
+    as :func:`_sentences` reads them."""
+    read = _sentences(record.long_explanation or "", record.title, record.focus)
+    return frozenset(r.sentence for r in read if r.item)
+
+
+class _Read(NamedTuple):
+    sentence: str  # cleaned
+    ok: bool  # may be quoted at all
+    part: int  # the part of the answer it stands in (a heading starts the next)
+    item: bool  # a list item that is no sentence of its own
 
 
 @lru_cache(maxsize=4096)
-def _items(text: str, title: str, focus: str | None) -> frozenset[str]:
-    text = split_headings(text, [title, focus])
-    found = set()
-    for start, end in sentence_spans(text, run_together=True):
-        sentence = _LABEL.sub("", text[start:end].lstrip("-•* ").strip())
-        if sentence and item_fragment(text, start, sentence):
-            found.add(sentence)
-    return frozenset(found)
-
-
-@lru_cache(maxsize=4096)
-def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, bool, int], ...]:
-    """An answer's cleaned sentences, each with whether it may be quoted at all and the part
-    of the answer it stands in; cached, as the same archive answers are planned from draft
-    after draft."""
-    found: list[tuple[str, bool, int]] = []
+def _sentences(text: str, title: str, focus: str | None) -> tuple[_Read, ...]:
+    """An answer's cleaned sentences, as read (:class:`_Read`); cached, as the same archive
+    answers are planned from, and their list items looked up, draft after draft."""
+    found: list[_Read] = []
     part = 0
     text = split_headings(text, [title, focus])
     for start, end in sentence_spans(text, run_together=True):
@@ -330,6 +325,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
         if is_heading(sentence) or sentence.endswith("?"):
             part += bool(found)
             continue
+        item = bool(sentence) and item_fragment(text, start, sentence)
         ok = (
             4 <= len(sentence.split()) <= 40  # "Antibiotics can cure PID." is an answer
             and sentence[-1:] == "."
@@ -338,10 +334,10 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[tuple[str, boo
             and " - " not in sentence
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
-            and not item_fragment(text, start, sentence)
+            and not item
             and balanced(sentence)
         )
-        found.append((sentence, ok, part))
+        found.append(_Read(sentence, ok, part, item))
     return tuple(found)
 
 
