@@ -1674,6 +1674,18 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         ("Symptoms include dizziness after treatment with some medicines.", "symptoms"),
         # "disease-causing" cells are no cause (MedlinePlus on bacterial infections)
         ("Some bacteria help to destroy disease-causing cells in dizziness.", None),
+        # a condition's clause sets the scene; the main clause tells the topic (MedlinePlus
+        # on STDs, K-QA 195; on bronchitis, K-QA 121)
+        (
+            "If you have an STD caused by bacteria, your provider can treat it with antibiotics.",
+            "treatment",
+        ),
+        ("If your dizziness causes falls, you may need a medicine for it.", "treatment"),
+        ("When dizziness is caused by an ear problem, you may also have ear pain.", "symptoms"),
+        ("If you have diabetes, you are at higher risk of dizziness.", "causes"),
+        # (and one whose main clause tells none of the topics asked tells none of them)
+        ("If you have a stone that won't pass on its own, you may need surgery.", "treatment"),
+        ("If dizziness is caused by an ear problem, you may need tests.", None),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:

@@ -203,6 +203,15 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
         # dizziness", "If you are sick or taking antibiotics, it can multiply and cause an
         # infection" (yeast)
         return "causes"
+    # a condition's clause sets the scene, the main clause says what the sentence tells: "If
+    # you have an STD caused by bacteria or parasites, your health care provider can treat
+    # it with antibiotics" is on treatment, "If you have a stone that won't pass on its own,
+    # you may need treatment" is no outlook
+    topics = [a for a in dict.fromkeys([*asks, *_PRECEDENCE]) if a != "definition"]
+    if (opening := _CONDITION.match(text)) and (
+        main := topic_by_cue(text[opening.end() :], topics, ())
+    ):
+        return main if main in asks else None
     # a sentence that opens on a topic is on it: "Some causes of fainting include heat, …
     # certain medicines, …" is no treatment
     for topic, opening in _OPENS_ON_TOPIC.items():
@@ -450,3 +459,6 @@ def on_other_topic(sentence: str, ask: str) -> bool:
     wanted = _TOPIC_OF_ASK.get(ask, ask)
     topic = topic_by_cue(sentence, _PRECEDENCE, ())
     return topic is not None and topic != wanted and wanted in _PRECEDENCE
+
+
+_CONDITION = re.compile(r"^(?:if|when|whenever|unless|once)\b[^,;]{3,80},\s*", re.I)
