@@ -1155,6 +1155,13 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
          False),
         # the next step of a story told before ("… the tongue muscles weaken")
         ("Eventually, the voice becomes gurgling, hoarse, and nasal.", False),
+        # another name in apposition is no "also" of what came before (MedlinePlus on birth
+        # control, NHLBI on high blood pressure)
+        ("Birth control, also known as contraception, is designed to prevent pregnancy.", True),
+        ("High blood pressure, also called hypertension, usually has no symptoms.", True),
+        ("Shingles -- also called varicella-zoster -- is a painful skin disease.", True),
+        ("Diabetes also raises the risk of infections.", False),
+        ("Coronary heart disease, also called coronary artery disease.", False),
     ],
 )  # fmt: skip
 def test_what_a_sentence_needs_to_be_quoted_alone(sentence: str, alone: bool) -> None:

@@ -587,7 +587,9 @@ _OPENS_ON_PREDECESSOR = re.compile(
     # "The second is from when your heart is at rest": the second of what came before
     r"the (second|third|fourth|fifth|next|other)( one)? (is|are|was|were|can|may|has|occurs)|"
     r"(when|if|because|as|since|although|while|once|after|before|until|unless) "
-    r"(they|it|these|this|those|such|he|she)|(\w+\W+){1,3}also|\w+, (it|they|this|these)|"
+    r"(they|it|these|this|those|such|he|she)|\w+, (it|they|this|these)|"
+    # (not another name in apposition: "Birth control, also known as contraception, is …")
+    r"(\w+\W+){1,3}also(?! (known as|called|named|referred to)\b)|"
     # "All of these medicines have …", "Each of them …", "Most such cases …"
     r"(all|each|many|most|some|none|any|one|two|several|few) (of )?(these|those|them|such)|"
     # "The cause can be an infection or another problem": the cause of what it followed
@@ -856,8 +858,9 @@ _VERB = r"[a-z]+([^su']s|ed)"  # "adds", "caused" (not "patient's")
 
 def _label_only(sentence: str) -> bool:
     """Whether ``sentence`` is a list item's label of at most six words with no verb:
-    "Overactive intestinal immune system." (not "Maintain a healthy weight.")"""
-    words = re.findall(r"[\w'-]+", sentence)
+    "Overactive intestinal immune system.", "Diuretics, also called water pills." (not
+    "Maintain a healthy weight.")"""
+    words = re.findall(r"[\w'-]+", _ANOTHER_NAME.sub("", sentence))
     return (
         0 < len(words) <= 6
         and words[0].lower() not in ADVICE_VERBS
@@ -865,6 +868,11 @@ def _label_only(sentence: str) -> bool:
     )
 
 
+# another name given in apposition: ", also called water pills", " -- also known as CKD --"
+_ANOTHER_NAME = re.compile(
+    r"\W+(?:sometimes )?also (?:known as|called|named|referred to as)\b.*?(?=\s*(?:[,.;]|--|$))",
+    re.I,
+)
 _GLUED_LIST = re.compile(
     r"\b(?:to|(?i:for example|for instance|such as|include|includes)):\s+[A-Z]"
 )
