@@ -1693,11 +1693,21 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         # (and one whose main clause tells none of the topics asked tells none of them)
         ("If you have a stone that won't pass on its own, you may need surgery.", "treatment"),
         ("If dizziness is caused by an ear problem, you may need tests.", None),
+        # (MedlinePlus on UTIs, K-QA 20: pain-killers are no symptom)
+        ("If needed, pain-killers can relieve the pain of dizziness.", "treatment"),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:
     asks = ("treatment", "causes", "symptoms")
     assert topic_by_cue(sentence, asks, ["dizziness"]) == topic
+
+
+def test_the_main_clause_tells_the_topic_among_those_asked() -> None:
+    """K-QA 87 ("how many days should I expect the pain to last?"): a main clause that names
+    the pain it says goes away answers the outlook asked, though "pain" comes first."""
+    once = "Once you take care of the problem, pain usually goes away."
+    assert topic_by_cue(once, ("outlook",), ()) == "outlook"
+    assert not fits(once, "treatment")  # (taking care of it sets the scene)
 
 
 def test_a_focus_only_other_answers_mention_is_said_to_be_only_mentioned(

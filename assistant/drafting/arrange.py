@@ -31,7 +31,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "symptoms": re.compile(
-        r"\b(symptoms?|signs?|pain(ful)?(?! (relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|fever)\b",
+        # ("pain relievers", "pain-killers" are no symptom)
+        r"\b(symptoms?|signs?|pain(ful)?(?![ -](relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|"
+        r"fever)\b",
         re.I,
     ),
     "diagnosis": re.compile(
@@ -206,12 +208,12 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     # a condition's clause sets the scene, the main clause says what the sentence tells: "If
     # you have an STD caused by bacteria or parasites, your health care provider can treat
     # it with antibiotics" is on treatment, "If you have a stone that won't pass on its own,
-    # you may need treatment" is no outlook
-    topics = [a for a in dict.fromkeys([*asks, *_PRECEDENCE]) if a != "definition"]
-    if (opening := _CONDITION.match(text)) and (
-        main := topic_by_cue(text[opening.end() :], topics, ())
+    # you may need treatment" is no outlook: where the main clause tells a topic, the
+    # condition's cues do not count
+    if (opening := _CONDITION.match(text)) and topic_by_cue(
+        main := text[opening.end() :], _PRECEDENCE, ()
     ):
-        return main if main in asks else None
+        return topic_by_cue(main, asks, focus_names)
     # a sentence that opens on a topic is on it: "Some causes of fainting include heat, …
     # certain medicines, …" is no treatment
     for topic, opening in _OPENS_ON_TOPIC.items():
