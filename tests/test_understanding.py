@@ -56,6 +56,8 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
         ("Do you suggest anything for hoarse voice", "treatment"),
         ("Whats good for muscular pain", "treatment"),
+        ("Do I just apply the Topicort to the rash?", "treatment"),
+        ("ok. should I also apply ice", "treatment"),
         ("Would amoxicillin work for a UTI?", "treatment"),
         ("Do you have suggestions for cleaning my wound to keep it safe for my visit", "treatment"),
         ("do you use a different dosage for primary outbreaks?", "medication"),

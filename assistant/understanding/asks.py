@@ -119,8 +119,10 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "What can i have for the constant itching", "anything for hoarse voice", "whats
         # good for muscular pain"
         r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
-        # "I have a rash from poison oak, what can I put on it?"
+        # "I have a rash from poison oak, what can I put on it?", "Do I just apply the Topicort
+        # to the rash?", "should I also apply ice"
         r"what (can|could|should) i (put|use|apply) on (it|them|this|that|my)|"
+        r"(?<!often )(do|should|can|could) i (just |also |still )?(apply|put)|"
         r"(what's|whats|what is) good for|suggestions? (for|on)|"
         # "Would amoxicillin work for a UTI?", "Is there something like ambien which could
         # help on those occasions where I … really need to sleep?"
