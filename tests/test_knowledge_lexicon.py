@@ -179,6 +179,12 @@ def test_missing_or_foreign_data_file_says_what_to_do(tmp_path: Path) -> None:
         ("mini-stroke", "transient ischemic attack"),
         # MedlinePlus: "Herpes is an infection that is caused by a herpes simplex virus"
         ("herpes", "herpes simplex"),
+        # (K-QA patient questions: "How do I do with the itchiness?", "The yeast infection is
+        # not transferable?"; "jock itch" stays tinea cruris, the longer name)
+        ("itchiness", "Pruritus"),
+        ("itch", "Pruritus"),
+        ("yeast infection", "candidiasis"),
+        ("threw up", "vomiting"),
     ],
 )
 def test_reviewed_lay_names_the_dictionaries_lack(lex: Lexicon, lay: str, medical: str) -> None:
@@ -186,6 +192,7 @@ def test_reviewed_lay_names_the_dictionaries_lack(lex: Lexicon, lay: str, medica
     assert lay in lex.synonyms(medical) or lay.replace("-", " ") in lex.synonyms(medical)
     # the longer lay name wins over the name inside it ("flu" in "stomach flu")
     assert found(lex, f"Is the {lay} bad?")[0][1] == medical
+    assert found(lex, "I have jock itch")[0][1] == "tinea cruris"
 
 
 def test_a_lay_name_file_that_clashes_or_names_nothing_says_what_to_fix(tmp_path: Path) -> None:
