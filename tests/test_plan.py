@@ -22,6 +22,7 @@ from assistant.drafting.arrange import (
     of_its_own,
     quoted,
     said_of_own,
+    told_under,
     topic_by_cue,
 )
 from assistant.drafting.common import listable, related_faq, similar_qa
@@ -1923,3 +1924,36 @@ def test_where_the_closest_answers_agree_on_no_condition_the_picked_answer_the_q
     assert draft.sections[0].sentences[0].text == "Here is more about your question."
     checked = next(s for s in draft.sections if s.heading == "How it is checked")
     assert checked.sentences[0].text.startswith("Your doctor will likely recommend routine")
+
+
+def test_prevention_told_among_the_treatments_answers_how_to_avoid_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NINDS on treating migraine tells how to prevent the attacks, and the archive has no
+    answer on preventing migraine (K-QA 41: "Do you recommend anything to avoid these
+    migraines?"). The treatment section answers that too: the plan, the conclusion and the
+    answer check do not call prevention missing; asked alone, prevention quotes it."""
+    answer = (
+        "There is no absolute cure for migraine. Prevention involves the use of medications "
+        "and behavioral changes. Drugs originally developed for epilepsy or depression to "
+        "prevent future attacks have been shown to be effective. Hormone therapy may help "
+        "some women whose migraines seem to be linked to their menstrual cycle."
+    )
+    archive = one_answer(tmp_path, embedder, "Migraine", "treatment", answer)
+    both = "Do you recommend anything to avoid these migraines?"
+    plan = make_plan(archive, both)
+    assert plan.understanding.asks == ("treatment", "prevention")
+    assert plan.missing == ()
+    assert [s.ask for s in plan.sections] == ["treatment"]  # one run, not split
+    draft = composer_of(archive).draft(DraftRequest(question=both))
+    assert "do not cover prevention" not in draft_text(draft)
+    assert DraftChecker(OfflineSupportScorer(embedder)).check(draft).answers_question
+    # asked alone: its sentences in the treatment answer, not the answer's opening
+    alone = make_plan(archive, "How can I prevent migraines?")
+    prevention = next(s for s in alone.sections if s.ask == "prevention")
+    assert [q.text for q in prevention.quotes] == split_sentences(answer)[1:3]
+    assert alone.missing == ()
+    # what is told under another ask answers only what it names: no prevention is told in
+    # "Hormone therapy may help some women"
+    assert not told_under(split_sentences(answer)[3], "prevention", "treatment")
+    assert not told_under(split_sentences(answer)[1], "prevention", "causes")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.checks.readability import readability_flags
 from assistant.checks.report import CheckReport, Flag, FlagKind, SentenceCheck
 from assistant.checks.support import Evidence, Support, SupportScorer
-from assistant.drafting.arrange import tells_a_medicine
+from assistant.drafting.arrange import tells_a_medicine, told_under
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.knowledge.readability import GRADE_TARGET, LENGTH_TARGET, measure
 from assistant.knowledge.redflags import Category, detect_red_flags, has_escalation
@@ -263,6 +263,10 @@ def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> li
         ]
         if supported:
             answered.add(section.ask)
+        # told under another ask's heading: "Prevention involves the use of medications and
+        # behavioral changes" under migraine's treatment answers how to avoid the attacks
+        told = [a for a in draft.asks if any(told_under(x.text, a, section.ask) for x in supported)]
+        answered.update(told)
         if section.ask in ANSWERED_BY["medication"]:
             medicine = medicine or any(tells_a_medicine(x.text) for x in supported)
     missing = []

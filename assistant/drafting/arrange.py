@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from assistant.drafting.models import DraftSentence, Section
 from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
-from assistant.understanding import GENERIC, key_of, keys_of
+from assistant.understanding import GENERIC, TOLD_UNDER, Ask, key_of, keys_of
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -147,6 +148,17 @@ def tells_a_medicine(text: str) -> bool:
     "Drink small amounts of clear liquids to avoid dehydration")."""
     return TOPICS["treatment"].search(text) is not None or any(
         m.kind == "drug" for m in lexicon().find(text)
+    )
+
+
+def told_under(text: str, ask: str, section_ask: str | None) -> bool:
+    """Whether ``text``, quoted under ``section_ask``, answers ``ask`` told there
+    (:data:`TOLD_UNDER`): "Prevention involves the use of medications and behavioral changes"
+    under migraine's treatment answers how to avoid the attacks."""
+    return (
+        section_ask is not None
+        and TOLD_UNDER.get(cast(Ask, ask)) == section_ask
+        and _ASK_CUES[ask].search(text) is not None
     )
 
 

@@ -37,6 +37,7 @@ from assistant.drafting.arrange import (
     says_what_it_is,
     section_of,
     tells_a_medicine,
+    told_under,
     topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
@@ -492,6 +493,8 @@ class GroundedComposer:
             if not sentences:
                 continue
             answered.add(ask)
+            # (and what is told under it: preventing migraine attacks, among its treatments)
+            answered.update(a for a in asks if any(told_under(x.text, a, ask) for x in sentences))
             heading = self._heading(ask, topic if two and ask in asks else None, fill)
             out.append(
                 Section(kind="explanation", heading=heading, sentences=tuple(sentences), ask=ask)

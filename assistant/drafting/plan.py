@@ -18,7 +18,13 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.corpus.headings import is_heading, split_headings
 from assistant.corpus.record import Record
-from assistant.drafting.arrange import ADVICE_VERBS, SEEK_CARE, fits, on_other_topic
+from assistant.drafting.arrange import (
+    ADVICE_VERBS,
+    SEEK_CARE,
+    fits,
+    on_other_topic,
+    told_under,
+)
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -26,6 +32,7 @@ from assistant.retrieval import Passage, Source
 from assistant.text import sentence_spans, split_sentences
 from assistant.understanding import (
     EVIDENCE_TYPES,
+    TOLD_UNDER,
     Ask,
     FocusAnswers,
     Understanding,
@@ -149,8 +156,14 @@ def make_plan(
             continue  # the warning signs below answer it
         answering = ask in u.asks
         size = RUN["answer" if answering else "other"]
-        ranked = other.records_for(ask) if other else u.records_for(ask)
-        quotes = _run(records, ranked, used, size, ask)
+        records_for = other.records_for if other else u.records_for
+        quotes = _run(records, records_for(ask), used, size, ask)
+        if quotes is None and answering and ask in TOLD_UNDER:
+            # told under another ask's answers: the sentences there that talk about it
+            if any(told_under(q.text, ask, p.ask) for p in sections for q in p.quotes):
+                continue  # (quoted already, in the section asked first)
+            under = TOLD_UNDER[ask]
+            quotes = _run(records, records_for(under), used, size, ask, told_under=under)
         if quotes is None:
             if answering and other is None:
                 missing.append(ask)
@@ -263,17 +276,27 @@ def as_read(request: DraftRequest, plan: Plan | None) -> DraftRequest:
 
 
 def _run(
-    records: dict[str, Record], ranked_ids: list[str], used: set[str], size: int, ask: Ask
+    records: dict[str, Record],
+    ranked_ids: list[str],
+    used: set[str],
+    size: int,
+    ask: Ask,
+    told_under: Ask | None = None,
 ) -> tuple[Quote, ...] | None:
     """The opening run of consecutive usable sentences of the best-fitting answer; from a
     general answer (question type "information") on another ask, only the sentences that
-    talk about that ask, so that no sentence sits under a heading it does not fit."""
+    talk about that ask, so that no sentence sits under a heading it does not fit; from the
+    answers on ``told_under`` (:data:`TOLD_UNDER`), the sentences there that talk about it."""
     for record_id in ranked_ids:
         record = records.get(record_id)
         if record is None or not record.long_explanation:
             continue
-        general = record.question_type == "information" and ask != "definition"
-        run = _on_cue(record, used, size, ask) if general else _opening_run(record, used, size, ask)
+        general = told_under or (record.question_type == "information" and ask != "definition")
+        run = (
+            _on_cue(record, used, size, ask, told_under)
+            if general
+            else _opening_run(record, used, size, ask)
+        )
         if run:
             return tuple(Quote(text=t, record_id=record_id) for t in run)
     return None
@@ -486,10 +509,13 @@ def _named(sentence: str) -> frozenset[tuple[str, str]]:
     )
 
 
-def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
+def _on_cue(
+    record: Record, used: set[str], size: int, ask: Ask, under: Ask | None = None
+) -> list[str]:
     """The sentences that talk about ``ask``, each with the ones right after it that lean
     on it ("Antiviral medicines can help them heal faster. They can also help to prevent
-    cold sores …"), in the answer's order."""
+    cold sores …"), in the answer's order; in an answer on ``under``, those that talk about
+    it there, though they talk about ``under`` too ("Drugs … to prevent future attacks")."""
     sentences = list(_quotable(record, used))
     names = _own_names(record)
     found: list[str] = []
@@ -497,7 +523,7 @@ def _on_cue(record: Record, used: set[str], size: int, ask: Ask) -> list[str]:
     while i < len(sentences) and len(found) < size:
         sentence = sentences[i]
         i += 1
-        if sentence is None or not fits(sentence, ask, names):
+        if sentence is None or not (fits(sentence, ask, names) or told_under(sentence, ask, under)):
             continue
         if ask == "prevention" and _prevents_another(sentence, record):
             continue

@@ -72,6 +72,11 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "seriousness": ("seriousness", "outlook", "symptoms"),
 }
 
+# an ask the archive may answer inside another ask's answers, where it has none of its own:
+# preventing migraine attacks is told among migraine's treatments ("Prevention involves the
+# use of medications and behavioral changes.")
+TOLD_UNDER: dict[Ask, Ask] = {"prevention": "treatment"}
+
 # MedQuAD question type -> the ask it answers
 ASK_OF_TYPE: dict[str, Ask] = {
     "information": "definition",
