@@ -875,12 +875,6 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
         "Although the name of this condition implies high levels of IgM, some have normal levels."
     )
     assert of_its_own(igm, name, "So what does the non reactive mean for the hep a igm")
-    # and so are its affected people (GHR on familial hypobetalipoproteinemia, K-QA 16)
-    fhbl = Source(rank=2, record_id="f:1", score=1.0, passages=(),
-                  focus="familial hypobetalipoproteinemia")  # fmt: skip
-    worse = "In more severely affected individuals, fatty liver may progress to cirrhosis."
-    assert of_its_own(fhbl, worse, "Because I have a fatty liver, can I safely take Imodium?")
-    assert not of_its_own(fhbl, "Keep the affected area clean.", "Is my fatty liver bad?")
     # named, asked about, or qualified: the sentence says whose it is
     assert not of_its_own(endocarditis, "Endocarditis is an infection of the heart.", question)
     assert not of_its_own(endocarditis, said, "Is endocarditis curable?")

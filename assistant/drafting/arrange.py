@@ -353,10 +353,6 @@ _ITS_OWN = re.compile(
     # and "this condition": "Although the name of this condition implies that affected
     # individuals always have high levels of immunoglobulin M (IgM), …" (hyper-IgM syndrome)
     r"\bthis (disease|disorder|condition|syndrome)\b|"
-    # and the people it affects: "In more severely affected individuals, fatty liver may
-    # progress to chronic liver disease" (familial hypobetalipoproteinemia)
-    r"\baffected (individuals|people|persons|children|infants|babies|males|females|women|men|"
-    r"family members)\b|"
     # and that there is no cure: "Neither an effective treatment nor cure is currently
     # available" (pseudopelade of Brocq), said beside Lyme disease
     r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b|"
