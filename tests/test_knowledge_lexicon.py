@@ -185,6 +185,9 @@ def test_missing_or_foreign_data_file_says_what_to_do(tmp_path: Path) -> None:
         ("itch", "Pruritus"),
         ("yeast infection", "candidiasis"),
         ("threw up", "vomiting"),
+        # a brand of one active ingredient the drug dictionary lacks (K-QA 186, 24)
+        ("Keflex", "cephalexin"),
+        ("Dramamine", "Dimenhydrinate"),
     ],
 )
 def test_reviewed_lay_names_the_dictionaries_lack(lex: Lexicon, lay: str, medical: str) -> None:

@@ -24,6 +24,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
     [
         ("Can't you recommend me an antibiotic for sinusitis?", "treatment"),
         ("Are there any side affects from using Robaxin?", "side_effects"),
+        ("Will the keflex make me throw up if Ive had a very low food intake", "side_effects"),
         ("How do you get otitis externa?", "causes"),
         ("How long do shin splints last", "outlook"),
         ("would standard urinalysis detect kidney stones?", "diagnosis"),

@@ -98,7 +98,9 @@ ASK_OF_TYPE: dict[str, Ask] = {
 _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "side_effects",
-        r"side[- ]?(effects?|affects?)|adverse|reactions? to|make me (feel )?(sick|dizzy|tired)|"
+        r"side[- ]?(effects?|affects?)|adverse|reactions? to|"
+        # "Will the keflex make me throw up …?"
+        r"make me (feel )?(sick|dizzy|tired|sleepy|drowsy|nauseous|nauseated|throw up|vomit)|"
         # (not "cleaning my wound to keep it safe for my next visit")
         r"(?<!keep it )(?<!keep them )safe (to|for|during|while)|safely (take|use|have)|"
         r"(affect|harm|hurt) (the |my )?(baby|liver|kidneys?)|"
