@@ -40,6 +40,11 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("Ok I will do the blood pressure checks, how often?", "diagnosis"),
         ("How often do I apply the cream?", "medication"),
         (
+            "How long do I need to wait before starting naproxen since I took ibuprofen this "
+            "morning?",
+            "medication",
+        ),
+        (
             "Other than that Amoxicillin should start working immediately or does it take time?",
             "medication",
         ),

@@ -112,6 +112,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # when a medicine works: "Amoxicillin should start working immediately or does it take
         # time?"
         r"starts? (to )?work(ing)?|kicks? in|"
+        # "How long do I need to wait before starting naproxen since I took ibuprofen?"
+        r"(how long (\w+ ){0,4})?wait\w* (\w+ ){0,3}before (starting|taking|using|switching)|"
         r"should i take|can i take|could i take|i (can|could|should) take|tablets?|pills?|"
         r"prescri\w*|antibiotics?|"
         r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|drugs?)",
