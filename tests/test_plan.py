@@ -1951,3 +1951,24 @@ def test_prevention_told_among_the_treatments_answers_how_to_avoid_it(
     # "Hormone therapy may help some women"
     assert not told_under(split_sentences(answer)[3], "prevention", "treatment")
     assert not told_under(split_sentences(answer)[1], "prevention", "causes")
+
+
+def test_two_names_of_one_medicine_asked_about_are_said_to_be_one(sores_archive: Archive) -> None:
+    """K-QA: "Is Valtrex the same thing as valacyclovir?". The archive has no answer on it,
+    but the drug dictionary lists both names for one medicine: the draft says so, as the
+    dictionary's (a template line, no citation), and the LLM drafter's plan says it too."""
+    question = "Is Valtrex the same thing as valacyclovir?"
+    draft = composer_of(sores_archive).draft(DraftRequest(question=question))
+    said = "The drug dictionary this assistant uses lists Valtrex and valacyclovir as two names"
+    line = next(s for s in draft.sections[0].sentences if s.text.startswith(said))
+    assert line.origin == "template" and not line.citations
+    assert "no past answer on Valtrex (valacyclovir)" in draft_text(draft)
+    listed = str(format_plan(make_plan(sores_archive, question), []))
+    assert "list Valtrex and valacyclovir as two names for the same medicine" in listed
+    # a lay and a medical name of one condition, too; two medicines are not one
+    flu = composer_of(sores_archive).draft(DraftRequest(question="Is flu the same as influenza?"))
+    assert "lists flu and influenza as two names for the same condition" in draft_text(flu)
+    other = "Whats the difference between Valtrex and Acyclovir?"  # K-QA
+    assert "two names" not in draft_text(
+        composer_of(sores_archive).draft(DraftRequest(question=other))
+    )

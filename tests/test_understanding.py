@@ -497,3 +497,24 @@ def test_an_abbreviation_the_archive_defines_names_its_focus() -> None:
     assert pcos.named == "pcos"
     # but not where it is an English word: "aids" is not AIDS
     assert understand("Which hearing aids help?", catalogue=catalogue).focus is None
+
+
+@pytest.mark.parametrize(
+    ("question", "same"),
+    [
+        ("Is Valtrex the same thing as valacyclovir?", ("Valtrex", "valacyclovir", "drug")),
+        (
+            "Do you recommend Cyclobenzaprine over Flexeril or are they the same?",
+            ("Cyclobenzaprine", "Flexeril", "drug"),
+        ),
+        ("Is flu test same as influenza test ?", ("flu", "influenza", "disease")),
+        # two medicines, a plural, or no question of sameness
+        ("Whats the difference between Valtrex and Acyclovir?", None),
+        ("Is a migraine different from migraines?", None),
+        ("Can I take Tylenol and acetaminophen together?", None),
+    ],
+)
+def test_two_names_asked_whether_they_are_one(
+    question: str, same: tuple[str, str, str] | None
+) -> None:
+    assert understand(question).same_names == same

@@ -389,6 +389,12 @@ class GroundedComposer:
         read = "; ".join(f'"{c.written}" as "{c.read_as}"' for c in plan.understanding.corrections)
         if read:
             opening.insert(1, _template(t.fill("opening_spelling", **{**fill, "read": read})))
+        if same := plan.understanding.same_names:
+            # "Is Valtrex the same thing as valacyclovir?": the dictionaries answer it
+            first, second, kind = same
+            key = "same_medicine" if kind == "drug" else "same_condition"
+            names = {**fill, "names": f"{first} and {second}"}
+            opening.insert(1, _template(t.fill(key, **names)))
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
         out += [s for s in base[1:] if s.kind == "escalation"]
         if conditions:

@@ -261,6 +261,13 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
     if u.terms:
         terms = ", ".join(f'"{as_data(t)}"' for t in u.terms)
         lines.append(f"Terms to explain in plain words, from the sources only: {terms}")
+    if u.same_names:  # "Is Valtrex the same thing as valacyclovir?"
+        first, second, kind = u.same_names
+        what = "medicine" if kind == "drug" else "condition"
+        lines.append(
+            f"The dictionaries list {as_data(first)} and {as_data(second)} as two names for the"
+            f" same {what}: say so."
+        )
     if u.unanswered:  # "Lexapro (escitalopram)": named, but the archive has no answer on it
         lines.append(
             f"The archive has no answer on {as_data(u.unanswered)}: say so plainly, and do not"

@@ -127,6 +127,10 @@ class Understanding(BaseModel):
     # medication"; what past answers say of one medicine is no answer on another
     unnamed_medicine: bool = False
     asks: tuple[Ask, ...] = ("definition",)
+    # two names the question asks whether they are the same, and that the dictionaries give
+    # one concept, with its kind: ("Valtrex", "valacyclovir", "drug") for "Is Valtrex the
+    # same thing as valacyclovir?"
+    same_names: tuple[str, str, str] | None = None
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
     question: str = ""  # as read: misspelt medical names corrected (what is searched)
@@ -246,6 +250,7 @@ def understand(
             and not any(f.kind == "drug" for f in catalogue.find(reply or ""))
         ),
         asks=asks,
+        same_names=same_named(question),
         particulars=particulars,
         terms=terms,
         question=question,
@@ -320,6 +325,31 @@ def _what_it_causes(text: str, focus: Focus) -> bool:
     clause = "" if _is_medicine(focus) else "(?!that|which)"
     pattern = rf"(?<!what )(?<!what other )\b{name}\W+{clause}(?:\w+\W+){{0,3}}?caus(e|es|ing)\b"
     return re.search(pattern, text, re.I) is not None
+
+
+# what asks whether two names are one thing: "Is Valtrex the same thing as valacyclovir?",
+# "Do you recommend Cyclobenzaprine over Flexeril or are they the same?", "any difference?"
+_SAME = re.compile(r"\b(same|differen\w*|differ|vs\.?|versus|another name|also called)\b", re.I)
+
+
+def same_named(question: str) -> tuple[str, str, str] | None:
+    """Two names ``question`` writes differently (not a plural of the other), where it asks
+    whether they are the same, that the dictionaries give one disease or drug: ("Valtrex",
+    "valacyclovir", "drug"), ("flu", "influenza", "disease")."""
+    if not _SAME.search(question):
+        return None
+    first: dict[str, str] = {}
+    for mention in lexicon().find(question):
+        if mention.kind == "abbreviation":
+            continue
+        seen = first.setdefault(mention.canonical.lower(), mention.surface)
+        if _singular(seen) != _singular(mention.surface):
+            return seen, mention.surface, mention.kind
+    return None
+
+
+def _singular(name: str) -> str:
+    return re.sub(r"(?<=[a-z])s$", "", name.lower())
 
 
 def is_medicine(name: str) -> bool:
