@@ -22,6 +22,7 @@ from assistant.drafting.arrange import (
     of_its_own,
     quoted,
     said_of_own,
+    section_for,
     told_under,
     topic_by_cue,
 )
@@ -1972,3 +1973,19 @@ def test_two_names_of_one_medicine_asked_about_are_said_to_be_one(sores_archive:
     assert "two names" not in draft_text(
         composer_of(sores_archive).draft(DraftRequest(question=other))
     )
+
+
+def test_a_picked_sentence_goes_where_its_own_answer_puts_it() -> None:
+    """K-QA 182 ("Whats menigitis?"): NINDS's answer on the outlook of meningitis says
+    "With early diagnosis and prompt treatment, most individuals recover": that goes under
+    what to expect, not how it is checked (its first cue). What is asked comes first, and a
+    sentence that does not talk about its answer's topic goes by its cue."""
+    page = ("causes", "symptoms", "diagnosis", "treatment", "outlook", "definition")
+    recover = "With early diagnosis and prompt treatment, most individuals recover from it."
+    assert section_for(recover, [], page, (), "outlook") == "outlook"
+    assert section_for(recover, [], page, (), None) == "diagnosis"
+    assert section_for(recover, ["treatment"], page, (), "outlook") == "treatment"
+    tests = "Doctors use blood tests to find it."
+    assert section_for(tests, [], page, (), "outlook") == "diagnosis"
+    # (a medicine's page has no causes: its own answer's question does not add one)
+    assert section_for("Bacteria cause it.", [], ("treatment",), (), "causes") is None

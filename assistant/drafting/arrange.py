@@ -222,8 +222,8 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     # it with antibiotics" is on treatment, "If you have a stone that won't pass on its own,
     # you may need treatment" is no outlook: where the main clause tells a topic, the
     # condition's cues do not count
-    if (opening := _CONDITION.match(text)) and topic_by_cue(
-        main := text[opening.end() :], _PRECEDENCE, ()
+    if (condition := _CONDITION.match(text)) and topic_by_cue(
+        main := text[condition.end() :], _PRECEDENCE, ()
     ):
         return topic_by_cue(main, asks, focus_names)
     # a sentence that opens on a topic is on it: "Some causes of fainting include heat, …
@@ -240,6 +240,27 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     if hits:
         return min(hits)[2]
     return ask_of(text, ("definition",), focus_names) if "definition" in asks else None
+
+
+def section_for(
+    text: str,
+    asked: Sequence[str],
+    page: Sequence[str],
+    focus_names: Sequence[str],
+    answers: str | None = None,
+) -> str | None:
+    """The section a picked sentence goes under: of those ``asked``, the one it talks about
+    first (a sentence that names the focus but tells its treatment goes under treatment, not
+    under "what it is"); else the one its own answer's question asks (``answers``), where it
+    talks about that ("With early diagnosis and prompt treatment, most individuals recover
+    from meningitis", from the answer on its outlook, is no test); else the first of the
+    ``page``'s sections it talks about."""
+    own = answers if answers in page else None
+    return (
+        topic_by_cue(text, asked, focus_names)
+        or (own and ask_of(text, (own,), ()))
+        or topic_by_cue(text, page, focus_names)
+    )
 
 
 def names_any(text: str, names: Sequence[str]) -> bool:

@@ -13,7 +13,7 @@ import copy
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import Stemmer
@@ -35,10 +35,10 @@ from assistant.drafting.arrange import (
     quoted,
     said_of_own,
     says_what_it_is,
+    section_for,
     section_of,
     tells_a_medicine,
     told_under,
-    topic_by_cue,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.differential import Condition, differential
@@ -75,6 +75,7 @@ from assistant.retrieval import Retriever, Source
 from assistant.text import reading_grade, sentence_spans, split_sentences
 from assistant.understanding import (
     ANSWERED_BY,
+    ASK_OF_TYPE,
     ASK_WORDS,
     COMMON_KIND,
     Ask,
@@ -120,6 +121,8 @@ class _Candidate:
     text: str
     source: int  # 1-based citation number
     record_id: str
+    answers: Ask | None = None  # what its answer's question asks ("outlook" of "What is the
+    # outlook for …?"); None for a general answer
 
 
 def _noted(draft: Draft, note: str) -> Draft:
@@ -391,8 +394,8 @@ class GroundedComposer:
             opening.insert(1, _template(t.fill("opening_spelling", **{**fill, "read": read})))
         if same := plan.understanding.same_names:
             # "Is Valtrex the same thing as valacyclovir?": the dictionaries answer it
-            first, second, kind = same
-            key = "same_medicine" if kind == "drug" else "same_condition"
+            first, second, sort = same
+            key = "same_medicine" if sort == "drug" else "same_condition"
             names = {**fill, "names": f"{first} and {second}"}
             opening.insert(1, _template(t.fill(key, **names)))
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
@@ -457,12 +460,8 @@ class GroundedComposer:
             if SEEK_CARE.search(c.text):
                 seek.append(sentence)
                 continue
-            # by what it says first: a sentence that names the focus but tells its treatment
-            # goes under treatment, not under "what it is"
             told = [a for a in asks if a != "definition"]
-            ask = topic_by_cue(c.text, told, focus_names) or topic_by_cue(
-                c.text, by_cue, focus_names
-            )
+            ask = section_for(c.text, told, by_cue, focus_names, c.answers)
             # an article's sentence on its topic that tells none of the page's sections is
             # about the topic, not from "similar questions"
             ask = ask or ("definition" if request.topic else None)
@@ -912,7 +911,10 @@ class GroundedComposer:
                     words = _words(sentence)
                     shared = len(words & wanted) + bool(ask_of(sentence, told, ()))
                     overlap = shared / (len(words) ** 0.5 or 1.0)
-                    out.append((-overlap, len(out), _Candidate(sentence, n, source.record_id)))
+                    answers = ASK_OF_TYPE.get(source.question_type or "information")
+                    answers = None if answers == "definition" else answers
+                    candidate = _Candidate(sentence, n, source.record_id, answers)
+                    out.append((-overlap, len(out), candidate))
         return [c for _, _, c in sorted(out)[: self.max_candidates]]
 
     # arranging sections
@@ -1046,7 +1048,7 @@ def _cited_only(
     """Keeps the sources that sentences cite, numbered by first citation."""
     order = list(dict.fromkeys(c.source for c in chosen))
     number = {old: new for new, old in enumerate(order, start=1)}
-    renumbered = [_Candidate(c.text, number[c.source], c.record_id) for c in chosen]
+    renumbered = [replace(c, source=number[c.source]) for c in chosen]
     return renumbered, [sources[old - 1] for old in order]
 
 
