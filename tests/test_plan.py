@@ -537,6 +537,16 @@ def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(
         "The past answers closest to your question are about Gout; only your doctor can tell"
         " whether that is what you have."
     )
+    # nor is a question on how to do something a guess at what the patient has (K-QA 58:
+    # "How do I measure blood pressure?")
+    how = "How do you care for a swollen, red and hot big toe joint?"
+    assert make_plan(topics_archive, how).understanding.focus_records == ()
+    opening = composer.draft(DraftRequest(question=how)).sections[0].sentences[0].text
+    assert opening == "The past answers closest to your question are about Gout."
+    # (one that tells of the patient's own body still gets the caveat)
+    mine = "How do I care for my swollen, red and hot big toe joint?"
+    opening = composer.draft(DraftRequest(question=mine)).sections[0].sentences[0].text
+    assert opening.endswith("only your doctor can tell whether that is what you have.")
 
 
 @pytest.mark.parametrize(

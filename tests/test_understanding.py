@@ -28,6 +28,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("How do you get otitis externa?", "causes"),
         ("How long do shin splints last", "outlook"),
         ("would standard urinalysis detect kidney stones?", "diagnosis"),
+        ("How do I measure blood pressure?", "diagnosis"),
         ("Is there a genetic component to pcos?", "inheritance"),
         ("Whats a cluster headache?", "definition"),
         ("If the muscle aches continue without exercising, should I be concerned?", "seriousness"),

@@ -375,7 +375,11 @@ class GroundedComposer:
         elif topic and not request.topic and not plan.understanding.focus_records:
             # a topic the question does not name, but the closest answers share, is no
             # diagnosis: "The past answers closest to your question are about geographic tongue"
-            opening[0] = _template(t.fill("opening_closest", **fill))
+            # (nor, of a question on how to do something that tells nothing of the patient, a
+            # guess at what they have: "How do I measure blood pressure?")
+            how = _HOW_TO.match(request.question) and not _OF_ME.search(request.question)
+            key = "opening_closest_how" if how else "opening_closest"
+            opening[0] = _template(t.fill(key, **fill))
         elif topic and not request.topic and plan.understanding.kind_asked:
             # "Your question is about cluster headache, a kind of headache; …"
             kind = {**fill, "other": plan.understanding.kind_asked}
@@ -1141,6 +1145,7 @@ _DIFFERENTIAL_ASKS: tuple[Ask, ...] = ("causes", "definition", "seriousness", "s
 # a question on how to do something ("How do I measure blood pressure?") is about no condition
 # the patient may have, unlike "how do I know if …"
 _HOW_TO = re.compile(r"^\W*how (do|can|should|would) (i|you|we|one) (?!know|tell)\b", re.I)
+_OF_ME = re.compile(r"\b(my|me|i have|i've|i'm|i am|i feel|i got)\b", re.I)
 _HEADING_KEY = {
     "definition": "heading_definition",
     "causes": "heading_causes",

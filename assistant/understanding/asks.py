@@ -167,6 +167,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "diagnosed with shingles" says having it, not how it is found
         r"\b(tests?|test for|diagnos\w*+(?!\s+with)|scan|ultrasound|x-?rays?|mri|ct\b|blood work|"
         r"biopsy|detect|check (for|if)|checks|check-?ups?|monitor\w*|screen\w*|urinalysis|"
+        # "How do I measure blood pressure?" (not "preventive measures")
+        r"measur(e|ing)|"
         r"results?|(?<!just to )confirm (it|if|whether|what|that it)|rule (it |this |that )?out|"
         r"(find|figure) out (if|whether|what))",
     ),
