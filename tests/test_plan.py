@@ -895,6 +895,16 @@ def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:
         "Although the name of this condition implies high levels of IgM, some have normal levels."
     )
     assert of_its_own(igm, name, "So what does the non reactive mean for the hep a igm")
+    # and so is what was tried for it, in the few cases reported (GARD on Dowling-Degos
+    # disease, K-QA 164: "What is an example of a topical steroid")
+    ddd = Source(rank=2, record_id="d:1", score=1.0, passages=(), focus="Dowling-Degos disease")
+    tried = (
+        "Topical retinoic acids, topical steroids, and hydroquinone have been used without success."
+    )
+    assert of_its_own(ddd, tried, "What is an example of a topical steroid")
+    limited = "Limited reports indicate at least temporary benefit with topical adapalene."
+    assert of_its_own(ddd, limited, "What kind of topical products are recommended usually?")
+    assert not of_its_own(ddd, "Topical steroids reduce swelling.", "What is a topical steroid?")
     # named, asked about, or qualified: the sentence says whose it is
     assert not of_its_own(endocarditis, "Endocarditis is an infection of the heart.", question)
     assert not of_its_own(endocarditis, said, "Is endocarditis curable?")

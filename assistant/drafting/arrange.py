@@ -374,6 +374,12 @@ _ITS_OWN = re.compile(
     # and "this condition": "Although the name of this condition implies that affected
     # individuals always have high levels of immunoglobulin M (IgM), …" (hyper-IgM syndrome)
     r"\bthis (disease|disorder|condition|syndrome)\b|"
+    # and what was tried for it, in the few cases reported: "Topical retinoic acids, topical
+    # steroids, … have been used without success" (Dowling-Degos disease), "Limited reports
+    # indicate at least temporary therapeutic benefit with topical adapalene"
+    r"\b(have|has|had) been (used|tried|reported)\b[^.]{0,60}\b(without|with (limited|little|"
+    r"some|variable|mixed|varying)) (success|benefit|results)\b|"
+    r"\b(case|limited|several|some|few) reports\b|"
     # and that there is no cure: "Neither an effective treatment nor cure is currently
     # available" (pseudopelade of Brocq), said beside Lyme disease
     r"\b(no (known |effective |specific )?(cure|treatment)|neither an? (\w+ )?treatment nor)\b|"
