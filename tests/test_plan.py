@@ -882,6 +882,11 @@ def test_a_sentence_on_another_condition_that_names_the_focus_too_is_on_it(
     draft = draft_on(tmp_path_factory, embedder, foci, question)
     assert "Vomiting" in (draft.sections[0].sentences[0].text or "")
     assert "mastocytic enterocolitis" not in draft_text(draft)
+    # but a pair that names a medicine asked about as what its condition is treated with is
+    # on that medicine (MedlinePlus on insomnia, K-QA 70)
+    question = "How much melatonin should i take at night?"
+    draft = draft_on(tmp_path_factory, embedder, ("Insomnia",), question)
+    assert "These products include melatonin" in draft_text(draft)
 
 
 def test_what_an_answer_says_of_its_own_condition_unnamed() -> None:

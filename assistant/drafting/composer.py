@@ -284,13 +284,16 @@ class GroundedComposer:
         # where the question does not name it: "Treatment for opsoclonus myoclonus may
         # include corticosteroids" is nothing on clobetasol (one that names the focus too is
         # on it: "… the most common methods of preventing and controlling migraine and other
-        # vascular headaches"; a pair, in its first sentence: "… signs and symptoms of
-        # mastocytic enterocolitis primarily include chronic, intractable diarrhea … Other
-        # symptoms … include constipation, nausea, and/or vomiting" is no answer on vomiting)
+        # vascular headaches"; a pair on a condition, in its first sentence: "… signs and
+        # symptoms of mastocytic enterocolitis primarily include chronic, intractable diarrhea
+        # … Other symptoms … include constipation, nausea, and/or vomiting" is no answer on
+        # vomiting, but "Some over-the-counter (OTC) products claim to treat insomnia. These
+        # products include melatonin, …" is one on melatonin)
+        medicine = bool(u.focus) and is_medicine(u.focus or "")
         other = [
             c
             for c in other
-            if names_any(split_sentences(c.text)[0], u.focus_names)
+            if names_any(c.text if medicine else split_sentences(c.text)[0], u.focus_names)
             or not said_of_own(top[c.source - 1], c.text, request.question, keys)
         ]
         # what past answers say of other medicines is no answer on one the question does not
