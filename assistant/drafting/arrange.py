@@ -174,6 +174,8 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
 
 
 _MAY_DEVELOP = r"(may|can|could|might|often|also|likely to) (develop|cause|lead to|trigger)"
+# a condition's clause that sets the scene: "If you have an STD caused by bacteria, …"
+_CONDITION = re.compile(r"^(?:if|when|whenever|unless|once)\b[^,;]{3,80},\s*", re.I)
 # a medicine taken as what brings a condition on
 _TAKING_CAUSES = re.compile(
     r"\b(taking|using|overuse of|use of) (\w+ ){0,2}(antibiotics|medicines?|medications?|"
@@ -500,6 +502,3 @@ def on_other_topic(sentence: str, ask: str) -> bool:
     wanted = _TOPIC_OF_ASK.get(ask, ask)
     topic = topic_by_cue(sentence, _PRECEDENCE, ())
     return topic is not None and topic != wanted and wanted in _PRECEDENCE
-
-
-_CONDITION = re.compile(r"^(?:if|when|whenever|unless|once)\b[^,;]{3,80},\s*", re.I)

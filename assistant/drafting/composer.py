@@ -1150,6 +1150,7 @@ _DIFFERENTIAL_ASKS: tuple[Ask, ...] = ("causes", "definition", "seriousness", "s
 # a question on how to do something ("How do I measure blood pressure?") is about no condition
 # the patient may have, unlike "how do I know if …"
 _HOW_TO = re.compile(r"^\W*how (do|can|should|would) (i|you|we|one) (?!know|tell)\b", re.I)
+# what tells of the patient: "How do I care for my swollen toe?" (not "How do I measure …")
 _OF_ME = re.compile(r"\b(my|me|i have|i've|i'm|i am|i feel|i got)\b", re.I)
 _HEADING_KEY = {
     "definition": "heading_definition",
