@@ -1738,6 +1738,17 @@ def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | No
     assert topic_by_cue(sentence, asks, ["dizziness"]) == topic
 
 
+def test_a_monitor_measures_and_to_monitor_is_to_watch() -> None:
+    """NHLBI on high blood pressure (K-QA 58: "How do I measure blood pressure?"): "Blood
+    pressure monitors can be bought at discount chain stores" is on how it is checked, not
+    on what to expect."""
+    page = ("diagnosis", "outlook")
+    assert topic_by_cue("Blood pressure monitors can be bought at drug stores.", page, ()) == (
+        "diagnosis"
+    )
+    assert topic_by_cue("Your doctor will monitor the lump over time.", page, ()) == "outlook"
+
+
 def test_the_main_clause_tells_the_topic_among_those_asked() -> None:
     """K-QA 87 ("how many days should I expect the pain to last?"): a main clause that names
     the pain it says goes away answers the outlook asked, though "pain" comes first."""

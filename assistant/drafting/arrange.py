@@ -40,7 +40,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "diagnosis": re.compile(
         # ("For example, …" is no exam, nor "before you take a test" one of the body)
         r"\b(diagnos\w*|(?<!take a )(?<!taking a )tests?|scans?|ultrasound|mri|ct|x-rays?|"
-        r"biopsy|exam(?!ple)\w*|imaging|"
+        r"biopsy|exam(?!ple)\w*|imaging|monitors|(pressure|heart|glucose|home) monitor|"
         # "your health care provider will look at your symptoms and medical history, to figure
         # out whether you have Lyme disease"
         r"medical history|(figure|find) out (whether|if) you have)\b",
@@ -56,7 +56,8 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "outlook": re.compile(
-        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor\w*|follow-up|observ\w*|"
+        # (watching it, not a device: "Blood pressure monitors can be bought at …" is a test)
+        r"\b(prognosis|outlook|benign|recover\w*|harmless|monitor(ing|ed)?|follow-up|observ\w*|"
         # "sores that heal slowly" is a sign, not the outlook
         r"go(es)? away|on (its|their) own|heal(s|ed|ing)?(?! (slowly|poorly))|resolv\w*|"
         r"clears? up)\b",
