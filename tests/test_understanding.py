@@ -40,6 +40,7 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         # a schedule, not how common it is
         ("Ok I will do the blood pressure checks, how often?", "diagnosis"),
         ("How often do I apply the cream?", "medication"),
+        ("What is the most safe amount of Advil to take at one time", "medication"),
         (
             "How long do I need to wait before starting naproxen since I took ibuprofen this "
             "morning?",
@@ -328,6 +329,13 @@ def test_terms_the_reply_explains_in_place_or_that_are_plain_are_not_listed() ->
         "Your myocardial infarction was small.",
     ).terms
     assert heart == ("myocardial infarction",)
+    # nor are brand names in brackets after the medicine they name (K-QA 174)
+    reply = (
+        "During pregnancy, Methotrexate (Otrexup, Rasuvo, RediTrex) and thalidomide (Contergan,"
+        " Thalomid) should not be used to treat ulcerative colitis."
+    )
+    question = "What medications are contraindicated for a pregnant woman with ulcerative colitis?"
+    assert not {"rasuvo", "thalomid", "otrexup"} & set(understand(question, reply).terms)
 
 
 def test_a_grouped_focus_answers_to_its_own_name() -> None:

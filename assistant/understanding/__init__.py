@@ -436,9 +436,15 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
             lay = key_of(mention.canonical) != key_of(surface) and all(
                 english(w) for w in surface.split()
             )
+            # nor a brand name in brackets after the medicine it names ("Methotrexate
+            # (Otrexup, Rasuvo, RediTrex) … should not be used")
+            glossed = mention.kind == "drug" and re.search(
+                rf"\([^()]*\b{re.escape(mention.surface)}\b[^()]*\)", text
+            )
             if (
                 mention.kind != "abbreviation"
                 and not lay
+                and not glossed
                 and key_of(surface) not in focus_keys
                 and any(textstat.is_difficult_word(w, hard) for w in surface.split())
             ):

@@ -109,6 +109,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "medication",
         r"\b(dose|dosage|how much|how many (mg|pills|tablets)|mg\b|take (it|this|them)|"
+        # "What is the most safe amount of Advil to take at one time"
+        r"(safe|safest|maximum|max|right|correct|recommended) amount|"
         # when a medicine works: "Amoxicillin should start working immediately or does it take
         # time?"
         r"starts? (to )?work(ing)?|kicks? in|"
