@@ -1731,6 +1731,10 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         ("If dizziness is caused by an ear problem, you may need tests.", None),
         # (MedlinePlus on UTIs, K-QA 20: pain-killers are no symptom)
         ("If needed, pain-killers can relieve the pain of dizziness.", "treatment"),
+        # what can cause it, named in a clause (MedlinePlus on allergy: "What do you think is
+        # causing this allergic reaction")
+        ("Substances that often cause reactions are pollen, mold and some medicines.", "causes"),
+        ("Antibiotics kill the bacteria that cause dizziness.", "treatment"),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:

@@ -26,6 +26,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"itch\w*|swelling|cough))"
         # (what it leads to, counted: "Each year, UTIs cause more than 8 million visits …")
         r"(?! (more than |about |nearly |over |almost )?[\d,.]+)|"
+        # what "can cause" it, named in a clause: "Substances that often cause reactions are
+        # pollen, dust mites, …" (allergy)
+        r"(that|which) (\w+ )?caus(e|es)|"
         r"due to|result\w* (of|from)|risk factors?|trigger\w*|"
         # who gets it: "You are more likely to get a fungal infection if you … take antibiotics"
         r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk)\b",
