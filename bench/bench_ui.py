@@ -123,8 +123,11 @@ def sign_in(page: Page, url: str, name: str, password: str, path: str = "") -> N
 
 
 def to_queue(page: Page) -> None:
+    """Opens the queue and waits for its script run to finish (the heading may stand twice
+    while it runs: Streamlit keeps a stale copy of it from a run before, which breaks
+    Playwright's strict mode; seen once under load in a fresh-clone CI run)."""
     page.get_by_role("link", name="Queue").click()
-    page.get_by_role("heading", name="Review queue").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_role("heading", name="Review queue").first.wait_for(timeout=TIMEOUT_MS)
     settle(page)
 
 
