@@ -1735,6 +1735,8 @@ def test_a_treatment_word_in_a_compound_modifier_is_no_treatment() -> None:
         # causing this allergic reaction")
         ("Substances that often cause reactions are pollen, mold and some medicines.", "causes"),
         ("Antibiotics kill the bacteria that cause dizziness.", "treatment"),
+        # (CDC on taeniasis, K-QA 129: what another disease does is no cause)
+        ("It can lead to cysticercosis, a disease that can cause seizures.", None),
     ],
 )
 def test_a_sentence_goes_under_the_topic_it_tells(sentence: str, topic: str | None) -> None:

@@ -26,9 +26,10 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"itch\w*|swelling|cough))"
         # (what it leads to, counted: "Each year, UTIs cause more than 8 million visits …")
         r"(?! (more than |about |nearly |over |almost )?[\d,.]+)|"
-        # what "can cause" it, named in a clause: "Substances that often cause reactions are
-        # pollen, dust mites, …" (allergy)
-        r"(that|which) (\w+ )?caus(e|es)|"
+        # the things that "can cause" it, named in a clause: "Substances that often cause
+        # reactions are pollen, dust mites, …" (allergy; not "a disease that can cause
+        # seizures", which tells what that disease does)
+        r"\w+s (that|which) (\w+ )?caus(e|es)|"
         r"due to|result\w* (of|from)|risk factors?|trigger\w*|"
         # who gets it: "You are more likely to get a fungal infection if you … take antibiotics"
         r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk)\b",
