@@ -2040,8 +2040,3 @@ def test_a_picked_sentence_goes_where_its_own_answer_puts_it() -> None:
     assert section_for(tests, [], page, (), "outlook") == "diagnosis"
     # (a medicine's page has no causes: its own answer's question does not add one)
     assert section_for("Bacteria cause it.", [], ("treatment",), (), "causes") is None
-    # one that talks about no topic at all goes under its answer's question, not "what it
-    # is" (NINDS on treating migraine, K-QA 41)
-    weight = "A weight loss program is recommended for obese individuals with migraine."
-    assert section_for(weight, [], page, ("migraine",), "treatment") == "treatment"
-    assert section_for(weight, [], page, ("migraine",), None) == "definition"

@@ -260,16 +260,12 @@ def section_for(
     first (a sentence that names the focus but tells its treatment goes under treatment, not
     under "what it is"); else the one its own answer's question asks (``answers``), where it
     talks about that ("With early diagnosis and prompt treatment, most individuals recover
-    from meningitis", from the answer on its outlook, is no test) or about no other topic ("A
-    weight loss program is recommended for obese individuals with migraine", from the answer
-    on its treatment, is no "what it is"); else the first of the ``page``'s sections it talks
-    about."""
+    from meningitis", from the answer on its outlook, is no test); else the first of the
+    ``page``'s sections it talks about."""
     own = answers if answers in page else None
-    topics = [p for p in page if p != "definition"]
     return (
         topic_by_cue(text, asked, focus_names)
         or (own and ask_of(text, (own,), ()))
-        or (own if own and topic_by_cue(text, topics, focus_names) is None else None)
         or topic_by_cue(text, page, focus_names)
     )
 
