@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from assistant.checks.readability import readability_flags
 from assistant.checks.report import CheckReport, Flag, FlagKind, SentenceCheck
 from assistant.checks.support import Evidence, Support, SupportScorer
-from assistant.drafting.arrange import tells_a_medicine, told_under
+from assistant.drafting.arrange import unanswered
 from assistant.drafting.models import Draft, DraftSentence
 from assistant.knowledge.readability import GRADE_TARGET, LENGTH_TARGET, measure
 from assistant.knowledge.redflags import Category, detect_red_flags, has_escalation
 from assistant.retrieval import Source
-from assistant.understanding import ANSWERED_BY
 
 # true of a draft and of a published page alike: it never says that this text was approved
 DISCLAIMER = (
@@ -251,32 +250,18 @@ def strict_grounding(draft: Draft, report: CheckReport) -> Draft:
 def answers_missing(draft: Draft, results: dict[tuple[int, int], Support]) -> list[str]:
     """What the question asks that no section answers with at least one supported sentence
     from the reply or a source (a draft that says the archive lacks it still lacks it)."""
-    answered: set[str] = set()
-    medicine = False  # a supported sentence tells a treatment or names a medicine
-    for s, section in enumerate(draft.sections):
-        if section.ask is None:
-            continue
-        supported = [
-            sentence
-            for i, sentence in enumerate(section.sentences)
-            if sentence.origin != "template" and results[(s, i)].supported
-        ]
-        if supported:
-            answered.add(section.ask)
-        # told under another ask's heading: "Prevention involves the use of medications and
-        # behavioral changes" under migraine's treatment answers how to avoid the attacks
-        told = [a for a in draft.asks if any(told_under(x.text, a, section.ask) for x in supported)]
-        answered.update(told)
-        if section.ask in ANSWERED_BY["medication"]:
-            medicine = medicine or any(tells_a_medicine(x.text) for x in supported)
-    missing = []
-    for ask in draft.asks:
-        # care alone ("Drink small amounts of clear liquids …") is no medicine asked about
-        if not answered.intersection(ANSWERED_BY.get(ask, (ask,))) or (
-            ask == "medication" and not medicine
-        ):
-            missing.append(ask)
-    return missing
+    supported = [
+        (
+            section.ask,
+            [
+                sentence.text
+                for i, sentence in enumerate(section.sentences)
+                if sentence.origin != "template" and results[(s, i)].supported
+            ],
+        )
+        for s, section in enumerate(draft.sections)
+    ]
+    return unanswered(draft.asks, supported)
 
 
 def _answer_flags(draft: Draft, results: dict[tuple[int, int], Support]) -> list[Flag]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import cast
+from typing import TypeVar, cast
 
 from assistant.drafting.models import DraftSentence, Section
 from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
-from assistant.understanding import GENERIC, TOLD_UNDER, Ask, key_of, keys_of
+from assistant.understanding import ANSWERED_BY, GENERIC, TOLD_UNDER, Ask, key_of, keys_of
+
+AskName = TypeVar("AskName", bound=str)  # an ask, as the caller types it
 
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
@@ -165,6 +167,34 @@ def told_under(text: str, ask: str, section_ask: str | None) -> bool:
         and TOLD_UNDER.get(cast(Ask, ask)) == section_ask
         and _ASK_CUES[ask].search(text) is not None
     )
+
+
+def unanswered(
+    asks: Sequence[AskName], sections: Sequence[tuple[str | None, Sequence[str]]]
+) -> list[AskName]:
+    """Of ``asks``, those that no section answers, given each section's ask and its
+    sentences: a section with a sentence answers its own ask and what is told under it
+    (:func:`told_under`); the medicine asked about is answered only by a sentence that tells
+    a treatment or names a medicine (care alone, "Drink small amounts of clear liquids …", is
+    none). The composer's conclusion and the answer check read the same."""
+    answered: set[str] = set()
+    for ask, texts in sections:
+        if ask is None or not texts:
+            continue
+        answered.add(ask)
+        answered.update(a for a in asks if any(told_under(t, a, ask) for t in texts))
+    medicine = any(
+        tells_a_medicine(t)
+        for ask, texts in sections
+        if ask in ANSWERED_BY["medication"]
+        for t in texts
+    )
+    return [
+        a
+        for a in asks
+        if not answered.intersection(ANSWERED_BY.get(a, (a,)))
+        or (a == "medication" and not medicine)
+    ]
 
 
 def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | None:

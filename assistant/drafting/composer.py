@@ -37,8 +37,7 @@ from assistant.drafting.arrange import (
     says_what_it_is,
     section_for,
     section_of,
-    tells_a_medicine,
-    told_under,
+    unanswered,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.differential import Condition, differential
@@ -479,7 +478,7 @@ class GroundedComposer:
         # a second condition asked about: its answer follows the focus's, both headings named
         also = [p for p in plan.sections if p.focus is not None]
         two = bool(also)
-        answered: set[str] = set()
+        answering: list[tuple[str | None, list[str]]] = []  # each section's ask, sentences
         more_at: int | None = None
         seek_at: int | None = None  # where "when to seek care" goes, when asked
         for ask in (*asks, *(a for a in plan.page_order if a not in asks)):
@@ -488,7 +487,7 @@ class GroundedComposer:
                 continue
             if ask not in asks and also:  # after the answer on the focus, the one on the other
                 out += [self._also(p, fill) for p in also]
-                answered.update(p.ask for p in also)
+                answering += [(p.ask, [q.text for q in p.quotes]) for p in also]
                 more_at, also = len(out), []
             picked_here = by_ask.pop(ask, [])
             planned_here: list[DraftSentence] = []
@@ -506,9 +505,7 @@ class GroundedComposer:
                 sentences = [*picked_here, *planned_here]
             if not sentences:
                 continue
-            answered.add(ask)
-            # (and what is told under it: preventing migraine attacks, among its treatments)
-            answered.update(a for a in asks if any(told_under(x.text, a, ask) for x in sentences))
+            answering.append((ask, [x.text for x in sentences]))
             heading = self._heading(ask, topic if two and ask in asks else None, fill)
             out.append(
                 Section(kind="explanation", heading=heading, sentences=tuple(sentences), ask=ask)
@@ -517,7 +514,7 @@ class GroundedComposer:
                 more_at = len(out)  # the rest of what was picked goes after the answer
         if also:
             out += [self._also(p, fill) for p in also]
-            answered.update(p.ask for p in also)
+            answering += [(p.ask, [q.text for q in p.quotes]) for p in also]
         more = more[:MORE]  # a short aside, not a second page
         if more:
             at = len(out) if more_at is None else more_at
@@ -533,21 +530,10 @@ class GroundedComposer:
         # the focus's own answers on when to see a doctor, and for what signs
         seeking = {s.text for s in seek}
         seek += [quoted(q.text, q.record_id) for q in plan.warning_signs if q.text not in seeking]
-        if seek:
-            answered.add("seek_care")
+        answering.append(("seek_care", [s.text for s in seek]))
         missing: list[Ask] = []
-        # (care alone, "Drink small amounts of clear liquids …", is no medicine asked about)
-        medicine = any(
-            tells_a_medicine(s.text)
-            for x in out
-            if x.ask in ANSWERED_BY["medication"]
-            for s in x.sentences
-        )
-        for a in asks:  # "the medicine asked about", not also "treatment"
-            unanswered = not answered.intersection(ANSWERED_BY.get(a, (a,))) or (
-                a == "medication" and not medicine
-            )
-            if unanswered and not any(a in ANSWERED_BY.get(m, ()) for m in missing):
+        for a in unanswered(asks, answering):  # "the medicine asked about", not also "treatment"
+            if not any(a in ANSWERED_BY.get(m, ()) for m in missing):
                 missing.append(a)
         for section in base[1:]:
             if section.kind == "seek_care":
