@@ -373,7 +373,7 @@ class GroundedComposer:
         base = self._sections(request, [], topic, count)
         opening = list(base[0].sentences)
         if conditions:
-            # "… are about several conditions: leukoplakia, hairy tongue; only your doctor …"
+            # "… are about several conditions: leukoplakia, hairy tongue. Only your doctor …"
             several = ", ".join(c.name for c in conditions)
             opening[0] = _template(t.fill("opening_several", **{**fill, "topic": several}))
         elif topic and not request.topic and not plan.understanding.focus_records:
