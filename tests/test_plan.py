@@ -1104,6 +1104,20 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
     )
     kept = without_repeats([explained("About", veins, again, more, *it)])
     assert [t.text for t in kept[0].sentences] == [veins, more, *it]
+    # whatever its article, the pronunciation beside it or the verb (K-QA 28, 171, 37)
+    for first, second in (
+        (
+            "Insomnia is a common sleep disorder.",
+            "Insomnia (in-SOM-ne-ah) is a common sleep disorder.",
+        ),
+        ("A urinalysis is a test of your urine.", "Urinalysis is testing of a urine sample."),
+        (
+            "Diarrhea means that you have loose, watery stools more than three times in one day.",
+            "Having diarrhea means passing loose stools three or more times a day.",
+        ),
+    ):
+        kept = without_repeats([explained("About", first, more), explained("More", second)])
+        assert [t.text for s in kept for t in s.sentences] == [first, more]
 
 
 @pytest.mark.parametrize(

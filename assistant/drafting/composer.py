@@ -1107,8 +1107,13 @@ PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
 REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
 DEFINED_AGAIN = 0.7  # a second "X is …" whose words one above holds to this share repeats it
-# a sentence that says what something is: "Hemorrhoids are …", "A urinalysis is …"
-_DEFINES = re.compile(r"((?:the |an? )?[\w'-]+(?: [\w'-]+){0,3}?) (?:is|are) (?:an? |the )?\w")
+# a sentence that says what something is, and of what: "Hemorrhoids are …", "A urinalysis is
+# …" (urinalysis), "Insomnia (in-SOM-ne-ah) is …" (insomnia), "Having diarrhea means …"
+_DEFINES = re.compile(
+    r"(?:the |an? |having )?([\w'-]+(?: [\w'-]+){0,3}?)(?: \([^()]*\))? (?:is|are|means) "
+    r"(?:an? |the )?\w",
+    re.I,
+)
 # subjects that name nothing by themselves ("It is …")
 _PRONOUNS = frozenset({"", "it", "this", "that", "they", "these", "those", "there", "he", "she"})
 BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and one more
