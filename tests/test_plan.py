@@ -286,6 +286,13 @@ def test_the_llm_prompt_carries_the_plan_numbered_as_its_sources(topics_archive:
     # without an archive there is no plan, and the prompt says so
     bare = prompt.messages(**LLMDrafter.variables(prompt, request, sources))
     assert "(no plan: use the sources that fit the question)" in str(bare[-1].content)
+    assert "about a child" not in text
+    # a question about a child is told as one
+    child = DraftRequest(question="What is the treatment for gout in children?")
+    plan = plan_for(topics_archive, child)
+    assert plan is not None
+    told = str(format_plan(plan, plan_sources(plan, topics_archive.records(plan.record_ids))))
+    assert "The question is about a child: leave out what the sources say of adults" in told
 
 
 def test_the_opening_gives_a_medical_topic_its_plain_name(
@@ -2054,3 +2061,25 @@ def test_a_picked_sentence_goes_where_its_own_answer_puts_it() -> None:
     assert section_for(tests, [], page, (), "outlook") == "diagnosis"
     # (a medicine's page has no causes: its own answer's question does not add one)
     assert section_for("Bacteria cause it.", [], ("treatment",), (), "causes") is None
+
+
+def test_a_page_about_a_child_leaves_out_what_is_said_of_grown_ups(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """The batch topic "Migraine in children": MedQuAD's answers on migraine speak of women
+    and menopause, and not of children; the page says so instead."""
+    archive = archive_of(tmp_path, "migraine", ("Migraine",), embedder)
+    composer = composer_of(archive)
+    article = DraftRequest(
+        question="What should patients know about Migraine in children?",
+        topic="Migraine in children",
+    )
+    text = draft_text(composer.draft(article))
+    assert "Migraines are recurring attacks of moderate to severe pain." in text
+    assert "menopause" not in text and "more common in women than in men" not in text
+    assert "hormonal changes (in women)" in text  # an aside in brackets stays
+    assert "speak of Migraine in general, not of children in particular" in text
+    # the same topic for everyone keeps them, with no such note
+    everyone = draft_text(composer.draft(DraftRequest(question="What is migraine?")))
+    assert "more common in women than in men" in everyone
+    assert "not of children" not in everyone

@@ -15,6 +15,7 @@ from assistant.understanding import (
     understand,
 )
 from assistant.understanding.focus import defined_abbreviations
+from assistant.understanding.particulars import of_adults_only, particulars_of
 
 PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 
@@ -527,3 +528,46 @@ def test_two_names_asked_whether_they_are_one(
     question: str, same: tuple[str, str, str] | None
 ) -> None:
     assert understand(question).same_names == same
+
+
+@pytest.mark.parametrize(
+    ("question", "child"),
+    [
+        ("What should patients know about Migraine in children?", True),  # a batch topic
+        ("My 7 year old son gets migraines, what can we do?", True),
+        ("My 3-month-old baby has a rash on her cheeks", True),
+        ("Can a child with a fever go to school?", True),
+        ("Childhood asthma", True),
+        ("I am 16 and have acne on my back", True),
+        # K-QA: a baby that is no patient, and the patient's own childhood
+        ("Is the miconazole powder the same as regular baby powder?", False),
+        ("Is accutane like an antibiotic and would it affect a baby if I got pregnant?", False),
+        ("I had chickenpox as a child, can I get shingles?", False),
+        ("I had asthma in childhood, is it back?", False),
+        ("I am 34 and have acne on my back", False),
+    ],
+)
+def test_a_question_about_a_child_is_told_apart(question: str, child: bool) -> None:
+    assert particulars_of(question).child is child
+
+
+def test_an_age_range_under_eighteen_is_a_child() -> None:
+    assert particulars_of("Is this rash serious?", age_range="10~17").child
+    assert not particulars_of("Is this rash serious?", age_range="10~19").child
+    assert not particulars_of("Is this rash serious?", age_range="40~49").child
+
+
+@pytest.mark.parametrize(
+    ("sentence", "adults"),
+    [
+        ("Migraine is three times more common in women than in men.", True),
+        ("Most adults should have their blood pressure checked at least once a year.", True),
+        ("Women whose attacks follow their cycle have fewer attacks after menopause.", True),
+        # an aside in brackets is no subject; children named with grown-ups are children too
+        ("These include stress, lack of sleep, and hormonal changes (in women).", False),
+        ("Basilar migraines occur in men and women of all ages, most in adolescent girls.", False),
+        ("Many things can trigger a migraine.", False),
+    ],
+)
+def test_what_is_said_of_grown_ups_alone(sentence: str, adults: bool) -> None:
+    assert of_adults_only(sentence) is adults

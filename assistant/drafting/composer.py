@@ -85,6 +85,7 @@ from assistant.understanding import (
     keys_of,
     without_asks,
 )
+from assistant.understanding.particulars import names_children, of_adults_only
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -225,6 +226,8 @@ class GroundedComposer:
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
         chosen = self._choose(asked, top, sorted(quoted), keys, u.asks, records)
+        if u.particulars.child:  # what is said of grown-ups alone is no answer on a child
+            chosen = [c for c in chosen if not of_adults_only(c.text)]
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
         )
@@ -752,6 +755,10 @@ class GroundedComposer:
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
             notes.append(_template(t.fill("unexplained", **{**fill, "missing": listed})))
+        # a question about a child, where no quoted answer speaks of children
+        if understood.particulars.child and understood.focus and not names_children(quoted):
+            general = {**fill, "topic": understood.focus}
+            notes.append(_template(t.fill("not_children", **general)))
         return notes
 
     def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:

@@ -281,6 +281,11 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             f"The archive has no answer on these medicines asked about: {named}: say so plainly,"
             " and do not advise on them."
         )
+    if u.particulars.child:  # "Migraine in children", "my 7 year old son …"
+        lines.append(
+            "The question is about a child: leave out what the sources say of adults only,"
+            " and say where they do not speak of children."
+        )
     if plan.missing and not u.unanswered:
         missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")

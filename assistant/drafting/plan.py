@@ -41,6 +41,7 @@ from assistant.understanding import (
     keys_of,
     understand,
 )
+from assistant.understanding.particulars import of_adults_only
 from assistant.understanding.spelling import english
 
 # the sections of a More Info page, in page order after the answer
@@ -164,6 +165,8 @@ def make_plan(
                 continue  # (quoted already, in the section asked first)
             under = TOLD_UNDER[ask]
             quotes = _run(records, records_for(under), used, size, ask, told_under=under)
+        if quotes is not None and u.particulars.child:
+            quotes = for_a_child(quotes) or None
         if quotes is None:
             if answering and other is None:
                 missing.append(ask)
@@ -183,6 +186,8 @@ def make_plan(
         )
     asked = "seek_care" in u.asks
     warnings = _warning_signs(records, u.focus_records, used, WARNINGS_ASKED if asked else WARNINGS)
+    if u.particulars.child:
+        warnings = for_a_child(warnings)
     if asked and not warnings:
         missing.append("seek_care")
     return Plan(
@@ -192,6 +197,21 @@ def make_plan(
         warning_signs=warnings,
         page_order=order,
     )
+
+
+def for_a_child(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """For a question about a child, the quotes that do not speak of grown-ups alone
+    ("Migraine is three times more common in women than in men", "… fewer attacks after
+    menopause"); one that leans on a left-out quote goes with it."""
+    kept: list[Quote] = []
+    dropped: str | None = None
+    for q in quotes:
+        if of_adults_only(q.text) or (q.record_id == dropped and not standalone(q.text)):
+            dropped = q.record_id
+            continue
+        dropped = None
+        kept.append(q)
+    return tuple(kept)
 
 
 WARNINGS = 2  # sentences on when to see a doctor, at most

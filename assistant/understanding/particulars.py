@@ -15,6 +15,34 @@ _SEX = (
     ("female", re.compile(r"\b(female|woman|girl|i'm pregnant|i am pregnant|my period)\b", re.I)),
     ("male", re.compile(r"\b(male|man|boy)\b", re.I)),
 )
+# a question about a child: "my 7-year-old son", "migraine in children", "can kids get …"
+# (not "baby powder", nor "would it affect a baby if I got pregnant")
+_CHILD = re.compile(
+    r"\b(?:in|for|of) (?:young )?(?:children|kids|infants|babies|toddlers|newborns|teens|"
+    r"teenagers|adolescents)\b|"
+    r"\bmy (?:\w+[- ](?:year|month|week)s?[- ]old )?(?:little )?(?:son|daughter|child|kid|"
+    r"baby|toddler|infant|newborn|boy|girl)\b|"
+    r"\b(?:children|kids|infants|babies|toddlers|teenagers|adolescents)(?:'s?)? "
+    r"(?:with|who|get|have|has|can|should|need)\b|"
+    r"\b(?:a|the|your|our) (?:young )?child(?:'s)? (?:with|who|has|is|gets|can|should)\b|"
+    # (not the patient's own childhood: "I had chickenpox as a child", "… in childhood")
+    r"(?<!\bin )(?<!during )(?<!since )\bchildhood\b|\b(?:pediatric|paediatric)",
+    re.I,
+)
+ADULT_AGE = 18
+# a sentence's words for children, and for grown-ups: "Migraine is three times more common in
+# women than in men", "… after menopause" speak of adults; "Most adults should have their blood
+# pressure checked at least once a year" is no rule for a child
+_CHILDREN = re.compile(
+    r"\b(child|children|childhood|kids?|infants?|babies|baby|toddlers?|newborns?|teens?|"
+    r"teenagers?|adolescen\w+|boys?|girls?|pediatric\w*|paediatric\w*|young people)\b",
+    re.I,
+)
+_GROWN_UPS = re.compile(
+    r"\b(adults?|women|woman|men|man|elderly|older (adults|people|persons|individuals|women|men)|"
+    r"seniors?|menopaus\w*|postmenopausal|pregnan\w*|grown-ups?)\b",
+    re.I,
+)
 _SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:cm|mm|millimet\w+|centimet\w+|inch(?:es)?)\b", re.I)
 _DURATION = re.compile(
     r"\b(?:for|since|about|over|past|last|in the past|the past)\s+(?:the\s+)?"
@@ -42,6 +70,7 @@ class Particulars(BaseModel):
     sizes: tuple[str, ...] = ()
     durations: tuple[str, ...] = ()
     done: tuple[str, ...] = ()
+    child: bool = False  # the question is about a child (by its words, or an age under 18)
 
     @property
     def empty(self) -> bool:
@@ -51,8 +80,9 @@ class Particulars(BaseModel):
 def particulars_of(
     question: str, age_range: str | None = None, sex: str | None = None
 ) -> Particulars:
-    """Age and sex (the asker line's, else the question's), sizes, durations, and the
-    sentences saying what was done already (tests, visits, medicines)."""
+    """Age and sex (the asker line's, else the question's), sizes, durations, the
+    sentences saying what was done already (tests, visits, medicines), and whether it is
+    about a child."""
     age = age_range
     if age is None:
         match = _AGE.search(question)
@@ -68,4 +98,24 @@ def particulars_of(
             dict.fromkeys(" ".join(m.group().split()) for m in _DURATION.finditer(question))
         ),
         done=tuple(d for d in done if len(d.split()) >= 3)[:3],
+        child=bool(_CHILD.search(question)) or _under(age, ADULT_AGE),
     )
+
+
+def _under(age: str | None, years: int) -> bool:
+    """Whether an age as written ("7", "10-19", "30 to 39") is below ``years`` throughout."""
+    ages = [int(n) for n in re.findall(r"\d+", age or "")]
+    return bool(ages) and max(ages) < years
+
+
+def of_adults_only(text: str) -> bool:
+    """Whether ``text`` speaks of grown-ups and of no child: for a question about a child,
+    it tells of someone else (not so an aside in brackets: "… and hormonal changes (in
+    women)")."""
+    said = re.sub(r"\([^()]*\)", "", text)
+    return bool(_GROWN_UPS.search(said)) and not _CHILDREN.search(text)
+
+
+def names_children(text: str) -> bool:
+    """Whether ``text`` speaks of children ("Migraine in children", "… in adolescent girls")."""
+    return bool(_CHILDREN.search(text))
