@@ -1127,6 +1127,37 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         assert [t.text for s in kept for t in s.sentences] == [first, more]
 
 
+def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbedder) -> None:
+    """K-QA 1: two answers on scabies say how it spreads in much the same words; the model
+    tells the second apart from one that shares words but says something else."""
+    composer = GroundedComposer(None, embedder)  # type: ignore[arg-type]
+    spreads = (
+        "Scabies spreads quickly in crowded conditions where there is frequent skin-to-skin "
+        "contact between people."
+    )
+    again = (
+        "Scabies can spread rapidly under crowded conditions where close body and skin contact "
+        "is frequent."
+    )
+    cough = (
+        "The main symptom of acute bronchitis is a persistent cough, which may last 10 to 20 days."
+    )
+    lasts = "Acute bronchitis lasts from a few days to 10 days."
+
+    def page(*texts: str) -> list[Section]:
+        sentences = tuple(quoted(t, f"m:{n}") for n, t in enumerate(texts))
+        return [Section(kind="explanation", heading="About", sentences=sentences)]
+
+    def kept(*texts: str) -> list[str]:
+        out = without_repeats(page(*texts), composer._same_meaning)
+        return [t.text for s in out for t in s.sentences]
+
+    assert kept(spreads, again) == [spreads]
+    assert kept(cough, lasts) == [cough, lasts]
+    # without the model, only words count: both stay
+    assert [t.text for t in without_repeats(page(spreads, again))[0].sentences] == [spreads, again]
+
+
 @pytest.mark.parametrize(
     ("sentence", "alone"),
     [

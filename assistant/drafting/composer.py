@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -550,7 +550,7 @@ class GroundedComposer:
             elif section.kind == "conclusion":
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
-        return _merged(without_repeats(out))
+        return _merged(without_repeats(out, self._same_meaning))
 
     def _beside(
         self,
@@ -777,6 +777,11 @@ class GroundedComposer:
             ask=planned.ask,
         )
 
+    def _same_meaning(self, first: str, second: str) -> bool:
+        """Whether the model reads two sentences as saying the same (:data:`SAME_MEANING`)."""
+        vectors = self.embedder.embed([first, second])
+        return float(vectors[0] @ vectors[1]) >= SAME_MEANING
+
     # choosing sentences
     def _choose(
         self,
@@ -981,7 +986,9 @@ class GroundedComposer:
         return sections
 
 
-def without_repeats(sections: list[Section]) -> list[Section]:
+def without_repeats(
+    sections: list[Section], same: Callable[[str, str], bool] | None = None
+) -> list[Section]:
     """The page with no quoted sentence that says again what one above it said: "Symptoms
     usually go away within a few days." under "… not dangerous, and symptoms usually go away
     within a few days." (two answers of the archive often share a sentence, or most of it);
@@ -990,8 +997,12 @@ def without_repeats(sections: list[Section]) -> list[Section]:
     caused by …"): its second leans on it. Nor a second answer's saying what the same thing
     is in much the same words: "Hemorrhoids are swollen blood vessels in and around the anus
     and lower rectum" under "Hemorrhoids are swollen, inflamed veins around the anus or lower
-    rectum"."""
+    rectum". Nor, where ``same`` tells two sentences that share most words mean the same,
+    one that says it again in other words: "Scabies can spread rapidly under crowded
+    conditions where close body and skin contact is frequent" under "Scabies spreads quickly
+    in crowded conditions where there is frequent skin-to-skin contact between people"."""
     said: list[set[str]] = []
+    told: list[str] = []  # the kept sentences, as ``said`` holds their words
     defined: dict[str, list[set[str]]] = {}  # what a sentence says is what, in what words
     out: list[Section] = []
     for section in sections:
@@ -1010,11 +1021,19 @@ def without_repeats(sections: list[Section]) -> list[Section]:
                 or _repeated(lead_words, alike) >= DEFINED_AGAIN
                 # what leans on a left-out repeat goes with it ("He or she also may …")
                 or (sentence.source_id == dropped and not standalone(sentence.text))
+                or (
+                    same is not None
+                    and any(
+                        _repeated(words, [w]) >= ALIKE and same(t, sentence.text)
+                        for w, t in zip(said, told, strict=True)
+                    )
+                )
             ):
                 dropped = sentence.source_id
                 continue
             dropped = None
             said.append(words)
+            told.append(sentence.text)
             alike.append(lead_words)
             kept.append(sentence)
         if kept or section.kind != "explanation":
@@ -1114,6 +1133,11 @@ PLAINNESS = 0.01  # relevance given up per reading grade above 8
 NEAR, SHARED = 0.08, 2  # how much less relevance, on the focus, naming this many request words
 REPEATED = 0.9  # a sentence whose words one above it already holds to this share is a repeat
 DEFINED_AGAIN = 0.7  # a second "X is …" whose words one above holds to this share repeats it
+# a sentence whose words one above holds to this share, and whose meaning the model finds this
+# close to it (cosine), says it again: every K-QA pair at 0.92 or more was a repeat; below it,
+# "Acute bronchitis lasts from a few days to 10 days" (0.89) beside "… a persistent cough,
+# which may last 10 to 20 days" says something else
+ALIKE, SAME_MEANING = 0.6, 0.92
 # a sentence that says what something is, and of what: "Hemorrhoids are …", "A urinalysis is
 # …" (urinalysis), "Insomnia (in-SOM-ne-ah) is …" (insomnia), "Having diarrhea means …"
 _DEFINES = re.compile(
