@@ -6,7 +6,7 @@ models; langchain's splitters cut on characters), so this is a small rule-based 
 lines are units, and within a line a sentence ends at ``.``, ``!`` or ``?`` followed by
 a capital, a digit or an opening bracket — except after abbreviations (``Dr.``, ``e.g.``),
 initials and list numbers — or at a footnote number after a full stop
-(``symptoms.1 Although``). Inline bullets (``…: - Fever. - Cough.``) start new sentences.
+(``symptoms.1 Although``, ``ages 45 to 65.2 Hemorrhoids``). Inline bullets (``…: - Fever. - Cough.``) start new sentences.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ _BULLET = re.compile(r"(?<=[.:;!?])(?<!\s\s)\s++[-•*]\s++(?=\S)")
 # a footnote number after a sentence's full stop ("… had such symptoms.1 Although …"): the
 # sentence ends after it, and keeps it, so that no one quotes it as a clean sentence
 _FOOTNOTE = re.compile(r"(?<=[a-z]\.)\d{1,2}(?=\s++[A-Z])")
+# … and after a number's ("… adults ages 45 to 65.2 Hemorrhoids are also common …", "keep
+# their BMI lower than 25.4  Experts recommend …": NIDDK's, read as decimals); a decimal
+# before a unit is none ("2.2 Mb", "3.5 Hz"), nor a name's number ("Vitamin B12.3 Tablets")
+_NUMBER_FOOTNOTE = re.compile(r"(?<![\w.])\d{1,4}\.(\d)(?=\s++[A-Z][a-z]{2,})")
 _CLOSERS = "\"')]"
 # two sentences the source ran together: "Anyone can get meningitis.Inflammation from …",
 # "Upper body discomfort.You may feel pain …" (48 in MedQuAD)
@@ -78,6 +82,7 @@ def _cuts(line: str, run_together: bool = False) -> Iterator[tuple[int, int]]:
     """(end of sentence, start of next) pairs inside one line."""
     cuts = [(m.start(), m.end()) for m in _BULLET.finditer(line)]
     cuts += [(m.end(), m.end() + 1) for m in _FOOTNOTE.finditer(line)]
+    cuts += [(m.end(1), m.end(1) + 1) for m in _NUMBER_FOOTNOTE.finditer(line)]
     if run_together:
         cuts += [(m.start(), m.start()) for m in _RUN_TOGETHER.finditer(line)]
     for match in _END.finditer(line):

@@ -71,6 +71,17 @@ def test_a_footnote_number_ends_its_sentence_and_stays_with_it() -> None:
         "Take 2.5 mg.",
     ]
     assert split_sentences("Vitamin B12.3 Tablets help.") == ["Vitamin B12.3 Tablets help."]
+    # NIDDK's footnote after a number reads as a decimal: "65.2" is "65." and note 2, and
+    # "keep their BMI lower than 25.4" is lower than 25 (note 4); "2.2 Mb" is a size
+    glued = "Hemorrhoids are most common among adults ages 45 to 65.2 Hemorrhoids are also common."
+    assert split_sentences(glued) == [
+        "Hemorrhoids are most common among adults ages 45 to 65.2",
+        "Hemorrhoids are also common.",
+    ]
+    bmi = "People should aim to keep their BMI lower than 25.4  Experts recommend activity."
+    assert split_sentences(bmi)[1] == "Experts recommend activity."
+    size = "Most cases are approximately 2.2 Mb in size and include the gene."
+    assert split_sentences(size) == [size]
 
 
 def test_headings_on_their_own_line_are_their_own_sentence(sentences: list[str]) -> None:
