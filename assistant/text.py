@@ -6,7 +6,8 @@ models; langchain's splitters cut on characters), so this is a small rule-based 
 lines are units, and within a line a sentence ends at ``.``, ``!`` or ``?`` followed by
 a capital, a digit or an opening bracket — except after abbreviations (``Dr.``, ``e.g.``),
 initials and list numbers — or at a footnote number after a full stop
-(``symptoms.1 Although``, ``ages 45 to 65.2 Hemorrhoids``). Inline bullets (``…: - Fever. - Cough.``) start new sentences.
+(``symptoms.1 Although``, ``ages 45 to 65.2 Hemorrhoids``). Inline bullets (``…: - Fever.
+- Cough.``) start new sentences.
 """
 
 from __future__ import annotations
