@@ -571,3 +571,60 @@ def test_an_age_range_under_eighteen_is_a_child() -> None:
 )
 def test_what_is_said_of_grown_ups_alone(sentence: str, adults: bool) -> None:
     assert of_adults_only(sentence) is adults
+
+
+@pytest.mark.parametrize(
+    ("reply", "terms", "not_terms"),
+    [
+        # K-QA 71: the verb before a listed condition is no part of its name, nor the name
+        # before a comma
+        (
+            "Possible causes for right lower abdominal pain in a young female include "
+            "Appendicitis, Inflammatory bowel disease, Diverticulitis, Kidney stone.",
+            ("appendicitis", "diverticulitis"),
+            ("include appendicitis", "disease diverticulitis"),
+        ),
+        # K-QA 53, 166, 157: nor a participle, nor "known as", which says what it means
+        (
+            "When evaluating suspected epididymitis, doctors typically assess signs and "
+            "symptoms and perform a physical examination of the scrotum.",
+            ("epididymitis",),
+            ("suspected epididymitis",),
+        ),
+        (
+            "Inflammation of the eyelid margins, known as blepharitis, is a common eye "
+            "condition that is not contagious.",
+            (),
+            ("blepharitis", "as blepharitis"),
+        ),
+        (
+            "Anogenital warts, also called Condyloma acuminata, are a sign of HPV infection.",
+            (),
+            ("condyloma", "called condyloma"),
+        ),
+        # K-QA 21, 117: symptoms in everyday words are no terms
+        (
+            "Taking both together may increase the risk of side effects such as drowsiness, "
+            "dizziness, and impaired coordination.",
+            (),
+            ("drowsiness", "dizziness"),
+        ),
+        (
+            "There are a variety of drugs suitable for treating nausea and vomiting.",
+            (),
+            ("vomiting",),
+        ),
+        # the site page's terms stay whole
+        (
+            "The ultrasound showed an echogenic lesion consistent with fat necrosis.",
+            ("echogenic lesion", "fat necrosis"),
+            ("necrosis",),
+        ),
+    ],
+)
+def test_the_reply_s_terms_are_the_words_a_patient_may_not_know(
+    reply: str, terms: tuple[str, ...], not_terms: tuple[str, ...]
+) -> None:
+    found = understand("What does this mean?", reply).terms
+    assert set(terms) <= set(found)
+    assert not set(not_terms) & set(found)

@@ -4,6 +4,7 @@ reply that a patient needs explained."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import textstat  # type: ignore[import-untyped]
@@ -464,9 +465,17 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
 def _explained_in_place(term: str, text: str) -> bool:
     """Whether the text says what the term means right where it uses it: "seasonal influenza
     (flu)", "malaise (feeling unwell)", "the flu (influenza)", "Tendinitis is inflammation of
-    the tendon"."""
+    the tendon", "Inflammation of the eyelid margins, known as blepharitis"."""
     t = re.escape(term)
-    return re.search(rf"\b{t}\s*\(|\(\s*{t}\s*\)|\b{t}\s+(is|are|means)\s", text, re.I) is not None
+    return (
+        re.search(
+            rf"\b{t}\s*\(|\(\s*{t}\s*\)|\b{t}\s+(is|are|means)\s|"
+            rf"\w,\s+(also\s+)?(called|known\s+as)\s+{t}\b",
+            text,
+            re.I,
+        )
+        is not None
+    )
 
 
 _MEDICAL_SUFFIX = re.compile(
@@ -497,6 +506,29 @@ _STOP = frozenset(
     ]
 )
 _COMMON = frozenset(["diagnosis", "prognosis"])
+# words before a term that are no part of it: "… include appendicitis", "… called
+# condyloma", "such as blepharitis", "suspected epididymitis" (K-QA replies)
+_NOT_MODIFIERS_TEXT = """
+as like than for from by has have had get gets got include includes including cause causes
+treat treats called named known such also not no your my his her their its any some possible
+probable likely
+"""
+_NOT_MODIFIERS = frozenset(_NOT_MODIFIERS_TEXT.split())
+
+
+def _modifies(word: str) -> bool:
+    """Whether ``word``, right before a medical term, makes one term with it ("fat
+    necrosis", "bacterial vaginosis"): a lower-case word that is no function word, verb
+    form or participle."""
+    lower = word.lower()
+    return (
+        word.islower()
+        and lower not in _STOP
+        and lower not in _NOT_MODIFIERS
+        and not lower.endswith(("ed", "ing"))
+    )
+
+
 # medical words every patient knows, never listed as terms to explain
 _PLAIN_TERMS = frozenset(
     [
@@ -516,6 +548,22 @@ _PLAIN_TERMS = frozenset(
         "cancer",
         "flu",
         "cold",
+        # symptoms said in everyday words (K-QA replies: "… can cause dizziness, sleepiness
+        # and vomiting")
+        "dizziness",
+        "drowsiness",
+        "sleepiness",
+        "tiredness",
+        "sneezing",
+        "coughing",
+        "vomiting",
+        "itching",
+        "swelling",
+        "bleeding",
+        "confusion",
+        "spasm",
+        "spasms",
+        "caffeine",
     ]
 )
 
@@ -523,15 +571,19 @@ _PLAIN_TERMS = frozenset(
 def _suffix_terms(text: str) -> list[str]:
     """Medical-looking words of a reply with the word that makes them a term
     ("echogenic lesions", "fat necrosis", "calcification")."""
-    words = re.findall(r"[A-Za-z][A-Za-z-]*", text)
+    found = list(re.finditer(r"[A-Za-z][A-Za-z-]*", text))
+    words = [m.group() for m in found]
+    # two words make one term only with nothing but space between ("… bowel disease,
+    # Diverticulitis" are two)
+    spaced = [not text[a.end() : b.start()].strip() for a, b in itertools.pairwise(found)]
     out = []
     for i, word in enumerate(words):
         lower = word.lower()
         if not _MEDICAL_SUFFIX.match(lower) or lower in _COMMON:
             continue
-        if lower.endswith(("genic", "traumatic")) and i + 1 < len(words):
+        if lower.endswith(("genic", "traumatic")) and i + 1 < len(words) and spaced[i]:
             out.append(f"{lower} {words[i + 1].lower()}")
-        elif i and words[i - 1].lower() not in _STOP and words[i - 1].islower():
+        elif i and spaced[i - 1] and _modifies(words[i - 1]):
             out.append(f"{words[i - 1].lower()} {lower}")
         else:
             out.append(lower)
