@@ -1335,6 +1335,34 @@ def test_a_line_of_its_own_with_no_verb_is_an_item_of_a_list_without_bullets() -
     assert "This medicine helps you stay awake during the day and sleep at night." in quoted
 
 
+def test_the_first_sentence_of_a_line_under_a_list_s_colon_is_its_item() -> None:
+    """NHLBI on insomnia: each item of "avoid substances that make it worse, such as:" opens
+    a line and a sentence follows it; K-QA 28 quoted "Certain over-the-counter and
+    prescription medicines that can disrupt sleep (for example, some cold and allergy
+    medicines)." as a sentence. A line that is a sentence after such a list is none."""
+    answer = (
+        "If you have insomnia, avoid substances that make it worse, such as:\n\n"
+        "Caffeine, tobacco, and other stimulants. The effects of these substances can last "
+        "as long as 8 hours.\n\n"
+        "Certain over-the-counter and prescription medicines that can disrupt sleep (for "
+        "example, some cold and allergy medicines). Talk with your doctor about which "
+        "medicines won't disrupt your sleep.\n\n"
+        "Alcohol. An alcoholic drink before bedtime might make it easier for you to fall "
+        "asleep.\n\n"
+        "A type of counseling called cognitive-behavioral therapy (CBT) can help relieve the "
+        "anxiety linked to chronic insomnia. Anxiety tends to prolong insomnia."
+    )
+    record = answer_on("Insomnia", answer)
+    assert {i[:20] for i in list_items(record)} == {
+        "Caffeine, tobacco, a",
+        "Certain over-the-cou",
+        "Alcohol.",
+    }
+    quoted = sentences_of(record)
+    assert not any(s.startswith(("Caffeine", "Certain", "Alcohol.")) for s in quoted)
+    assert any(s.startswith("A type of counseling called cognitive-behavioral") for s in quoted)
+
+
 def test_similar_qa_shows_an_answer_passage_that_stands_on_its_own() -> None:
     """Not the chunk repeating the question, not a pointer to another site, not a passage
     opening on what came before it: the first passage that says something by itself."""

@@ -844,6 +844,7 @@ responds respond consist consists contain contains spread spreads grow grows sta
 begin begins show shows use uses give gives keep keeps take takes increase increases reduce
 reduces prevent prevents treat treats remove removes mean means depend depends form forms
 produce produces protect protects look looks feel feels seem seems get gets come comes
+it's there's that's isn't aren't wasn't won't present play plays
 """
 _FINITE = frozenset(_FINITE_TEXT.split())
 
@@ -871,25 +872,64 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     if text[start : start + 1] in _BULLETS or text[max(0, start - 2) : start].strip() in _BULLETS:
         return _ITEM_FRAGMENT.match(sentence) is not None or not (_FINITE & set(own))
     line = text[start:].split("\n", 1)[0]
-    return (
-        (start == 0 or text[start - 1] == "\n")
-        and len(line.split()) == len(sentence.split())
-        and not any(w in _FINITE or re.fullmatch(_VERB, w) for w in own[1:])
+    return (start == 0 or text[start - 1] == "\n") and (
+        (len(line.split()) == len(sentence.split()) and not _own_verbs(own))
+        or (_in_list(text, start) and not _own_verbs(own, listed=True))
     )
+
+
+def _own_verbs(own: Sequence[str], listed: bool = False) -> list[str]:
+    """The words after the first that may be verbs: not a plural a relative clause is on
+    ("… medicines that can disrupt sleep"), nor, in a list (``listed``), one that ends the
+    words ("Caffeine, tobacco, and other stimulants.")."""
+    last = len(own) - 1
+    return [
+        w
+        for i, w in enumerate(own[1:], start=1)
+        if w in _FINITE
+        or (
+            re.fullmatch(_VERB, w)
+            and not (i < last and own[i + 1] in ("that", "which", "who"))
+            and not (listed and i == last and not w.endswith("ed"))
+        )
+    ]
+
+
+def _in_list(text: str, start: int) -> bool:
+    """Whether the line at ``start`` is an item of a list its line's first sentence opens,
+    under an introduction that ends in a colon: NHLBI's "… avoid substances that make it
+    worse, such as:" then "Caffeine, tobacco, and other stimulants. The effects of these
+    substances can last …" and "Certain over-the-counter and prescription medicines that can
+    disrupt sleep (for example, …). Talk with your doctor …", each on a line of its own."""
+    lines = [line.strip() for line in text[:start].split("\n") if line.strip()]
+    for line in reversed(lines[-LIST_LINES:]):
+        if line.endswith(":"):
+            return True
+        first = next(iter(split_sentences(line)), "")
+        words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", first))]
+        own = _outside_relatives(words)
+        if not words or words[0] in ADVICE_VERBS or _own_verbs(own, listed=True):
+            return False
+    return False
+
+
+LIST_LINES = 12  # items of one list, at most, looked back over for its introduction
 
 
 def _outside_relatives(words: Sequence[str]) -> list[str]:
     """``words`` but the verb of a clause on a name, its helping verbs with it: "… rash …,
     that may be itchy" keeps "rash", not "may be"; "who snores has" keeps "has"."""
     out: list[str] = []
-    relative = False
+    relative = helped = False
     for w in words:
         if relative and w in _HELPING:
+            helped = True
             continue
-        if relative and (w in _FINITE or re.fullmatch(_VERB, w)):
-            relative = False
+        # (after a helping verb, the verb in whatever form: "that can disrupt sleep")
+        if relative and (helped or w in _FINITE or re.fullmatch(_VERB, w)):
+            relative = helped = False
             continue
-        relative = w in ("that", "which", "who")
+        relative, helped = w in ("that", "which", "who"), False
         out.append(w)
     return out
 
