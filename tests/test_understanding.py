@@ -63,6 +63,9 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("What would indicate a sinus infection?", "symptoms"),
         # what to take or do for it; a dosage that differs is no comparison
         ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
+        # a parent asks for a child, or nobody in particular
+        ("My 8 year old daughter gets migraines. What can we do for them?", "treatment"),
+        ("What can be done for migraines?", "treatment"),
         ("Do you suggest anything for hoarse voice", "treatment"),
         ("Whats good for muscular pain", "treatment"),
         ("Do I just apply the Topicort to the rash?", "treatment"),

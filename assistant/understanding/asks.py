@@ -125,8 +125,11 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|solutions?|"
         r"options? (for|to)|what (helps|works)|"
         # (not "anything I can do to confirm it is shingles", which asks how it is found)
-        r"(what (can|should|do) i do|(anything|something) (i|we) can (do|take|use))"
+        r"(what (can|should|do|could) (i|we) do|(anything|something) (i|we) can (do|take|use))"
         r"(?! to (confirm|tell|know|find out|check|test|make sure|figure out))|can do for|"
+        # "My 8 year old daughter gets migraines. What can we do for them?", "what can be
+        # done for migraines?"
+        r"what (can|could|should) be done|"
         # "What can i have for the constant itching", "anything for hoarse voice", "whats
         # good for muscular pain"
         r"what (can|could|should) i (have|take|use|try|put on) for|(anything|something) for|"
