@@ -2122,6 +2122,29 @@ def test_a_picked_sentence_goes_where_its_own_answer_puts_it() -> None:
     assert section_for("Bacteria cause it.", [], ("treatment",), (), "causes") is None
 
 
+def test_a_treatment_s_step_that_tells_nothing_else_stays_with_the_treatment() -> None:
+    """K-QA 135 ("is there anything that can be prescribed to treat hemorrhoids?"): NIDDK's
+    answer on treating them describes each procedure in a sentence with no cue of its
+    topic; "The doctor injects a chemical solution …" had stood under "About Hemorrhoids"
+    and "The band cuts off circulation, causing the hemorrhoid to shrink" under "Possible
+    causes". What says what the focus is stays a definition, and a sentence from another
+    answer goes by its cue as before."""
+    page = ("causes", "symptoms", "diagnosis", "treatment", "outlook", "definition")
+    names = ("Hemorrhoids", "hemorrhoid")
+    inject = (
+        "The doctor injects a chemical solution into the blood vessel to shrink the hemorrhoid."
+    )
+    band = "The band cuts off circulation, causing the hemorrhoid to shrink."
+    assert section_for(inject, [], page, names, "treatment") == "treatment"
+    assert section_for(band, [], page, names, "treatment") == "treatment"
+    assert section_for(inject, [], page, names, None) == "definition"
+    assert section_for(band, [], page, names, "definition") == "causes"
+    veins = "Hemorrhoids are swollen veins in the anus."
+    assert section_for(veins, [], page, names, "treatment") == "definition"
+    strain = "Straining during bowel movements can lead to hemorrhoids."
+    assert section_for(strain, [], page, names, "treatment") == "causes"
+
+
 def test_a_page_about_a_child_leaves_out_what_is_said_of_grown_ups(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:

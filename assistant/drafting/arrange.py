@@ -293,11 +293,27 @@ def section_for(
     from meningitis", from the answer on its outlook, is no test); else the first of the
     ``page``'s sections it talks about."""
     own = answers if answers in page else None
-    return (
-        topic_by_cue(text, asked, focus_names)
-        or (own and ask_of(text, (own,), ()))
-        or topic_by_cue(text, page, focus_names)
-    )
+    found = topic_by_cue(text, asked, focus_names) or (own and ask_of(text, (own,), ()))
+    if found:
+        return found
+    if own in TOLD_BY_ITS_ANSWER:
+        # a step of a treatment or a test that tells nothing else is one of its answer's
+        # ("The doctor injects a chemical solution into the blood vessel to shrink the
+        # hemorrhoid", NIDDK on treating hemorrhoids, is no "what it is"), and what it
+        # brings about is no cause ("The band cuts off circulation, causing the hemorrhoid to
+        # shrink"); what says what the focus is stays a definition
+        on_page = topic_by_cue(_EFFECT.sub("", text), page, focus_names)
+        if on_page in (None, "definition") and not says_what_it_is(text, focus_names):
+            return own
+        return on_page
+    return topic_by_cue(text, page, focus_names)
+
+
+# answers whose sentences tell their question's topic even with no cue of it: a treatment's
+# or a test's steps
+TOLD_BY_ITS_ANSWER = frozenset({"treatment", "diagnosis"})
+# what the main clause brings about: ", causing the hemorrhoid to shrink"
+_EFFECT = re.compile(r",\s+(causing|leading to|resulting in|which causes)\b[^,;]*(?=[.!?]?$)", re.I)
 
 
 def names_any(text: str, names: Sequence[str]) -> bool:
