@@ -2141,6 +2141,9 @@ def test_a_treatment_s_step_that_tells_nothing_else_stays_with_the_treatment() -
     assert section_for(band, [], page, names, "definition") == "causes"
     veins = "Hemorrhoids are swollen veins in the anus."
     assert section_for(veins, [], page, names, "treatment") == "definition"
+    # (K-QA 37: NIDDK's answer on treating diarrhea opens by saying what it is)
+    means = "Having diarrhea means passing loose stools three or more times a day."
+    assert section_for(means, [], page, ("Diarrhea",), "treatment") == "definition"
     strain = "Straining during bowel movements can lead to hemorrhoids."
     assert section_for(strain, [], page, names, "treatment") == "causes"
 

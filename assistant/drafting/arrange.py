@@ -337,9 +337,12 @@ def opens_with(text: str, names: Sequence[str]) -> bool:
 
 def says_what_it_is(text: str, names: Sequence[str]) -> bool:
     """Whether ``text`` opens by saying what one of ``names`` is: "Hemorrhoids are swollen
-    blood vessels …", "Phaeohyphomycosis refers to …" (not "An abscess occurs if pus forms in
-    a cavity in the lung")."""
-    return any(n and re.match(rf"{_opening(n)} (is|are|refers? to)\b", text, re.I) for n in names)
+    blood vessels …", "Phaeohyphomycosis refers to …", "Having diarrhea means passing loose
+    stools …" (not "An abscess occurs if pus forms in a cavity in the lung")."""
+    return any(
+        n and re.match(rf"(having )?{_opening(n)} (is|are|means|refers? to)\b", text, re.I)
+        for n in names
+    )
 
 
 def after_opening(text: str, names: Sequence[str]) -> str | None:
