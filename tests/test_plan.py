@@ -1166,6 +1166,10 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Scabicides used to treat human scabies are available only with a prescription.", True),
         ("All of these medicines have possible side effects, including nausea.", False),
         ("Each of them can cause a rash.", False),
+        # the other half of a denial before it (K-QA 71: "Severe pain doesn't always mean a
+        # serious problem. Nor does mild pain …"; it had stood alone under the signs)
+        ("Nor does mild pain mean a problem is not serious.", False),
+        ("Normal blood pressure is below 120/80.", True),
         ("People who take these medicines should have their blood checked.", False),
         ("Most men with benign prostatic hyperplasia do not develop these complications.", False),
         ("Some medicines for nausea can make you sleepy.", True),

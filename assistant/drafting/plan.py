@@ -624,6 +624,8 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"another|also|"
     # ("Neither an effective treatment nor cure is available" leans on nothing before it)
     r"however|but|and|or|so|thus|therefore|then|now|both|either|neither(?! [^.]*\bnor\b)|"
+    # "Nor does mild pain mean a problem is not serious": the other half of a denial before
+    r"nor|"
     r"in addition|"
     r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
