@@ -2172,3 +2172,28 @@ def test_a_page_about_a_child_leaves_out_what_is_said_of_grown_ups(
     everyone = draft_text(composer.draft(DraftRequest(question="What is migraine?")))
     assert "more common in women than in men" in everyone
     assert "not of children" not in everyone
+
+
+def test_a_term_a_quoted_sentence_names_by_its_kind_is_explained(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 57 (lead): the page quoted "Cold sores are caused by a contagious virus called
+    herpes simplex virus (HSV)", yet its conclusion said the archive does not explain
+    "herpes simplex" in plain words. A term the page names by its kind is explained; one it
+    does not name stays in the note."""
+    answer = (
+        "Cold sores are small blisters on the lips or around the mouth. Cold sores are caused "
+        "by a contagious virus called herpes simplex virus (HSV). They usually heal in a week."
+    )
+    archive = one_answer(tmp_path, embedder, "Cold Sores", "information", answer)
+    reply = (
+        "Aphthous ulcers and Herpes simplex virus sores are both painful oral lesions that can "
+        "be difficult to differentiate."
+    )
+    question = "How do I know if its a cold sore versus herpes"
+    draft = composer_of(archive).draft(DraftRequest(question=question, reply=reply))
+    text = draft_text(draft)
+    assert "called herpes simplex virus" in text
+    conclusion = " ".join(s.text for s in draft.sections[-1].sentences)
+    assert '"herpes simplex"' not in conclusion
+    assert '"aphthous ulcers"' in conclusion

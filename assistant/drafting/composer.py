@@ -750,6 +750,7 @@ class GroundedComposer:
             for w in unexplained
             if key_of(lexicon().canonical(w) or w) not in named
             and not _called(quoted, w)
+            and not _kind_called(quoted, w)
             and not any(says_what_it_is(x, [w]) for x in told)
         ]
         if words:
@@ -1200,6 +1201,22 @@ _OF_PATIENTS = r"(?:in|with|for|among|during|has|have|had)\s+(?:\w+\s+){0,3}"
 # the same, said of the patients anywhere in a sentence: "children with SCD", "who have SCD"
 # (not "… when urinalysis indicates the man has a UTI", a test's finding)
 _AMONG_PATIENTS = r"(?:in|with|among|(?:who|that) (?:have|has|had))\s+(?:\w+\s+){0,3}"
+
+
+# the kinds of thing a sentence may say a term is, by naming it: "a contagious virus called
+# herpes simplex virus"
+_KINDS = (
+    r"(virus|viruses|bacteri\w*|fung\w*|germs?|parasites?|mites?|worms?|medicines?|drugs?|"
+    r"conditions?|diseases?|disorders?|hormones?|glands?|tests?|procedures?|proteins?|"
+    r"substances?|infections?|tissues?|organs?)"
+)
+
+
+def _kind_called(text: str, name: str) -> bool:
+    """Whether ``text`` says what kind of thing ``name`` is by naming it: "Cold sores are
+    caused by a contagious virus called herpes simplex virus" says what herpes simplex is."""
+    pattern = rf"\b{_KINDS}\s+(called|named|known as)\s+(an? |the )?{re.escape(name)}\b"
+    return re.search(pattern, text, re.I) is not None
 
 
 def _called(text: str, name: str) -> bool:
