@@ -548,6 +548,9 @@ def test_two_names_asked_whether_they_are_one(
         ("I had chickenpox as a child, can I get shingles?", False),
         ("I had asthma in childhood, is it back?", False),
         ("I am 34 and have acne on my back", False),
+        # the age it states decides: a grown son is no child, a parent's own age is none
+        ("My 30 year old son has migraines", False),
+        ("I am 35 and my 4 year old daughter has a fever", True),
     ],
 )
 def test_a_question_about_a_child_is_told_apart(question: str, child: bool) -> None:

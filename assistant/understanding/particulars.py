@@ -98,8 +98,18 @@ def particulars_of(
             dict.fromkeys(" ".join(m.group().split()) for m in _DURATION.finditer(question))
         ),
         done=tuple(d for d in done if len(d.split()) >= 3)[:3],
-        child=bool(_CHILD.search(question)) or _under(age, ADULT_AGE),
+        child=_about_a_child(question, age_range),
     )
+
+
+def _about_a_child(question: str, age_range: str | None) -> bool:
+    """Whether the question is about a child: an age it states under 18 ("my 7 year old
+    son", "I am 16"), none of 18 or over ("my 30 year old son"), else its words ("migraine
+    in children") or the asker's age range."""
+    stated = [m.group(1) or m.group(2) for m in _AGE.finditer(question)]
+    if stated:
+        return any(_under(age, ADULT_AGE) for age in stated)
+    return bool(_CHILD.search(question)) or _under(age_range, ADULT_AGE)
 
 
 def _under(age: str | None, years: int) -> bool:
