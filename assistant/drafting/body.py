@@ -5,10 +5,11 @@ marks new or changed sentences as written by a human, so the checks treat them a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from assistant.drafting.models import Draft, DraftSentence, Section, with_citations
 from assistant.drafting.parsing import is_plain_line, line_sentences, parse_markdown
+from assistant.text import split_sentences
 
 
 def to_body(draft: Draft) -> str:
@@ -46,8 +47,9 @@ def from_body(body: str, base: Draft) -> Draft:
     kinds = {section.heading: section.kind for section in base.sections}
     asks = {section.heading: section.ask for section in base.sections}
     sections = []
+    longest = max((len(split_sentences(text)) for text, _ in known), default=1)
     for position, section in enumerate(parse_markdown(body)):
-        sentences = tuple(_recall(known, s) for s in section.sentences)
+        sentences = tuple(_recall(known, s) for s in _rejoined(section.sentences, known, longest))
         kind = (
             kinds.get(section.heading, section.kind) if position or section.heading else "opening"
         )
@@ -60,6 +62,34 @@ def from_body(body: str, base: Draft) -> Draft:
             )
         )
     return base.model_copy(update={"sections": sections})
+
+
+def _rejoined(
+    parsed: Sequence[DraftSentence],
+    known: dict[tuple[str, tuple[int, ...]], list[DraftSentence]],
+    longest: int,
+) -> list[DraftSentence]:
+    """The parsed sentences with each run that the base held as one unit made one again:
+    a pair quoted together ("… soon after it starts. For example, if caffeine … [2].") and a
+    connecting line of several sentences ("Your doctor has already replied. The points below
+    explain that reply. …") read back as one sentence each, and would otherwise be taken for
+    the reviewer's own claims."""
+    out: list[DraftSentence] = []
+    at = 0
+    while at < len(parsed):
+        for size in range(min(longest, len(parsed) - at), 1, -1):
+            run = parsed[at : at + size]
+            joined = DraftSentence(
+                text=" ".join(s.text for s in run), citations=run[-1].citations, origin="human"
+            )
+            if not any(s.citations for s in run[:-1]) and (joined.text, joined.citations) in known:
+                out.append(joined)
+                at += size
+                break
+        else:
+            out.append(parsed[at])
+            at += 1
+    return out
 
 
 def _recall(
