@@ -1122,6 +1122,13 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
             "Diarrhea means that you have loose, watery stools more than three times in one day.",
             "Having diarrhea means passing loose stools three or more times a day.",
         ),
+        # one thing by two names the dictionaries give it (K-QA 48)
+        (
+            "Hypothyroidism is a disorder that occurs when the thyroid gland does not make "
+            "enough thyroid hormone to meet the body's needs.",
+            "Underactive thyroid is a condition in which the thyroid gland doesn't make enough "
+            "thyroid hormone.",
+        ),
     ):
         kept = without_repeats([explained("About", first, more), explained("More", second)])
         assert [t.text for s in kept for t in s.sentences] == [first, more]

@@ -1015,11 +1015,15 @@ def without_repeats(
             lead_words = _words(lead)
             subject = _DEFINES.match(lead)
             named = subject.group(1).lower() if subject else ""
-            alike = defined.setdefault(named, []) if named not in _PRONOUNS else []
+            # (one thing by two names, "Underactive thyroid is …" after "Hypothyroidism is …":
+            # what each says of it is compared, not what it is called)
+            thing = key_of(lexicon().canonical(named) or named)
+            alike = defined.setdefault(thing, []) if named not in _PRONOUNS else []
+            said_of = _words(lead[subject.end(1) :]) | {thing} if subject else lead_words
             if sentence.origin == "source" and (
                 _repeated(words, said) >= REPEATED
                 or _repeated(lead_words, said) >= REPEATED
-                or _repeated(lead_words, alike) >= DEFINED_AGAIN
+                or _repeated(said_of, alike) >= DEFINED_AGAIN
                 # what leans on a left-out repeat goes with it ("He or she also may …")
                 or (sentence.source_id == dropped and not standalone(sentence.text))
                 or (
@@ -1035,7 +1039,7 @@ def without_repeats(
             dropped = None
             said.append(words)
             told.append(sentence.text)
-            alike.append(lead_words)
+            alike.append(said_of)
             kept.append(sentence)
         if kept or section.kind != "explanation":
             out.append(section.model_copy(update={"sentences": tuple(kept)}))
