@@ -19,6 +19,7 @@ from assistant.drafting.arrange import (
     named_in,
     names_own,
     narrower,
+    of_a_rare_disease,
     of_its_own,
     quoted,
     said_of_own,
@@ -2204,3 +2205,26 @@ def test_a_term_a_quoted_sentence_names_by_its_kind_is_explained(
     conclusion = " ".join(s.text for s in draft.sections[-1].sentences)
     assert '"herpes simplex"' not in conclusion
     assert '"aphthous ulcers"' in conclusion
+
+
+def test_what_a_rare_disease_s_answer_says_of_its_patients_is_no_aside() -> None:
+    """K-QA 33 ("Could esophagitis cause muscle stiffness in the neck when swallowing?"): GHR's
+    answer on oculopharyngeal muscular dystrophy says "Facial muscle weakness can cause
+    swallowing and speech difficulties", of its own patients; it had stood under "More from
+    answers to similar questions". A rare disease's sentence that names what is asked, or
+    the disease itself, stays, and so does any sentence from another collection."""
+    ghr = Source(
+        rank=1,
+        record_id="medquad:3_GHR_QA/0000747#1",
+        score=1.0,
+        passages=(),
+        focus="oculopharyngeal muscular dystrophy",
+        specialty="Medical genetics",
+    )
+    weak = "Facial muscle weakness can cause swallowing and speech difficulties."
+    assert of_a_rare_disease(ghr, weak, ("esophagitis",))
+    assert not of_a_rare_disease(ghr, weak, ("muscle weakness",))
+    own = "Oculopharyngeal muscular dystrophy causes weakness of the eyelids and throat."
+    assert not of_a_rare_disease(ghr, own, ("esophagitis",))
+    nhlbi = ghr.model_copy(update={"specialty": "Cardiology / Pulmonology / Hematology"})
+    assert not of_a_rare_disease(nhlbi, weak, ("esophagitis",))

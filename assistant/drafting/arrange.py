@@ -393,6 +393,21 @@ def names_own(source: Source, text: str) -> bool:
     return any(f" {key} " in said for key in keys_of(source.focus or ""))
 
 
+def of_a_rare_disease(source: Source, text: str, names: Sequence[str]) -> bool:
+    """Whether ``text`` is from an answer on a rare or inherited disease (the archive's GARD
+    and GHR collections, by their specialty) and names neither ``names`` (what the question
+    asks about) nor that disease: "Facial muscle weakness can cause swallowing and speech
+    difficulties" (oculopharyngeal muscular dystrophy) is said of its patients."""
+    return (
+        _RARE.search(source.specialty or "") is not None
+        and not names_any(text, names)
+        and not named_in(source, text)
+    )
+
+
+_RARE = re.compile(r"\b(rare diseases|medical genetics)\b", re.I)
+
+
 def said_of_own(source: Source, text: str, question: str, focus_keys: set[str]) -> bool:
     """Whether ``text`` names the condition its source is on, one whose names, as the text
     qualifies them, share no word (but "disease", "disorder" …) with ``question``, and that

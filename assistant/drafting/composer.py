@@ -29,6 +29,7 @@ from assistant.drafting.arrange import (
     names_own,
     narrower,
     numbered,
+    of_a_rare_disease,
     of_its_own,
     on_focus,
     opens_with,
@@ -298,6 +299,12 @@ class GroundedComposer:
             if names_any(c.text if medicine else split_sentences(c.text)[0], u.focus_names)
             or not said_of_own(top[c.source - 1], c.text, request.question, keys)
         ]
+        # nor, from an answer on a rare or inherited disease (GARD, GHR), one that names
+        # neither what the question asks about nor that disease: "Facial muscle weakness can
+        # cause swallowing and speech difficulties" (K-QA 33), "In more severely affected
+        # individuals, fatty liver may progress to chronic liver disease" (K-QA 16) are said
+        # of that disease's patients
+        other = [c for c in other if not of_a_rare_disease(top[c.source - 1], c.text, names)]
         # what past answers say of other medicines is no answer on one the question does not
         # name ("what are the side effects of this medication"): the conclusion says so
         if u.unnamed_medicine:
