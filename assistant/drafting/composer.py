@@ -1226,19 +1226,22 @@ _KINDS = (
 def _kind_called(text: str, name: str) -> bool:
     """Whether ``text`` says what kind of thing ``name`` is by naming it: "Cold sores are
     caused by a contagious virus called herpes simplex virus" says what herpes simplex is."""
-    pattern = rf"\b{_KINDS}\s+(called|named|known as)\s+(an? |the )?{re.escape(name)}\b"
-    return re.search(pattern, text, re.I) is not None
+    return _named_as(text, name, rf"{_KINDS}\s+(called|named|known as)")
 
 
 def _called(text: str, name: str) -> bool:
     """Whether ``text`` says what ``name`` is another name of: "Eczema is also called
     dermatitis", "… also known as dermatitis", "Conjunctivitis is the medical name for pink
     eye"."""
-    pattern = (
-        r"\b(also called|also known as|sometimes called|is the medical name for|is another "
-        rf"name for)\s+(an? |the )?{re.escape(name)}\b"
+    said = (
+        r"(also called|also known as|sometimes called|is the medical name for|is another name for)"
     )
-    return re.search(pattern, text, re.I) is not None
+    return _named_as(text, name, said)
+
+
+def _named_as(text: str, name: str, naming: str) -> bool:
+    """Whether ``text`` gives ``name`` right after the words ``naming`` (a pattern)."""
+    return re.search(rf"\b{naming}\s+(an? |the )?{re.escape(name)}\b", text, re.I) is not None
 
 
 def _another(surface: str, names: Sequence[str]) -> bool:

@@ -865,7 +865,7 @@ def item_fragment(text: str, start: int, sentence: str) -> bool:
     line of its own is an item where nothing in it may be a verb (a plural may be one): its
     list has no bullets ("Medicines that help you sleep at night.", not "A urologist
     performs these surgeries in a hospital.")."""
-    words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
+    words = _unbracketed_words(sentence)
     if not words or words[0] in ADVICE_VERBS or _GLOSS.match(sentence):
         return False
     # a verb of its own, not of a clause on a name: "Headaches or pain in the sinus areas.",
@@ -907,8 +907,7 @@ def _in_list(text: str, start: int) -> bool:
     for line in reversed(lines[-LIST_LINES:]):
         if line.endswith(":"):
             return True
-        first = next(iter(split_sentences(line)), "")
-        words = [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", first))]
+        words = _unbracketed_words(next(iter(split_sentences(line)), ""))
         own = _outside_relatives(words)
         if not words or words[0] in ADVICE_VERBS or _own_verbs(own, listed=True):
             return False
@@ -916,6 +915,11 @@ def _in_list(text: str, start: int) -> bool:
 
 
 LIST_LINES = 12  # items of one list, at most, looked back over for its introduction
+
+
+def _unbracketed_words(sentence: str) -> list[str]:
+    """The words of ``sentence`` outside its brackets, lower-cased."""
+    return [w.lower() for w in re.findall(r"[\w'-]+", re.sub(r"\([^)]*\)", " ", sentence))]
 
 
 def _outside_relatives(words: Sequence[str]) -> list[str]:
