@@ -185,6 +185,10 @@ def test_missing_or_foreign_data_file_says_what_to_do(tmp_path: Path) -> None:
         ("itch", "Pruritus"),
         ("yeast infection", "candidiasis"),
         ("threw up", "vomiting"),
+        # (K-QA 131, 151)
+        ("foot fungus", "tinea pedis"),
+        ("hep a", "hepatitis A"),
+        ("hep c", "hepatitis C"),
         # a brand of one active ingredient the drug dictionary lacks (K-QA 186, 24)
         ("Keflex", "cephalexin"),
         ("Dramamine", "Dimenhydrinate"),

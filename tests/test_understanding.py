@@ -76,6 +76,15 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
         ("How is HRV different from heart rate?", "definition"),
         ("And how does Genital herpes and HPV differ?", "definition"),
         ("Okay, what other signs could indicate pink eye if it were to manifest?", "symptoms"),
+        # "med" is a medicine; whether it can be cured asks for its treatment (K-QA 131)
+        (
+            "My wife had mentioned some kind of oral med that was available for foot fungus "
+            "issues?",
+            "medication",
+        ),
+        ("Is hep C curable?", "treatment"),
+        # a test's reading asks how it is found (K-QA 151)
+        ("So what does the non reactive mean for the hep a igm", "definition"),
         # how to tell what it is asks how it is found
         (
             "Is there anything I can do to confirm it is shingles versus an allergic reaction?",
@@ -85,6 +94,15 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
     assert asks_of(question)[0] == expected
+
+
+def test_a_test_reading_asks_how_it_is_found() -> None:
+    # K-QA 151: IgM antibodies to hepatitis A, "non reactive"
+    assert asks_of("So what does the non reactive mean for the hep a igm") == (
+        "definition",
+        "diagnosis",
+    )
+    assert "diagnosis" in asks_of("My IgG antibody titer came back high, what now?")
 
 
 def test_what_a_question_on_getting_worse_or_lasting_harm_asks() -> None:

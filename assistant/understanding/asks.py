@@ -74,8 +74,9 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
 
 # an ask the archive may answer inside another ask's answers, where it has none of its own:
 # preventing migraine attacks is told among migraine's treatments ("Prevention involves the
-# use of medications and behavioral changes.")
-TOLD_UNDER: dict[Ask, Ask] = {"prevention": "treatment"}
+# use of medications and behavioral changes."), and what treatment brings about, the outlook
+# ("Antibiotics can cure most cases of Lyme disease.")
+TOLD_UNDER: dict[Ask, Ask] = {"prevention": "treatment", "outlook": "treatment"}
 
 # MedQuAD question type -> the ask it answers
 ASK_OF_TYPE: dict[str, Ask] = {
@@ -118,11 +119,12 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"(how long (\w+ ){0,4})?wait\w* (\w+ ){0,3}before (starting|taking|using|switching)|"
         r"should i take|can i take|could i take|i (can|could|should) take|tablets?|pills?|"
         r"prescri\w*|antibiotics?|"
-        r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|drugs?)",
+        r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|meds?|drugs?)",
     ),
     (
         "treatment",
-        r"\b(treat\w*|cure\w*|get rid of|remed\w*|therap\w*|surgery|operat\w*|solutions?|"
+        r"\b(treat\w*|cure\w*|(in)?curable|get rid of|remed\w*|therap\w*|surgery|operat\w*|"
+        r"solutions?|"
         r"options? (for|to)|what (helps|works)|"
         # (not "anything I can do to confirm it is shingles", which asks how it is found)
         r"(what (can|should|do|could) (i|we) do|(anything|something) (i|we) can (do|take|use))"
@@ -174,7 +176,10 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"biopsy|detect|check (for|if)|checks|check-?ups?|monitor\w*|screen\w*|urinalysis|"
         # "How do I measure blood pressure?" (not "preventive measures")
         r"measur(e|ing)|"
-        r"results?|(?<!just to )confirm (it|if|whether|what|that it)|rule (it |this |that )?out|"
+        r"results?|"
+        # a test's reading: "what does the non reactive mean for the hep a igm"
+        r"(non[- ]?)?reactive|ig[gm]|antibod(y|ies)|titers?|"
+        r"(?<!just to )confirm (it|if|whether|what|that it)|rule (it |this |that )?out|"
         r"(find|figure) out (if|whether|what))",
     ),
     (
