@@ -829,6 +829,13 @@ def test_a_kind_of_the_focus_is_another_condition() -> None:
     keys = {key_of("Migraine")}
     assert named_in(fhm, "Does a migraine last for days at a time?")
     assert narrower(fhm, keys) and not narrower(fhm, {key_of("Gout")})
+    # GARD numbers the types: "Treatment of hemiplegic migraine varies …" from type 1 stood
+    # beside the answer on how long a migraine lasts (K-QA 44)
+    type_1 = Source(rank=3, record_id="m:4", score=1.0, passages=(),
+                    focus="Familial hemiplegic migraine type 1")  # fmt: skip
+    assert narrower(type_1, keys) and named_in(type_1, "Does a migraine last for days?")
+    hemophilia_a = Source(rank=5, record_id="m:5", score=1.0, passages=(), focus="Hemophilia A")
+    assert not named_in(hemophilia_a, "Is hemophilia inherited?")
     # beside the answer, a sentence from a kind of the focus must say which kind it is about
     crusted = Source(rank=4, record_id="g:4", score=1.0, passages=(), focus="Crusted scabies")
     assert narrower(crusted, {key_of("Scabies")})
@@ -1762,12 +1769,25 @@ def test_an_example_is_no_exam_and_a_medical_history_is_how_it_is_found() -> Non
     assert not fits("For example, if you don't get enough vitamin C, you could become anemic.",
                     "diagnosis")  # fmt: skip
     assert fits("Your doctor will do a physical exam.", "diagnosis")
-    # MedlinePlus on Lyme disease: a diagnosis without the word
+    # MedlinePlus on Lyme disease: a diagnosis without the word, and the symptoms the provider
+    # looks at are none to tell (it stood under "Signs and symptoms", K-QA 185)
     history = (
-        "Your health care provider will look at your medical history, to figure out whether you "
-        "have Lyme disease."
+        "In the early stages, your health care provider will look at your symptoms and medical "
+        "history, to figure out whether you have Lyme disease."
     )
-    assert fits(history, "diagnosis")
+    assert fits(history, "diagnosis") and not fits(history, "symptoms")
+    assert fits("Symptoms of Lyme disease include fever and chills.", "symptoms")
+
+
+def test_what_an_organ_removes_is_no_treatment() -> None:
+    # MedlinePlus on every kind of hepatitis: "Is hep C curable?" had quoted the liver's
+    # work under "Treatment and care"
+    liver = "It helps your body digest food, store energy, and remove poisons."
+    assert not fits(liver, "treatment")
+    lungs = "Respiratory failure can happen if your lungs can't remove carbon dioxide."
+    assert not fits(lungs, "treatment")
+    assert fits("The doctor may remove the gallbladder.", "treatment")
+    assert fits("Dialysis can remove wastes from the blood.", "treatment")
 
 
 def test_a_test_one_takes_at_school_is_no_test_of_the_body() -> None:
@@ -2095,6 +2115,31 @@ def test_prevention_told_among_the_treatments_answers_how_to_avoid_it(
     # "Hormone therapy may help some women"
     assert not told_under(split_sentences(answer)[3], "prevention", "treatment")
     assert not told_under(split_sentences(answer)[1], "prevention", "causes")
+
+
+def test_what_treatment_brings_about_tells_the_outlook(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on Lyme disease (K-QA 185: "Will the antibiotics prevent the lyme disease
+    from progressing?"): the archive has no answer on its outlook, but the treatment says
+    what treatment brings about. The conclusion had said the answers "do not cover the
+    outlook" below "Antibiotics can cure most cases of Lyme disease"."""
+    answer = (
+        "Antibiotics can cure most cases of Lyme disease. The sooner treatment begins, the "
+        "quicker and more complete the recovery. Your doctor will monitor how you respond."
+    )
+    archive = one_answer(tmp_path, embedder, "Lyme Disease", "treatment", answer)
+    question = "Will the antibiotics prevent the lyme disease from progressing?"
+    plan = make_plan(archive, question)
+    assert "outlook" in plan.understanding.asks and "outlook" not in plan.missing
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    assert "do not cover the outlook" not in draft_text(draft)
+    assert DraftChecker(OfflineSupportScorer(embedder)).check(draft).answers_question
+    # asked alone, the outlook quotes what treatment brings about, not how it is watched
+    alone = make_plan(archive, "Will my Lyme disease go away?")
+    outlook = next(s for s in alone.sections if s.ask == "outlook")
+    assert [q.text for q in outlook.quotes] == split_sentences(answer)[:2]
+    assert not told_under(split_sentences(answer)[2], "outlook", "treatment")
 
 
 def test_two_names_of_one_medicine_asked_about_are_said_to_be_one(sores_archive: Archive) -> None:

@@ -38,8 +38,10 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "symptoms": re.compile(
-        # ("pain relievers", "pain-killers" are no symptom)
-        r"\b(symptoms?|signs?|pain(ful)?(?![ -](relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|"
+        # ("pain relievers", "pain-killers" are no symptom, nor the symptoms a doctor looks at:
+        # "your health care provider will look at your symptoms and medical history")
+        r"\b((?<!at your )(?<!about your )(?<!review your )symptoms?|signs?|"
+        r"pain(ful)?(?![ -](relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|"
         r"fever)\b",
         re.I,
     ),
@@ -53,8 +55,11 @@ TOPICS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "treatment": re.compile(
-        # ("a medical condition" is no treatment)
-        r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|remov\w*|manag\w*|drugs?|prescri\w*|"
+        # ("a medical condition" is no treatment, nor what only an organ removes: "It helps
+        # your body digest food, store energy, and remove poisons", the liver in every answer
+        # on hepatitis)
+        r"\b(treat\w*|therap\w*|medic(?!al)\w*|surg\w*|manag\w*|drugs?|prescri\w*|"
+        r"remov\w*(?! (poisons|toxins|carbon dioxide|debris)\b)|"
         r"cur(e|es|ed|ing)|anti(biotic|viral|fungal)s?|get rid of|creams?|ointments?|"
         r"over-the-counter|lozenges?|eas(e|es|ing) (the|your)|reliev\w*|sooth\w*)\b"
         # (not "medication-resistant arthritis", "drug-induced lupus")
@@ -158,14 +163,26 @@ def tells_a_medicine(text: str) -> bool:
     )
 
 
+# what tells an ask among another ask's answers, where that ask's own cues say less: a
+# treatment answer tells the outlook where it says what treatment brings about, not where it
+# watches ("Your doctor will monitor your blood levels") or lasts ("for 10 days")
+_TOLD_CUES: dict[str, re.Pattern[str]] = {
+    "outlook": re.compile(
+        r"\b(prognosis|outlook|recover\w*|cur(e|es|ed)|go(es)? away|resolv\w*|clears? up)\b", re.I
+    ),
+}
+
+
 def told_under(text: str, ask: str, section_ask: str | None) -> bool:
     """Whether ``text``, quoted under ``section_ask``, answers ``ask`` told there
     (:data:`TOLD_UNDER`): "Prevention involves the use of medications and behavioral changes"
-    under migraine's treatment answers how to avoid the attacks."""
+    under migraine's treatment answers how to avoid the attacks, and "Antibiotics can cure
+    most cases of Lyme disease" under its treatment (or the medicine asked about) tells the
+    outlook."""
     return (
         section_ask is not None
-        and TOLD_UNDER.get(cast(Ask, ask)) == section_ask
-        and _ASK_CUES[ask].search(text) is not None
+        and TOLD_UNDER.get(cast(Ask, ask)) == _TOPIC_OF_ASK.get(section_ask, section_ask)
+        and _TOLD_CUES.get(ask, _ASK_CUES[ask]).search(text) is not None
     )
 
 
@@ -365,7 +382,7 @@ def named_in(source: Source, text: str) -> bool:
     """Whether ``text`` names the condition a source is on, or its head word unqualified or
     qualified alike: "do fissures" names "Anal Fissure", "a mouth ulcer" not "Peptic Ulcer",
     "an infection" not "Pinworm Infection" (a generic head word names no condition)."""
-    name = key_of(source.focus or "")
+    name = _kind_name(source)
     if not name:
         return False
     words = key_of(text).split()
@@ -382,9 +399,15 @@ def named_in(source: Source, text: str) -> bool:
 
 def narrower(source: Source, focus_keys: set[str]) -> bool:
     """Whether a source is on a kind of the question's focus, named with more words:
-    "familial hemiplegic migraine" for a question on migraine."""
-    name = key_of(source.focus or "")
+    "familial hemiplegic migraine" (or GARD's "… type 1") for a question on migraine."""
+    name = _kind_name(source)
     return any(k and name.endswith(f" {k}") for k in focus_keys)
+
+
+def _kind_name(source: Source) -> str:
+    """The key of a source's focus without the number of its type: GARD's "Familial
+    hemiplegic migraine type 1" is familial hemiplegic migraine ("Hemophilia A" stays)."""
+    return re.sub(r" (type [0-9a-z]+|[0-9]+[a-z]?)$", "", key_of(source.focus or ""))
 
 
 def names_own(source: Source, text: str) -> bool:

@@ -543,7 +543,11 @@ def _on_cue(
     while i < len(sentences) and len(found) < size:
         sentence = sentences[i]
         i += 1
-        if sentence is None or not (fits(sentence, ask, names) or told_under(sentence, ask, under)):
+        # (in an answer on ``under``, only what tells the ask there: "Your doctor will monitor
+        # how you respond" in a treatment answer is no outlook)
+        if sentence is None or not (
+            told_under(sentence, ask, under) if under else fits(sentence, ask, names)
+        ):
             continue
         if ask == "prevention" and _prevents_another(sentence, record):
             continue
