@@ -83,6 +83,15 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
             "medication",
         ),
         ("Is hep C curable?", "treatment"),
+        # whether it is odd that it went away asks whether to worry (K-QA 137)
+        (
+            "Ok, is it odd the sore throat would have gone away within 24 hours though after "
+            "taking the antibiotic?",
+            "seriousness",
+        ),
+        ("My cough went away but came back, why?", "outlook"),
+        # being healthy asks no treatment (K-QA 72)
+        ("I am a healthy adult but my ALT is elevated can this also cause diarrhea?", "causes"),
         # a test's reading asks how it is found (K-QA 151)
         ("So what does the non reactive mean for the hep a igm", "definition"),
         # how to tell what it is asks how it is found

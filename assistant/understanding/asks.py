@@ -149,7 +149,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "Will the antibiotics prevent the lyme disease from progressing?"
         r"(prevent\w*|stop|keep) .{0,30} from (progress\w*|getting worse|worsening|advanc\w*)|"
         # "do fissures heal on their own?" asks the outlook, not how to treat them
-        r"relie\w*|manag\w*|heal\w*(?! on (its|their|my|your) own)|recommend\w*)",
+        # (not "healthy" nor "health": "I am a healthy adult but my ALT is elevated, can this
+        # also cause diarrhea?" asks no treatment)
+        r"relie\w*|manag\w*|heal(s|ed|ing)?(?! on (its|their|my|your) own)|recommend\w*)",
     ),
     (
         "causes",
@@ -187,8 +189,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "how long will it last?", not "one last question" nor "my last period"
         r"\b(how long|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
         r"last(s|ed|ing)?\b(?! (question|questions|thing|time|night|week|month|year|dose|visit))|"
-        r"go away|heal|recover\w*|prognosis|outlook|life expectancy|"
-        r"permanent(?! (damage|harm|problems))|come back|more than once|recur\w*|turn into|"
+        r"(go|goes|gone|went|going) away|heal|recover\w*|prognosis|outlook|life expectancy|"
+        r"permanent(?! (damage|harm|problems))|(come|comes|came|coming) back|more than once|"
+        r"recur\w*|turn into|"
         r"progress\w*|get worse|"
         r"long[- ]term)",
     ),
@@ -212,7 +215,9 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "seriousness",
-        r"\b(serious|worr\w*|concern\w*|dangerous|normal|should i be|cancer|emergency|"
+        # "is it odd the sore throat would have gone away within 24 hours …?"
+        r"\b(serious|worr\w*|concern\w*|dangerous|normal|odd|strange|unusual|should i be|"
+        r"cancer|emergency|"
         r"harmful|benign|is it bad|bad idea|alarm\w*|complications?|"
         # "does it cause permanent damage"
         r"(permanent|lasting|long[- ]term) (damage|harm|problems))",
