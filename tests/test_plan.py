@@ -330,6 +330,25 @@ def test_a_sentence_leaning_on_a_seek_care_sentence_moves_with_it(
     assert not any(t.startswith("But to be effective") for t in others)
 
 
+def test_a_seek_care_sentence_leaning_on_a_kept_one_stays_with_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on insomnia: "Although these products might make you sleepy, talk to your
+    doctor before taking them." had gone to "When to seek care", away from the sleep aids it
+    speaks of (K-QA 28)."""
+    aids = "Some OTC products that contain antihistamines are sold as sleep aids."
+    these = "Although these products might make you sleepy, talk to your doctor before taking them."
+    answer = (
+        "Lifestyle changes often help relieve short-term insomnia. Many prescription medicines "
+        f"are used to treat insomnia. {aids} {these}"
+    )
+    archive = one_answer(tmp_path, embedder, "Insomnia", "treatment", answer)
+    draft = composer_of(archive).draft(DraftRequest(question="How is insomnia treated?"))
+    treatment = next(s for s in draft.sections if s.ask == "treatment")
+    texts = [s.text for s in treatment.sentences]
+    assert texts[texts.index(aids) + 1] == these
+
+
 def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniLMEmbedder) -> None:
     composer = composer_of(topics_archive)
     request = DraftRequest(
@@ -1202,6 +1221,12 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Gout is one of the mostif not the mostcontrollable forms of arthritis.", False),
         # or between two longer words ("electrolytes—chemicals"); not in one medical word
         ("The body lacks electrolyteschemicals in salts to function properly.", False),
+        # at a sentence's opening, or before "by", "such", "including" (NIDDK on ulcerative
+        # colitis, quoted under a treatment since it names medicines)
+        ("Biologicsincluding adalimumab and infliximabare medications that target TNF.", False),
+        ("It can be given as a topical medicationby enema or suppository.", False),
+        ("Some risk factorssuch as obesity tend to occur together.", False),
+        ("Biologics are medications that target a protein called TNF.", True),
         ("The disorder comes from a lack of 21-hydroxysteroid dehydrogenase.", True),
         ("Most people with genital papillomaviruses have no symptoms.", True),
         ("Asthma may be treated with theophylline, a bronchodilator.", True),
@@ -1779,6 +1804,19 @@ def test_an_example_is_no_exam_and_a_medical_history_is_how_it_is_found() -> Non
     assert fits("Symptoms of Lyme disease include fever and chills.", "symptoms")
 
 
+def test_what_depends_on_the_cause_tells_no_cause() -> None:
+    # NIDDK on diarrhea: it had opened "Possible causes" (K-QA 72)
+    needed = (
+        "Depending on the cause of the problem, medication may also be needed to stop the "
+        "diarrhea or treat an infection."
+    )
+    assert fits(needed, "treatment") and not fits(needed, "causes")
+    assert fits("Acute diarrhea is usually caused by a bacterial infection.", "causes")
+    # and a call to the doctor is when to seek care, no treatment (MedlinePlus, K-QA 72)
+    call = "If your child has diarrhea, do not hesitate to call the doctor for advice."
+    assert SEEK_CARE.search(call) and not fits(call, "treatment")
+
+
 def test_what_an_organ_removes_is_no_treatment() -> None:
     # MedlinePlus on every kind of hepatitis: "Is hep C curable?" had quoted the liver's
     # work under "Treatment and care"
@@ -1929,6 +1967,56 @@ def test_when_to_seek_care_quotes_the_warning_signs_of_the_focus(
     # the LLM drafter's plan lists them with their source's number
     listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
     assert f'When to see a doctor (quote these in that section):\n   [1] "{signs}"' in listed
+
+
+def test_what_an_answer_on_two_conditions_says_of_the_other_alone_stays_out(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NIDDK's answers on "High Blood Pressure and Kidney Disease" are among the focus's: "Kidney
+    disease is diagnosed with urine and blood tests" had stood under "How it is checked" on a
+    page about high blood pressure (K-QA 170); what names both stays, and so does what an
+    answer on one complaint under two names says ("Nausea and Vomiting": the archive has no
+    answer on nausea apart)."""
+    kidneys = "Kidney disease is diagnosed with urine and blood tests."
+    answer = (
+        "Health care providers measure blood pressure with a blood pressure cuff. People can "
+        f"also buy blood pressure cuffs at drugstores. {kidneys}"
+    )
+    nausea = "Nausea is an uneasy feeling in the stomach together with an urge to vomit."
+    records = [
+        answer_on("High Blood Pressure and Kidney Disease", answer, "exams and tests"),
+        answer_on("Kidney Disease", "Kidney disease is damage to the kidneys.", "information"),
+        answer_on("Nausea and Vomiting", f"{nausea} It is common.", "information"),
+    ]
+    records = [r.model_copy(update={"id": f"r:{n}"}) for n, r in enumerate(records, start=1)]
+    archive = Archive(Settings(home=tmp_path, collection="two"), embedder=embedder)
+    archive.ingest(records)
+    plan = make_plan(archive, "How is high blood pressure checked?")
+    checked = next(s for s in plan.sections if s.ask == "diagnosis")
+    assert [q.text for q in checked.quotes] == split_sentences(answer)[:2]
+    both = make_plan(archive, "How is kidney disease from high blood pressure found?")
+    assert kidneys in [q.text for s in both.sections for q in s.quotes]
+    vomiting = make_plan(archive, "What is vomiting?")
+    assert nausea in [q.text for s in vomiting.sections for q in s.quotes]
+
+
+def test_a_warning_told_to_a_parent_is_for_a_question_about_a_child(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on diarrhea: "If your child has diarrhea, do not hesitate to call the
+    doctor" had taken the place of the warning on dehydration for an adult (K-QA 37)."""
+    parent = "If your child has diarrhea, do not hesitate to call the doctor for advice."
+    signs = "Anyone with signs of dehydration should see a health care provider immediately."
+    answer = (
+        "Diarrhea means loose, watery stools. You may have it three or more times a day. It is "
+        "common. Bacteria, viruses or parasites can cause it. It usually lasts a day or two. "
+        f"{parent} {signs}"
+    )
+    archive = one_answer(tmp_path, embedder, "Diarrhea", "information", answer)
+    adult = make_plan(archive, "Do bananas help with diarrhea?")
+    assert [q.text for q in adult.warning_signs] == [signs]
+    child = make_plan(archive, "My 3 year old son has diarrhea, do bananas help?")
+    assert [q.text for q in child.warning_signs] == [parent, signs]
 
 
 def test_a_list_is_on_the_topic_of_the_sentence_it_leans_on(
@@ -2115,6 +2203,32 @@ def test_prevention_told_among_the_treatments_answers_how_to_avoid_it(
     # "Hormone therapy may help some women"
     assert not told_under(split_sentences(answer)[3], "prevention", "treatment")
     assert not told_under(split_sentences(answer)[1], "prevention", "causes")
+
+
+def test_a_treatment_section_names_the_further_medicines_its_answer_names(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NIA on gout opens on the treatment of an attack and names the medicines that lower
+    uric acid in its ninth sentence: the "Gout" article had no medicine for repeated attacks.
+    After its run, a treatment section quotes the sentences that name a further medicine
+    (two at most, each with what leans on it: "This drug is most effective when taken …"
+    answers how to take colchicine, K-QA 79)."""
+    answer = (
+        "With proper treatment, most people with gout are able to control their symptoms. "
+        "The most common treatments for an attack of gout are high doses of non-steroidal "
+        "anti-inflammatory drugs (NSAIDs). Patients often begin to improve within a few hours "
+        "of treatment. The attack usually goes away completely within a week or so. Several "
+        "NSAIDs are available over the counter. When NSAIDs or corticosteroids fail to control "
+        "pain and swelling, the doctor may use another drug, colchicine. This drug is most "
+        "effective when taken within the first 12 hours of an acute attack. For patients who "
+        "have repeated gout attacks, the doctor may prescribe medicine such as febuxostat or "
+        "probenecid to lower uric acid levels. Pegloticase may be prescribed in severe cases."
+    )
+    sentences = split_sentences(answer)
+    archive = one_answer(tmp_path, embedder, "Gout", "treatment", answer)
+    plan = make_plan(archive, "How is gout treated?")
+    treatment = next(s for s in plan.sections if s.ask == "treatment")
+    assert [q.text for q in treatment.quotes] == sentences[:8]
 
 
 def test_what_treatment_brings_about_tells_the_outlook(

@@ -21,9 +21,11 @@ AskName = TypeVar("AskName", bound=str)  # an ask, as the caller types it
 # Sections of the explanation, in page order, and the cues that put a sentence in one.
 TOPICS: dict[str, re.Pattern[str]] = {
     # "Colds rarely cause a fever" and "Later, it can cause bleeding" tell a symptom, not a
-    # cause
+    # cause, nor does what depends on it: "Depending on the cause of the problem, medication
+    # may also be needed to stop the diarrhea"
     "causes": re.compile(
         r"\b((?<!can )(?<!may )(?<!might )(?<!could )(?<!will )(?<!often )(?<!-)"
+        r"(?<!depending on the )(?<!depends on the )(?<!depend on the )"
         r"caus\w*(?! (an? |any )?(fever|headaches?|pain|upset|symptoms|problems|rash|"
         r"itch\w*|swelling|cough))"
         # (what it leads to, counted: "Each year, UTIs cause more than 8 million visits …")
@@ -98,7 +100,8 @@ _SELF_CARE = (
 )
 SEEK_CARE = re.compile(
     r"\b(see (a|your) (doctor|physician|health ?care)|seek\w* (medical|care|help|attention)|"
-    r"call (911|your|a)|emergency|contact your|talk (to|with) your (family )?(doctor|health)|"
+    r"call (911|your|a|the (doctor|physician|health ?care|provider|nurse))|emergency|"
+    r"contact your|talk (to|with) your (family )?(doctor|health)|"
     r"get (immediate |prompt |urgent |emergency )?medical|consult\w* (a|your)|"
     r"checked by a (doctor|health ?care provider)|"
     # "… or have itching without an apparent cause, you might require medical attention"

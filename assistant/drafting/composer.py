@@ -502,9 +502,14 @@ class GroundedComposer:
             picked_here = by_ask.pop(ask, [])
             planned_here: list[DraftSentence] = []
             if ask in planned:
-                moved = False  # a sentence that leans on one moved to "when to seek care"
-                for q in planned[ask].quotes:  # goes with it
-                    moved = bool(SEEK_CARE.search(q.text)) or (moved and not standalone(q.text))
+                # a sentence that leans on one moved to "when to seek care" goes with it, and
+                # one that leans on one kept here stays ("Some OTC products that contain
+                # antihistamines are sold as sleep aids. Although these products might make
+                # you sleepy, talk to your doctor before taking them.")
+                moved = False
+                for q in planned[ask].quotes:
+                    alone = standalone(q.text)
+                    moved = (alone and bool(SEEK_CARE.search(q.text))) or (moved and not alone)
                     (seek if moved else planned_here).append(quoted(q.text, q.record_id))
             # the focus's own answer opens a topic section (an article's, and "what it is");
             # for a patient's question, the sentences picked for it answer first (where one

@@ -9,7 +9,7 @@ section's evidence comes only from records whose focus is the question's focus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import takewhile
 from typing import NamedTuple
@@ -22,6 +22,7 @@ from assistant.drafting.arrange import (
     ADVICE_VERBS,
     SEEK_CARE,
     fits,
+    names_any,
     on_other_topic,
     told_under,
 )
@@ -35,6 +36,7 @@ from assistant.understanding import (
     TOLD_UNDER,
     Ask,
     FocusAnswers,
+    FocusCatalogue,
     Understanding,
     is_medicine,
     key_of,
@@ -159,6 +161,8 @@ def make_plan(
         size = RUN["answer" if answering else "other"]
         records_for = other.records_for if other else u.records_for
         quotes = _run(records, records_for(ask), used, size, ask)
+        if quotes is not None:
+            quotes = _on_the_focus(quotes, records, u.focus_names, archive.foci()) or None
         if quotes is None and answering and ask in TOLD_UNDER:
             # told under another ask's answers: the sentences there that talk about it
             if any(told_under(q.text, ask, p.ask) for p in sections for q in p.quotes):
@@ -185,7 +189,8 @@ def make_plan(
             )
         )
     asked = "seek_care" in u.asks
-    warnings = _warning_signs(records, u.focus_records, used, WARNINGS_ASKED if asked else WARNINGS)
+    most = WARNINGS_ASKED if asked else WARNINGS
+    warnings = _warning_signs(records, u.focus_records, used, most, u.particulars.child)
     if u.particulars.child:
         warnings = for_a_child(warnings)
     if asked and not warnings:
@@ -199,19 +204,66 @@ def make_plan(
     )
 
 
-def for_a_child(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
-    """For a question about a child, the quotes that do not speak of grown-ups alone
-    ("Migraine is three times more common in women than in men", "… fewer attacks after
-    menopause"); one that leans on a left-out quote goes with it."""
+def _on_the_focus(
+    quotes: Sequence[Quote],
+    records: Mapping[str, Record],
+    focus_names: Sequence[str],
+    foci: FocusCatalogue,
+) -> tuple[Quote, ...]:
+    """``quotes`` without what an answer on two conditions says of the other one alone:
+    NIDDK's "High Blood Pressure and Kidney Disease" says "Kidney disease is diagnosed with
+    urine and blood tests", which is no test for high blood pressure (not "The best way to
+    slow or prevent kidney disease from high blood pressure is …", which names both)."""
+    return _without(
+        quotes,
+        lambda q: (
+            names_any(q.text, _other_halves(records[q.record_id].focus, focus_names, foci))
+            and not names_any(q.text, focus_names)
+        ),
+    )
+
+
+def _other_halves(
+    focus: str | None, focus_names: Sequence[str], foci: FocusCatalogue
+) -> tuple[str, ...]:
+    """Of a focus that names two conditions ("High Blood Pressure and Kidney Disease",
+    "Meningitis and Encephalitis"), the others than the question's (``focus_names``), where
+    the archive answers on each of them apart; () for any other focus: the archive has no
+    answer on nausea but in "Nausea and Vomiting", nor on dizziness but in "Dizziness and
+    Vertigo", which speak of one complaint."""
+    halves = re.split(r",? and |, ", focus or "")
+    if len(halves) < 2 or not any(names_any(h, focus_names) for h in halves):
+        return ()
+    together = {r.record_id for f in foci.find(focus or "") for r in f.records}
+    others = tuple(h for h in halves if not names_any(h, focus_names))
+
+    def apart(half: str) -> bool:
+        return any(
+            f.surface == half and {r.record_id for r in f.records} - together
+            for f in foci.find(half)
+        )
+
+    return others if all(apart(h) for h in others) else ()
+
+
+def _without(quotes: Sequence[Quote], drop: Callable[[Quote], bool]) -> tuple[Quote, ...]:
+    """``quotes`` but those ``drop`` picks, each with the ones after it that lean on it."""
     kept: list[Quote] = []
     dropped: str | None = None
     for q in quotes:
-        if of_adults_only(q.text) or (q.record_id == dropped and not standalone(q.text)):
+        if drop(q) or (q.record_id == dropped and not standalone(q.text)):
             dropped = q.record_id
             continue
         dropped = None
         kept.append(q)
     return tuple(kept)
+
+
+def for_a_child(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """For a question about a child, the quotes that do not speak of grown-ups alone
+    ("Migraine is three times more common in women than in men", "… fewer attacks after
+    menopause"); one that leans on a left-out quote goes with it."""
+    return _without(quotes, lambda q: of_adults_only(q.text))
 
 
 WARNINGS = 2  # sentences on when to see a doctor, at most
@@ -224,6 +276,7 @@ _WHEN = re.compile(r"\b(if|when|whenever|right away|immediately|at once|urgent\w
 _NO_NEED = re.compile(
     r"\b(do not|don't|dont|doesn't|no|never) need\b|\b(tested|screened|screening)\b", re.I
 )
+_TO_A_PARENT = re.compile(r"(if|when) your (child|baby|infant|toddler|son|daughter)\b", re.I)
 _CARER = re.compile(
     r"\b(doctor|physician|health ?care (provider|professional)|provider|911|emergency|"
     r"medical (help|attention|care))\b",
@@ -235,11 +288,17 @@ _NOT_WARNING_TYPES = frozenset({"exams and tests", "prevention", "susceptibility
 
 
 def _warning_signs(
-    records: Mapping[str, Record], record_ids: Sequence[str], used: set[str], most: int
+    records: Mapping[str, Record],
+    record_ids: Sequence[str],
+    used: set[str],
+    most: int,
+    child: bool = False,
 ) -> tuple[Quote, ...]:
     """The first sentences of the focus's answers that tell when to see a doctor and why,
     not quoted already, each with the ones right after it that lean on it ("You should also
-    get medical attention if you have back pain following an injury")."""
+    get medical attention if you have back pain following an injury"); those told a child's
+    parent ("If your child has diarrhea, do not hesitate to call the doctor …") only where
+    the question is about a ``child``."""
     found: list[Quote] = []
     for record_id in record_ids:
         record = records.get(record_id)
@@ -254,6 +313,7 @@ def _warning_signs(
                 and _WHEN.search(sentence)
                 and not _NO_NEED.search(sentence)
                 and standalone(sentence)
+                and (child or not _TO_A_PARENT.match(sentence))
             ) or any(q.text == sentence for q in found):
                 continue
             found.append(Quote(text=sentence, record_id=record_id))
@@ -512,7 +572,41 @@ def _opening_run(record: Record, used: set[str], size: int, ask: Ask) -> list[st
     while end < len(sentences) and len(run) < size + BACK and _leans_on_it(sentences[end]):
         run.append(sentences[end] or "")
         end += 1
+    if ask in ("treatment", "medication"):
+        run += _other_medicines(sentences[end:], run)
     return run
+
+
+def _other_medicines(rest: Sequence[str | None], run: Sequence[str]) -> list[str]:
+    """Of the sentences after a treatment run, up to ``OTHER_MEDICINES`` that stand alone
+    and name a medicine the run does not, each with those that lean on it: a treatment
+    answer often opens on the first treatment and names the next ones further on (NIA on
+    gout, after NSAIDs and corticosteroids: "When NSAIDs or corticosteroids fail to control
+    pain and swelling, the doctor may use another drug, colchicine.", then the medicines that
+    lower uric acid)."""
+    named = {name for s in run for name in _medicines(s)}
+    found: list[str] = []
+    picked = 0
+    for i, sentence in enumerate(rest):
+        if picked == OTHER_MEDICINES:
+            break
+        if sentence is None or not standalone(sentence) or not _medicines(sentence) - named:
+            continue
+        # with the ones right after it that lean on it ("This drug is most effective when
+        # taken within the first 12 hours of an acute attack.")
+        follows = takewhile(_leans_on_it, rest[i + 1 : i + 1 + BACK])
+        found += [sentence, *(f or "" for f in follows)]
+        named |= _medicines(sentence)
+        picked += 1
+    return found
+
+
+OTHER_MEDICINES = 2  # sentences naming further medicines, at most, after a treatment run
+
+
+def _medicines(sentence: str) -> set[str]:
+    """The medicines a sentence names (their lexicon names)."""
+    return {m.canonical.lower() for m in lexicon().find(sentence) if m.kind == "drug"}
 
 
 VAGUE = 1  # things an opening run names, at most, for a later run to be looked for
@@ -752,11 +846,14 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
 _JOINERS = (
     *("the", "also", "are", "and", "which", "that", "should", "may"),
     *("can", "called", "was", "were", "or", "is", "though", "an", "a"),
+    # "a topical medicationby enema or suppository"
+    *("by", "for", "with", "from", "such", "including", "especially"),
 )
 # and the words a lost space glued onto the word after: "fat found in theblood", "the most—if
 # not the most—controllable" (MedQuAD lost the spaces around some of its links, too)
 _LEADING_JOINERS = ("the", "and", "or", "is", "are", "which", "that", "most")
-_LOWER_WORD = re.compile(r"\b[a-z]{7,}\b")
+# (a word that opens a sentence too: "Biologicsincluding adalimumab, …")
+_LOWER_WORD = re.compile(r"\b[A-Za-z][a-z]{6,}\b")
 
 
 def lost_dashes(sentence: str) -> bool:
@@ -768,7 +865,7 @@ def lost_dashes(sentence: str) -> bool:
     it ("theblood", "andmeats", "mostcontrollable"; 36 more)."""
     if _WORD_THEN_NUMBER.search(sentence):
         return True
-    for word in _LOWER_WORD.findall(sentence):
+    for word in map(str.lower, _LOWER_WORD.findall(sentence)):
         if english(word):
             continue
         for joiner in _LEADING_JOINERS:
@@ -799,9 +896,15 @@ def _two_words(word: str) -> bool:
     dash: "electrolyteschemicals", "imaginginterprets", "carbohydratessugars" (171 words of
     MedQuAD's; not "hydroxysteroid", "papillomaviruses")."""
     return any(
-        english(word[:k]) and english(word[k:]) and word[:k] not in _COMBINING
+        english(word[:k]) and _a_word(word[k:]) and word[:k] not in _COMBINING
         for k in range(7, len(word) - 5)
     )
+
+
+def _a_word(word: str) -> bool:
+    """Whether ``word`` is an English word or a medical name the dictionaries give whole
+    ("preventedrotavirus diarrhea")."""
+    return english(word) or any(m.end - m.start == len(word) for m in lexicon().find(word))
 
 
 # a list item whose bullet the source lost, opening the sentence ("drinking alcohol.", "if the
