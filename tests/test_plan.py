@@ -549,6 +549,63 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     assert "The archive has no answer on Lexapro (escitalopram)" in listed
 
 
+def test_a_medicine_the_archive_lacks_is_answered_from_its_class(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedQuAD has no answer on Lexapro (escitalopram), but MedlinePlus's on antidepressants
+    (K-QA 0: "Alright so I dont know much about Lexapro would you tell me more about it?"):
+    the page quotes it, says it speaks of antidepressants in general, and has no signs or
+    causes of its own (a page on a medicine); the LLM drafter's plan says so too."""
+    answer = (
+        "Antidepressants are medicines that treat depression. Your doctor can prescribe them "
+        "for you. It may take several weeks for them to help. Antidepressants may cause mild "
+        "side effects that usually do not last long. These may include headache, nausea, sleep "
+        "problems, restlessness, and sexual problems. Tell your doctor if you have any side "
+        "effects. You often need to stop antidepressants gradually."
+    )
+    archive = one_answer(tmp_path, embedder, "Antidepressants", "information", answer)
+    question = "Alright so I dont know much about Lexapro would you tell me more about it?"
+    plan = make_plan(archive, question)
+    assert plan.understanding.focus == "Antidepressants"
+    assert plan.understanding.member_named == "Lexapro (escitalopram)"
+    assert "side_effects" in [s.ask for s in plan.sections]
+    draft = composer_of(archive).draft(DraftRequest(question=question))
+    text = draft_text(draft)
+    assert draft.sections[0].sentences[0].text == (
+        "Your question is about Lexapro (escitalopram), one of the antidepressants. The archive"
+        " holds no past answer on Lexapro (escitalopram) itself, only on antidepressants in"
+        " general."
+    )
+    assert "These may include headache, nausea, sleep problems" in text
+    assert "speak of antidepressants in general, not of Lexapro (escitalopram) in" in text
+    assert "so this page cannot explain it" not in text
+    assert not {"Signs and symptoms", "Possible causes"} & {s.heading for s in draft.sections}
+    listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
+    assert "no answer on Lexapro (escitalopram) itself, only on its class" in listed
+    # a second medicine of the class is no medicine the archive has nothing on
+    switch = "Is there a way to stop the Lexapro and then start the Zoloft the next day?"
+    assert not make_plan(archive, switch).understanding.medicines_unanswered  # K-QA 116
+    # a medicine of no class the file lists stays a medicine the archive has no answer on
+    other = make_plan(archive, "Would you tell me more about trazodone?")
+    assert other.understanding.member is None and other.understanding.unanswered
+
+
+def test_what_an_answer_sets_up_to_take_back_is_not_quoted_alone() -> None:
+    """Where the sentence that takes it back cannot be quoted, "You may have heard of
+    anabolic steroids …" would stand alone on a page about prednisone (K-QA 147) as what the
+    answer says of steroids."""
+    setup = "You may have heard of anabolic steroids, which can have harmful effects."
+    answer = (
+        f"{setup} But other steroids treat - Arthritis - Asthma - Lupus. Steroids reduce "
+        "swelling and inflammation."
+    )
+    last = "Steroids reduce swelling and inflammation."
+    assert sentences_of(answer_on("Steroids", answer)) == [last]
+    # (taken back by a sentence that may be quoted, it comes with it)
+    quoted = f"{setup} But corticosteroids treat a variety of problems."
+    assert sentences_of(answer_on("Steroids", quoted))[0] == setup
+
+
 def test_a_topic_the_question_does_not_name_is_not_announced_as_its_subject(
     topics_archive: Archive,
 ) -> None:
@@ -1207,6 +1264,11 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("People who take these medicines should have their blood checked.", False),
         ("Most men with benign prostatic hyperplasia do not develop these complications.", False),
         ("Some medicines for nausea can make you sleepy.", True),
+        # two dashes around an aside are no list glued into a line (MedlinePlus on steroids;
+        # "But …" leans on what it answers)
+        ("Your salivary glands make saliva - sometimes called spit - and empty it.", True),
+        ("Two common eye infections are - Conjunctivitis - also known as pinkeye.", False),
+        ("Any part of your neck - muscles, bones, or nerves - can cause neck problems.", True),
         # a dash the source lost glued two words ("diabetesthe", "infectionshould")
         ("Type 2 diabetesthe most common form of diabetesis caused by several factors.", False),
         ("People with bloody stools should see a doctor the same day.", True),

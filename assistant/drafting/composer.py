@@ -394,6 +394,10 @@ class GroundedComposer:
             how = _HOW_TO.match(request.question) and not _OF_ME.search(request.question)
             key = "opening_closest_how" if how else "opening_closest"
             opening[0] = _template(t.fill(key, **fill))
+        elif topic and not request.topic and plan.understanding.member_named:
+            # "Your question is about Lexapro (escitalopram), one of the antidepressants; …"
+            group = {**fill, "topic": topic.lower(), "other": plan.understanding.member_named}
+            opening[0] = _template(t.fill("opening_class", **group))
         elif topic and not request.topic and plan.understanding.kind_asked:
             # "Your question is about cluster headache, a kind of headache; …"
             kind = {**fill, "other": plan.understanding.kind_asked}
@@ -768,6 +772,11 @@ class GroundedComposer:
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
             notes.append(_template(t.fill("unexplained", **{**fill, "missing": listed})))
+        member = understood.member
+        if member and understood.focus and member[1] not in _quoted_names(sections):
+            # a medicine's class, in general (where no quoted sentence names the medicine)
+            general = {**fill, "topic": understood.focus.lower(), "other": understood.member_named}
+            notes.append(_template(t.fill("class_in_general", **general)))
         # a question about a child, where no quoted answer speaks of children
         if understood.particulars.child and understood.focus and not names_children(quoted):
             general = {**fill, "topic": understood.focus}

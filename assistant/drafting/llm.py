@@ -273,6 +273,12 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             f"The archive has no answer on {as_data(u.unanswered)}: say so plainly, and do not"
             " present answers on other conditions or medicines as answers on it."
         )
+    if u.member_named and u.focus:  # "Lexapro (escitalopram)", from antidepressants' answers
+        lines.append(
+            f"The archive has no answer on {as_data(u.member_named)} itself, only on its class,"
+            f" {as_data(u.focus)}, in general: say so plainly, and do not present what is said"
+            " of the class as said of that medicine."
+        )
     if u.medicines_unanswered:  # "Zyrtec (cetirizine)" beside a focus the archive answers on
         named = ", ".join(
             as_data(as_named(written, name)) for written, name in u.medicines_unanswered

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import takewhile
+from itertools import pairwise, takewhile
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -59,8 +59,16 @@ PAGE_ORDER: tuple[Ask, ...] = (
 # … and of a page on a medicine: no causes or signs of its own ("Antibiotics do not fight
 # infections caused by viruses" tells no cause of antibiotics); tests stay, as the dictionary's
 # medicines are also what tests measure ("The tests are done to check how well your kidneys
-# are working", on creatinine)
-MEDICINE_ORDER: tuple[Ask, ...] = tuple(a for a in PAGE_ORDER if a not in ("causes", "symptoms"))
+# are working", on creatinine); its side effects after what it treats ("Antidepressants may
+# cause mild side effects that usually do not last long.")
+MEDICINE_ORDER: tuple[Ask, ...] = (
+    "definition",
+    "diagnosis",
+    "treatment",
+    "side_effects",
+    "outlook",
+    "prevention",
+)
 _LIST_INTRO = re.compile(r"(:|\binclude|\bfollowing|\bif you|\bsuch as)\s*$", re.I)
 # a sentence that promises a count of things it does not name: "There are three ways that
 # cancer spreads in the body." (not "There are two types of diabetes: type 1 and type 2.")
@@ -144,7 +152,9 @@ def make_plan(
         return Plan(understanding=u, missing=u.asks)
     records = archive.records([*u.focus_records, *(r for f in u.also for r in f.records)])
     on = [records[r].focus or "" for r in u.focus_records if r in records]
-    order = MEDICINE_ORDER if on and all(is_medicine(f) for f in on) else PAGE_ORDER
+    # (a medicine's class is one too: "Pain Relievers" for ibuprofen)
+    medicine = u.member is not None or (on and all(is_medicine(f) for f in on))
+    order = MEDICINE_ORDER if medicine else PAGE_ORDER
     used: set[str] = set()
     sections: list[PlannedSection] = []
     missing: list[Ask] = []
@@ -434,14 +444,46 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[_Read, ...]:
             and sentence[-1:] == "."
             and not _BOILERPLATE.search(sentence)
             and not _LIST_INTRO.search(sentence.rstrip("."))
-            and " - " not in sentence
+            and not glued_list(sentence)
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
             and not item
             and balanced(sentence)
         )
         found.append(_Read(sentence, ok, part, item))
+    # nor what the answer sets up to take back in a sentence that cannot be quoted: "You may
+    # have heard of anabolic steroids, which can have harmful effects. But there's another
+    # type of steroid - sometimes called a corticosteroid - that treats …" (alone, it reads
+    # as what the answer says of steroids)
+    for i, (read, after) in enumerate(pairwise(found)):
+        if read.ok and not after.ok and _SET_UP.match(read.sentence):
+            found[i] = read._replace(ok=False)
     return tuple(found)
+
+
+_SET_UP = re.compile(
+    r"(you (may|might) have heard|(many|some) people (think|believe)|it is (often|commonly) "
+    r"(thought|believed))\b",
+    re.I,
+)
+
+
+def glued_list(sentence: str) -> bool:
+    """Whether ``sentence`` holds a list the source glued into one line ("These include -
+    Anxiety - Stress - …"); not two dashes around an aside, where the sentence goes on after
+    them: "But there's another type of steroid - sometimes called a corticosteroid - that
+    treats a variety of problems." """
+    return " - " in sentence and not _ASIDE_IN_DASHES.match(sentence)
+
+
+# a capital, the words before the aside (not a list's introduction: "… are - Conjunctivitis
+# - also known as pinkeye."), an aside of at most eight words that opens in lower case, and
+# three or more words after it
+_ASIDE_IN_DASHES = re.compile(
+    r"^[A-Z][^-]*(?<!\binclude)(?<!\bincludes)(?<!\bincluding)(?<!\bfollowing)(?<!\bare)"
+    r"(?<!\bis)(?<!\bcause)(?<!\bas)(?<![:;])(?<!\bor) - "
+    r"[a-z][^\s;-]*(?: [^\s;-]+){0,7} - [a-z][^\s-]*(?: [^\s-]+){2,}$"
+)
 
 
 def sentences_of(record: Record) -> list[str]:
@@ -824,7 +866,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or _LIST_INTRO.search(sentence.rstrip(". "))
         or _PROMISES_LIST.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
-        or " - " in sentence  # a list the source glued into one line
+        or glued_list(sentence)
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
         # a list glued to what introduces it: "may advise you to: Reduce …", "For example:
         # Reduce anxiety and stress."

@@ -11,6 +11,7 @@ import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import lexicon
+from assistant.knowledge.classes import medicine_classes
 from assistant.text import split_sentences
 from assistant.understanding.asks import (
     ANSWERED_BY,
@@ -115,6 +116,9 @@ class Understanding(BaseModel):
     # the kind of the focus the question asks about, where the archive has no answer on that
     # kind itself: "cluster headache" (focus "Headache")
     kind_asked: str | None = None
+    # the medicine asked about, where the archive has no answer on it but on its class, the
+    # focus, as (written, generic): ("Lexapro", "escitalopram") (focus "Antidepressants")
+    member: tuple[str, str] | None = None
     other_foci: tuple[str, ...] = ()
     # a second condition the question asks the same about: "a cold sore and a mouth ulcer",
     # "how do genital herpes and HPV differ"
@@ -143,6 +147,12 @@ class Understanding(BaseModel):
             name=self.focus or "", records=self.focus_records, types=self.focus_types
         )
         return answers.records_for(ask)
+
+    @property
+    def member_named(self) -> str | None:
+        """The medicine a class answers for, as the question names it: "Lexapro
+        (escitalopram)"."""
+        return as_named(*self.member) if self.member else None
 
     @property
     def unanswered(self) -> str | None:
@@ -225,11 +235,20 @@ def understand(
     if focus and "causes" in asks and _what_it_causes(asked, focus):
         effect: Ask = "side_effects" if _is_medicine(focus) else "symptoms"
         asks = tuple(dict.fromkeys(effect if a == "causes" else a for a in asks))
+    member = None
+    names = focus.names if focus else frozenset()
+    if focus is not None and focus.kind == "drug" and not focus.records:
+        # a medicine the archive has no answer on: its class's answer, said to be general
+        # (what names the medicine is still on it: "The benefits of lisinopril extend …")
+        group = _class_of(focus, catalogue, exclude_ids)
+        if group is not None:
+            member, focus, names = (focus.surface, focus.name), group, names | group.names
     return Understanding(
         focus=focus.name if focus else None,
         named=focus.surface if focus else None,
         kind_asked=kind,
-        focus_names=tuple(sorted(focus.names)) if focus else (),
+        member=member,
+        focus_names=tuple(sorted(names)),
         focus_records=tuple(r.record_id for r in focus.records) if focus else (),
         focus_types=tuple(r.question_type or "" for r in focus.records) if focus else (),
         other_foci=tuple(
@@ -237,11 +256,16 @@ def understand(
         )[:5],
         also=tuple(FocusAnswers.of(f) for f in also),
         also_unanswered=tuple(f.surface for f in joined if not f.records),
+        # (not one of the class the page is on: "stop the Cymbalta and then start the Zoloft")
         medicines_unanswered=tuple(
             dict.fromkeys(
                 (f.surface, f.name)
                 for f in foci[1:]
-                if f.kind == "drug" and not f.records and focus and f.name != focus.name
+                if f.kind == "drug"
+                and not f.records
+                and focus
+                and f.name != focus.name
+                and not (member and medicine_classes().class_of(f.name) == focus.name)
             )
         ),
         unnamed_medicine=(
@@ -374,6 +398,19 @@ def _between(text: str, first: Focus, second: Focus) -> str | None:
     if where < 0:
         return None
     return text[at + len(first.surface) : where]
+
+
+def _class_of(
+    medicine: Focus, catalogue: FocusCatalogue, exclude_ids: frozenset[str]
+) -> Focus | None:
+    """The archive's focus on the class of ``medicine`` (``drug_classes.toml``), where it
+    has answers: "Antidepressants" for escitalopram."""
+    name = medicine_classes().class_of(medicine.name)
+    if name is None:
+        return None
+    return next(
+        (f for f in catalogue.find(name, exclude_ids) if f.records and f.surface == name), None
+    )
 
 
 def as_named(named: str, name: str) -> str:

@@ -1,0 +1,40 @@
+"""Medicine classes: the reviewed file loads, and a bad one says what to fix."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.knowledge import lexicon
+from assistant.knowledge.classes import MedicineClasses, medicine_classes
+
+
+def test_a_medicine_by_any_of_its_names_has_its_class() -> None:
+    classes = medicine_classes()
+    assert classes.class_of("Lexapro") == "Antidepressants"
+    assert classes.class_of("sertraline") == classes.class_of("Zoloft") == "Antidepressants"
+    assert classes.class_of("Tylenol") == "Pain Relievers"
+    assert classes.class_of("Keflex") == "Antibiotics"
+    assert classes.class_of("lisinopril") == "Blood Pressure Medicines"
+    # left out on purpose (taken mostly for what the class's answer does not speak of), and
+    # what is no medicine
+    assert classes.class_of("trazodone") is None
+    assert classes.class_of("aspirin") is None
+    assert classes.class_of("gout") is None
+    assert classes.class_of("no such word") is None
+
+
+def test_a_class_file_with_an_unknown_or_doubled_medicine_says_what_to_fix(
+    tmp_path: Path,
+) -> None:
+    unknown = tmp_path / "classes.toml"
+    unknown.write_text('[classes]\n"Antidepressants" = ["sertraline", "sertralene"]\n')
+    with pytest.raises(ValueError, match=r"classes\.toml: .*'sertralene' is no medicine"):
+        MedicineClasses.load(unknown, lexicon())
+    doubled = tmp_path / "doubled.toml"
+    doubled.write_text('[classes]\n"Antidepressants" = ["Zoloft"]\n"Other" = ["sertraline"]\n')
+    with pytest.raises(ValueError, match="'sertraline' is in 'Antidepressants' and in 'Other'"):
+        MedicineClasses.load(doubled, lexicon())
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[classes]\n"Antidepressants" = ["sertraline"\n')
+    with pytest.raises(ValueError, match=r"broken\.toml: .*fix the file"):
+        MedicineClasses.load(broken, lexicon())
