@@ -444,7 +444,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[_Read, ...]:
             and sentence[-1:] == "."
             and not _BOILERPLATE.search(sentence)
             and not _LIST_INTRO.search(sentence.rstrip("."))
-            and not glued_list(sentence)
+            and not _glued_list(sentence)
             and not _GLUED_HEADING.search(sentence)
             and not lost_dashes(sentence)
             and not item
@@ -468,7 +468,7 @@ _SET_UP = re.compile(
 )
 
 
-def glued_list(sentence: str) -> bool:
+def _glued_list(sentence: str) -> bool:
     """Whether ``sentence`` holds a list the source glued into one line ("These include -
     Anxiety - Stress - …"); not two dashes around an aside, where the sentence goes on after
     them: "But there's another type of steroid - sometimes called a corticosteroid - that
@@ -866,7 +866,7 @@ def standalone(sentence: str, after_predecessor: bool = False) -> bool:
         or _LIST_INTRO.search(sentence.rstrip(". "))
         or _PROMISES_LIST.search(sentence.rstrip(". "))
         or _BOILERPLATE.search(sentence)
-        or glued_list(sentence)
+        or _glued_list(sentence)
         or re.search(r":\s*\d{1,2}[.)]\s", sentence) is not None
         # a list glued to what introduces it: "may advise you to: Reduce …", "For example:
         # Reduce anxiety and stress."
