@@ -59,13 +59,14 @@ PAGE_ORDER: tuple[Ask, ...] = (
 # … and of a page on a medicine: no causes or signs of its own ("Antibiotics do not fight
 # infections caused by viruses" tells no cause of antibiotics); tests stay, as the dictionary's
 # medicines are also what tests measure ("The tests are done to check how well your kidneys
-# are working", on creatinine); its side effects after what it treats ("Antidepressants may
-# cause mild side effects that usually do not last long.")
+# are working", on creatinine); its side effects before how it is taken, as an answer on a
+# medicine tells them ("Antidepressants may cause mild side effects … Tell your doctor if you
+# have any side effects.")
 MEDICINE_ORDER: tuple[Ask, ...] = (
     "definition",
     "diagnosis",
-    "treatment",
     "side_effects",
+    "treatment",
     "outlook",
     "prevention",
 )
