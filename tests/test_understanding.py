@@ -303,6 +303,9 @@ def test_medicines_asked_about_that_the_archive_lacks() -> None:
         "Claritin (loratadine)",
     ]
     assert as_named("activated charcoal", "charcoal") == "activated charcoal"
+    # a generic name as running text writes it, though MeSH heads it with a capital (K-QA 116)
+    assert as_named("Cymbalta", "Duloxetine") == "Cymbalta (duloxetine)"
+    assert as_named("HCTZ", "Hydrochlorothiazide") == "HCTZ (hydrochlorothiazide)"
 
 
 def test_a_term_the_reply_defines_or_the_focus_is_no_term_to_explain() -> None:

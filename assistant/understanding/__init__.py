@@ -415,8 +415,12 @@ def _class_of(
 
 def as_named(named: str, name: str) -> str:
     """ "Lexapro (escitalopram)": the name the question uses (a brand with its capital), and the
-    archive's if it differs."""
+    archive's if it differs; a generic name in lower case, as running text writes it
+    ("Cymbalta (duloxetine)", where MeSH heads it "Duloxetine")."""
     named = lexicon().written(named)
+    concept = lexicon().concept(name)
+    if concept is not None and concept.kind == "drug" and name[1:].islower():
+        name = name.lower()
     if set(key_of(name).split()) <= set(key_of(named).split()):
         return named  # "activated charcoal", not "activated charcoal (charcoal)"
     return f"{named} ({name})"
