@@ -725,7 +725,8 @@ class GroundedComposer:
         unexplained."""
         t = self.templates
         notes = []
-        lacking = understood.unanswered or understood.medicines_unanswered
+        member = understood.member
+        lacking = understood.unanswered or understood.medicines_unanswered or member
         in_quotes = _quoted_names(sections) if lacking else frozenset()
         unknown = [m for m in understood.medicines_unanswered if m[1] not in in_quotes]
         focus = (understood.named or understood.focus or "", understood.focus or "")
@@ -772,8 +773,7 @@ class GroundedComposer:
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
             notes.append(_template(t.fill("unexplained", **{**fill, "missing": listed})))
-        member = understood.member
-        if member and understood.focus and member[1] not in _quoted_names(sections):
+        if member and understood.focus and member[1] not in in_quotes:
             # a medicine's class, in general (where no quoted sentence names the medicine)
             general = {**fill, "topic": understood.focus.lower(), "other": understood.member_named}
             notes.append(_template(t.fill("class_in_general", **general)))

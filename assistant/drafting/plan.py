@@ -146,9 +146,8 @@ def make_plan(
     exclude_ids: frozenset[str] = frozenset(),
     max_words: int = 480,
 ) -> Plan:
-    u = understand(
-        question, reply, title, archive.foci(), age_range, sex, exclude_ids, archive.speller()
-    )
+    foci = archive.foci()  # (one look at the collection's revision, not one a section)
+    u = understand(question, reply, title, foci, age_range, sex, exclude_ids, archive.speller())
     if not u.focus_records:
         return Plan(understanding=u, missing=u.asks)
     records = archive.records([*u.focus_records, *(r for f in u.also for r in f.records)])
@@ -173,7 +172,7 @@ def make_plan(
         records_for = other.records_for if other else u.records_for
         quotes = _run(records, records_for(ask), used, size, ask)
         if quotes is not None:
-            quotes = _on_the_focus(quotes, records, u.focus_names, archive.foci()) or None
+            quotes = _on_the_focus(quotes, records, u.focus_names, foci) or None
         if quotes is None and answering and ask in TOLD_UNDER:
             # told under another ask's answers: the sentences there that talk about it
             if any(told_under(q.text, ask, p.ask) for p in sections for q in p.quotes):
@@ -225,12 +224,12 @@ def _on_the_focus(
     NIDDK's "High Blood Pressure and Kidney Disease" says "Kidney disease is diagnosed with
     urine and blood tests", which is no test for high blood pressure (not "The best way to
     slow or prevent kidney disease from high blood pressure is …", which names both)."""
+    others = {
+        r: _other_halves(records[r].focus, focus_names, foci) for r in {q.record_id for q in quotes}
+    }
     return _without(
         quotes,
-        lambda q: (
-            names_any(q.text, _other_halves(records[q.record_id].focus, focus_names, foci))
-            and not names_any(q.text, focus_names)
-        ),
+        lambda q: names_any(q.text, others[q.record_id]) and not names_any(q.text, focus_names),
     )
 
 
@@ -633,13 +632,16 @@ def _other_medicines(rest: Sequence[str | None], run: Sequence[str]) -> list[str
     for i, sentence in enumerate(rest):
         if picked == OTHER_MEDICINES:
             break
-        if sentence is None or not standalone(sentence) or not _medicines(sentence) - named:
+        if sentence is None or not standalone(sentence):
+            continue
+        new = _medicines(sentence) - named
+        if not new:
             continue
         # with the ones right after it that lean on it ("This drug is most effective when
         # taken within the first 12 hours of an acute attack.")
         follows = takewhile(_leans_on_it, rest[i + 1 : i + 1 + BACK])
         found += [sentence, *(f or "" for f in follows)]
-        named |= _medicines(sentence)
+        named |= new
         picked += 1
     return found
 
