@@ -213,3 +213,12 @@ def test_a_lay_name_file_that_clashes_or_names_nothing_says_what_to_fix(tmp_path
     unknown.write_text('[names]\n"tummy bug" = "no such disease"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="no name the lexicon knows"):
         Lexicon.load(DATA_FILE, unknown)
+
+
+def test_a_combination_medicine_has_its_parts(lex: Lexicon) -> None:
+    """The drug dictionary names combinations by their parts; each part is a medicine."""
+    assert lex.ingredients("Augmentin") == ("amoxicillin", "clavulanic acid")
+    assert lex.ingredients("bactrim") == ("trimethoprim", "sulfamethoxazole")
+    assert lex.ingredients("Excedrin") == ("aspirin", "acetaminophen", "caffeine")
+    assert lex.ingredients("amoxicillin") == ()  # one medicine
+    assert lex.ingredients("gout") == ()  # no medicine

@@ -66,6 +66,18 @@ def test_names_keep_their_capital() -> None:
     assert not capitals.is_name("Anxiety") and not capitals.is_name("heart")
 
 
+def test_a_condition_is_written_as_its_answers_write_it_in_running_text() -> None:
+    """The archive heads its answers "Scabies", "High Blood Pressure", "Down Syndrome"; a
+    draft's running text writes them as those answers do mid-sentence."""
+    answers = list(capitals.medquad_answers())
+    assert capitals.as_written("Scabies", answers) == "scabies"
+    assert capitals.as_written("High Blood Pressure", answers) == "high blood pressure"
+    assert capitals.as_written("Down Syndrome", answers) == "Down syndrome"
+    assert capitals.as_written("Lyme Disease", answers) == "Lyme disease"
+    # a name the answers never write mid-sentence stays as it is
+    assert capitals.as_written("Kerion Zzz", answers) == "Kerion Zzz"
+
+
 def test_what_is_not_surely_a_list_is_left_as_it_is() -> None:
     unchanged = [
         # a dash that glosses an item

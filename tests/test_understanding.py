@@ -563,6 +563,19 @@ def test_two_names_asked_whether_they_are_one(
     assert understand(question).same_names == same
 
 
+def test_a_combination_asked_against_one_of_its_parts() -> None:
+    """K-QA 91: "Is Augmentin the same thing as Amoxcicilin?" (misspelt: the speller reads
+    it in the draft); the dictionary names Augmentin by its two medicines."""
+    combined = understand("Is Augmentin the same thing as amoxicillin?").combination
+    assert combined == ("Augmentin", "amoxicillin and clavulanic acid", "amoxicillin")
+    assert understand("Is Augmentin the same thing as amoxicillin?").same_names is None
+    bactrim = understand("Is Bactrim different from trimethoprim?").combination
+    assert bactrim == ("Bactrim", "trimethoprim and sulfamethoxazole", "trimethoprim")
+    # no question of sameness, or no part of it named
+    assert understand("Can I take Augmentin with amoxicillin?").combination is None
+    assert understand("Is Augmentin the same as Keflex?").combination is None
+
+
 @pytest.mark.parametrize(
     ("question", "child"),
     [

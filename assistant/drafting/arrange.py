@@ -400,6 +400,29 @@ def named_in(source: Source, text: str) -> bool:
     )
 
 
+def calls_it_its_own(source: Source, text: str) -> bool:
+    """Whether ``text`` says what it speaks of is the condition its source is on: "A
+    headache is considered hemicrania continua if …" is said of hemicrania continua, though it
+    opens with "headache" (not "The ear infection otitis media can be a cause of long-term
+    hearing loss", from the answer on hearing loss)."""
+    name = _kind_name(source)
+    said = f" {key_of(text)} "
+    return (
+        bool(name) and re.search(rf" {_CALLED}(?: an?| the)? {re.escape(name)} ", said) is not None
+    )
+
+
+# what says which condition something is: "is considered", "are called", "is diagnosed as"
+# (as keys, stemmed like the names)
+_CALLED = "(?:{})".format(
+    "|".join(
+        re.escape(key_of(f"{verb} {what}"))
+        for verb in ("is", "are")
+        for what in ("considered", "called", "known as", "diagnosed as", "classified as")
+    )
+)
+
+
 def narrower(source: Source, focus_keys: set[str]) -> bool:
     """Whether a source is on a kind of the question's focus, named with more words:
     "familial hemiplegic migraine" (or GARD's "… type 1") for a question on migraine."""

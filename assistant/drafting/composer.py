@@ -24,6 +24,7 @@ from assistant.drafting.arrange import (
     TOPICS,
     after_opening,
     ask_of,
+    calls_it_its_own,
     named_in,
     names_any,
     names_own,
@@ -69,6 +70,8 @@ from assistant.drafting.terms import TermQuote, explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.knowledge import lexicon
+from assistant.knowledge.capitals import as_written
+from assistant.knowledge.classes import medicine_classes
 from assistant.knowledge.redflags import detect_red_flags
 from assistant.prompts import Prompt, load_prompt
 from assistant.retrieval import Retriever, Source
@@ -278,6 +281,7 @@ class GroundedComposer:
             and opens_with(c.text, u.focus_names)
             and (named_in(top[c.source - 1], c.text) or says_what_it_is(c.text, u.focus_names))
             and not narrower(top[c.source - 1], keys)
+            and not calls_it_its_own(top[c.source - 1], c.text)
             and not self._names_another(c.text, u)
         ]
         if own:
@@ -341,8 +345,13 @@ class GroundedComposer:
             picked = [c for c in picked if not any(q in c.text for q in told)]
             other = [c for c in other if not any(q in c.text for q in told)]
             topic = None
+        # an archive's focus is written as its answers write it in running text: "Your
+        # question is about scabies", not "about Scabies" (an editor's topic as given)
+        texts = [r.long_explanation or "" for r in records.values()]
+        named = [*([topic] if topic and not request.topic else []), *(f.name for f in u.also)]
+        written = {n: as_written(n, texts) for n in named}
         sections = self._planned_sections(
-            request, plan, topic, picked, other, terms, unexplained, conditions
+            request, plan, topic, picked, other, terms, unexplained, conditions, written
         )
         # "Do not save antibiotics for later" does not open its answer's "Antibiotics are
         # powerful medicines …": a section quotes each answer in the answer's own order
@@ -369,6 +378,7 @@ class GroundedComposer:
         terms: Sequence[TermQuote],
         unexplained: Sequence[str],
         conditions: Sequence[Condition] = (),
+        written: Mapping[str, str] | None = None,
     ) -> list[Section]:
         """Opening (the patient's particulars, the reply), escalation, the terms explained,
         the answer first (sentences picked for this question, then the focus's own answer),
@@ -379,8 +389,10 @@ class GroundedComposer:
         cited = {c.record_id for c in (*picked, *other)} | {q.record_id for q in terms}
         cited |= {c.quote.record_id for c in conditions}
         count = len(cited | set(plan.record_ids))
-        fill = {"topic": topic or "your question", "count": count, "particulars": "", "missing": ""}
-        base = self._sections(request, [], topic, count)
+        written = {**(written or {}), **({topic: topic} if topic and request.topic else {})}
+        shown = written.get(topic, topic) if topic else None
+        fill = {"topic": shown or "your question", "count": count, "particulars": "", "missing": ""}
+        base = self._sections(request, [], shown, count)
         opening = list(base[0].sentences)
         if conditions:
             # "… are about several conditions: leukoplakia, hairy tongue. Only your doctor …"
@@ -420,6 +432,11 @@ class GroundedComposer:
             key = "same_medicine" if sort == "drug" else "same_condition"
             names = {**fill, "names": f"{first} and {second}"}
             opening.insert(1, _template(t.fill(key, **names)))
+        if combined := plan.understanding.combination:
+            # "Is Augmentin the same thing as amoxicillin?": it holds amoxicillin and more
+            whole, parts, part = combined
+            names = {**fill, "names": whole, "other": parts, "part": part}
+            opening.insert(1, _template(t.fill("combination", **names)))
         out = [base[0].model_copy(update={"sentences": tuple(opening)})]
         out += [s for s in base[1:] if s.kind == "escalation"]
         if conditions:
@@ -458,11 +475,13 @@ class GroundedComposer:
                 <= BOTH_AND_ONE
             ]
             if both:
+                other_name = plan.understanding.also[0].name
+                other_name = written.get(other_name, other_name)
                 out.append(
                     Section(
                         kind="explanation",
-                        heading=t.fill(
-                            "heading_both", **{**fill, "other": plan.understanding.also[0].name}
+                        heading=_capitalized(
+                            t.fill("heading_both", **{**fill, "other": other_name})
                         ),
                         sentences=tuple(quoted(c.text, c.record_id) for c in both),
                         ask="definition",
@@ -500,7 +519,7 @@ class GroundedComposer:
                 seek_at = len(out)
                 continue
             if ask not in asks and also:  # after the answer on the focus, the one on the other
-                out += [self._also(p, fill) for p in also]
+                out += [self._also(p, fill, written) for p in also]
                 answering += [(p.ask, [q.text for q in p.quotes]) for p in also]
                 more_at, also = len(out), []
             picked_here = by_ask.pop(ask, [])
@@ -525,14 +544,14 @@ class GroundedComposer:
             if not sentences:
                 continue
             answering.append((ask, [x.text for x in sentences]))
-            heading = self._heading(ask, topic if two and ask in asks else None, fill)
+            heading = self._heading(ask, topic if two and ask in asks else None, fill, written)
             out.append(
                 Section(kind="explanation", heading=heading, sentences=tuple(sentences), ask=ask)
             )
             if ask == asks[-1]:
                 more_at = len(out)  # the rest of what was picked goes after the answer
         if also:
-            out += [self._also(p, fill) for p in also]
+            out += [self._also(p, fill, written) for p in also]
             answering += [(p.ask, [q.text for q in p.quotes]) for p in also]
         more = more[:MORE]  # a short aside, not a second page
         if more:
@@ -742,6 +761,11 @@ class GroundedComposer:
             names = [as_named(written, name) for written, name in unknown]
             key = "no_answer_on" if len(names) == 1 else "no_answer_on_several"
             what = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
+            # one of a class the quoted sentences speak of: "Bactrim … is one of the
+            # antibiotics" where "If you are sick or taking antibiotics, it can multiply …"
+            group = medicine_classes().class_of(unknown[0][1]) if len(unknown) == 1 else None
+            if group and _names_class(group, sections, in_quotes):
+                key, fill = "no_answer_in_class", {**fill, "other": group.lower()}
             notes.append(_template(t.fill(key, **{**fill, "missing": what})))
         # (with no topic, "what it is" names nothing: "do you use a different dosage?")
         missing = [a for a in missing if topic or a != "definition"]
@@ -779,22 +803,32 @@ class GroundedComposer:
             notes.append(_template(t.fill("class_in_general", **general)))
         # a question about a child, where no quoted answer speaks of children
         if understood.particulars.child and understood.focus and not names_children(quoted):
-            general = {**fill, "topic": understood.focus}
-            notes.append(_template(t.fill("not_children", **general)))
+            on = fill["topic"] if understood.focus == topic else understood.focus
+            notes.append(_template(t.fill("not_children", **{**fill, "topic": on})))
         return notes
 
-    def _heading(self, ask: str, on: str | None, fill: dict[str, object]) -> str:
+    def _heading(
+        self, ask: str, on: str | None, fill: dict[str, object], written: Mapping[str, str]
+    ) -> str:
         """A section's heading; ``on``: named for the condition it is about, where the
-        question asks about two ("Treatment and care: Canker Sores")."""
-        heading = self.templates.fill(_HEADING_KEY[ask], **{**fill, "topic": on or fill["topic"]})
-        if on is None or ask == "definition":  # "About HPV" names it already
-            return heading
-        return self.templates.fill("heading_on", **{**fill, "heading": heading, "topic": on})
+        question asks about two ("Treatment and care: canker sores"); conditions as
+        ``written`` in running text, the heading's first letter a capital ("About gout")."""
+        named = written.get(on, on) if on else None
+        heading = self.templates.fill(
+            _HEADING_KEY[ask], **{**fill, "topic": named or fill["topic"]}
+        )
+        if named is not None and ask != "definition":  # "About HPV" names it already
+            heading = self.templates.fill(
+                "heading_on", **{**fill, "heading": heading, "topic": named}
+            )
+        return _capitalized(heading)
 
-    def _also(self, planned: PlannedSection, fill: dict[str, object]) -> Section:
+    def _also(
+        self, planned: PlannedSection, fill: dict[str, object], written: Mapping[str, str]
+    ) -> Section:
         return Section(
             kind="explanation",
-            heading=self._heading(planned.ask, planned.focus, fill),
+            heading=self._heading(planned.ask, planned.focus, fill, written),
             sentences=tuple(quoted(q.text, q.record_id) for q in planned.quotes),
             ask=planned.ask,
         )
@@ -1179,6 +1213,10 @@ MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 wo
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
 
 
+def _capitalized(heading: str) -> str:
+    return heading[:1].upper() + heading[1:]
+
+
 def _template(text: str) -> DraftSentence:
     return DraftSentence(text=text, origin="template")
 
@@ -1264,6 +1302,16 @@ def _another(surface: str, names: Sequence[str]) -> bool:
     words = set(key_of(surface).split())
     inside = [w for n in names if n and (w := set(key_of(n).split())) <= words]
     return not any(words - w <= COMMON_KIND for w in inside)
+
+
+def _names_class(group: str, sections: Sequence[Section], in_quotes: frozenset[str]) -> bool:
+    """Whether the quoted sentences of ``sections`` name the medicine class ``group``
+    ("antibiotics" is the lexicon's anti-bacterial agents; "Pain Relievers" by its name)."""
+    concept = lexicon().concept(group)
+    if concept is not None:
+        return concept.name in in_quotes
+    said = [x.text for s in sections for x in s.sentences if x.origin == "source"]
+    return any(names_any(text, [group]) for text in said)
 
 
 def _quoted_names(sections: Sequence[Section]) -> frozenset[str]:

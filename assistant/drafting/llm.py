@@ -268,6 +268,12 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             f"The dictionaries list {as_data(first)} and {as_data(second)} as two names for the"
             f" same {what}: say so."
         )
+    if u.combination:  # "Is Augmentin the same thing as amoxicillin?"
+        whole, parts, part = u.combination
+        lines.append(
+            f"The drug dictionary lists {as_data(whole)} as a combination of {as_data(parts)}:"
+            f" say it is not the same as {as_data(part)} alone."
+        )
     if u.unanswered:  # "Lexapro (escitalopram)": named, but the archive has no answer on it
         lines.append(
             f"The archive has no answer on {as_data(u.unanswered)}: say so plainly, and do not"

@@ -29,6 +29,7 @@ from assistant.drafting.arrange import (
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
+from assistant.knowledge.classes import medicine_classes
 from assistant.retrieval import Passage, Source
 from assistant.text import sentence_spans, split_sentences
 from assistant.understanding import (
@@ -179,6 +180,8 @@ def make_plan(
                 continue  # (quoted already, in the section asked first)
             under = TOLD_UNDER[ask]
             quotes = _run(records, records_for(under), used, size, ask, told_under=under)
+        if quotes is not None and u.member is not None:
+            quotes = _of_its_kind(quotes, u.member) or None
         if quotes is not None and u.particulars.child:
             quotes = for_a_child(quotes) or None
         if quotes is None:
@@ -254,6 +257,19 @@ def _other_halves(
         )
 
     return others if all(apart(h) for h in others) else ()
+
+
+def _of_its_kind(quotes: Sequence[Quote], member: tuple[str, str]) -> tuple[Quote, ...]:
+    """For a medicine drafted from its class's answer, ``quotes`` without what is said of a
+    kind of that class it is not: "The most powerful pain relievers are narcotics. They are
+    very effective, but they can sometimes have serious side effects." is nothing on
+    ibuprofen (one that names its own kind, or the medicine, stays: "There are two main
+    types of OTC pain medicines: acetaminophen (Tylenol) and … (NSAIDs)")."""
+    written, generic = member
+    classes = medicine_classes()
+    other = classes.other_kinds(generic)
+    own = [*classes.own_kinds(generic), *lexicon().synonyms(generic), written]
+    return _without(quotes, lambda q: names_any(q.text, other) and not names_any(q.text, own))
 
 
 def _without(quotes: Sequence[Quote], drop: Callable[[Quote], bool]) -> tuple[Quote, ...]:
@@ -838,6 +854,9 @@ _POINTS_BACK = re.compile(
     r"\bfrom there\b|"
     # "There are many other causes.": other than the ones the source named before
     r"^there (is|are|can be) (also )?((many|several|some|a few|numerous) )?other\b|"
+    # the risks of what was said before: "Because of the risks, you must use them only under
+    # a doctor's supervision" (of narcotics)
+    r"^because of (the|these|those|their|its) (risks?|dangers?|side effects?)\b|"
     # "this" for what was said before: "The shingles virus can take advantage of this and
     # become active again", "To do this, …", "The exception to this is …" (not for what
     # the sentence said before it: "If your nose is swollen, this can block the sinuses",

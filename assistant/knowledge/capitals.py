@@ -57,6 +57,15 @@ def is_name(word: str) -> bool:
     return word.lower() in _names()
 
 
+def as_written(name: str, texts: Iterable[str]) -> str:
+    """``name`` as ``texts`` most often write it mid-sentence, after a lower-case word or a
+    comma: "scabies" for the focus "Scabies", "high blood pressure" for "High Blood
+    Pressure", but "Down syndrome" and "Lyme disease"; ``name`` itself where they never do."""
+    mid = re.compile(rf"(?<=[a-z,;] ){re.escape(name)}\b", re.I)
+    counts = Counter(m.group() for text in texts for m in mid.finditer(text))
+    return counts.most_common(1)[0][0] if counts else name
+
+
 def medquad_answers(path: Path = MEDQUAD) -> Iterable[str]:
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:

@@ -39,6 +39,11 @@ _SHOUTING_WORDS = 4  # ...if it has at least this many words ("MI" alone is an a
 _JOIN = re.compile(r"[\s\-'\u2019,/+&.]{1,3}")  # what may stand between the words of one name
 
 
+# what joins a combination medicine's parts in its name: "amoxicillin and clavulanic acid",
+# "trimethoprim/sulfamethoxazole"
+_PARTS = re.compile(r"\s*/\s*|\s+and\s+|\s*,\s*", re.I)
+
+
 def _key(name: str) -> str:
     return " ".join(_TOKEN.findall(name.lower()))
 
@@ -164,6 +169,19 @@ class Lexicon:
             if number is not None:
                 return self._concepts[number]
         return None
+
+    def ingredients(self, term: str) -> tuple[str, ...]:
+        """The generic names of a combination medicine's parts, where the drug dictionary
+        names it by them and knows each ("Augmentin" -> ("amoxicillin", "clavulanic acid"),
+        "Bactrim" -> ("trimethoprim", "sulfamethoxazole")); () for anything else."""
+        concept = self.concept(term)
+        if concept is None or concept.kind != "drug":
+            return ()
+        parts = [p for p in _PARTS.split(concept.name) if p]
+        known = [self.concept(p) for p in parts]
+        if len(parts) < 2 or any(c is None or c.kind != "drug" for c in known):
+            return ()
+        return tuple(c.name for c in known if c is not None)
 
     def synonyms(self, term: str) -> frozenset[str]:
         """All names of the concept ``term`` names, ``term`` itself included (as written).

@@ -136,6 +136,9 @@ class Understanding(BaseModel):
     # one concept, with its kind: ("Valtrex", "valacyclovir", "drug") for "Is Valtrex the
     # same thing as valacyclovir?"
     same_names: tuple[str, str, str] | None = None
+    # a combination medicine and one of its parts, where the question asks whether they are
+    # the same: ("Augmentin", "amoxicillin and clavulanic acid", "amoxicillin")
+    combination: tuple[str, str, str] | None = None
     particulars: Particulars = Particulars()
     terms: tuple[str, ...] = ()  # to explain, from the question and the reply
     question: str = ""  # as read: misspelt medical names corrected (what is searched)
@@ -276,6 +279,7 @@ def understand(
         ),
         asks=asks,
         same_names=same_named(question),
+        combination=combination_named(question),
         particulars=particulars,
         terms=terms,
         question=question,
@@ -370,6 +374,21 @@ def same_named(question: str) -> tuple[str, str, str] | None:
         seen = first.setdefault(mention.canonical.lower(), mention.surface)
         if _singular(seen) != _singular(mention.surface):
             return seen, mention.surface, mention.kind
+    return None
+
+
+def combination_named(question: str) -> tuple[str, str, str] | None:
+    """A combination medicine and one of its parts, both named where ``question`` asks
+    whether they are the same ("Is Augmentin the same thing as amoxicillin?"): the
+    combination as written, its parts and the part named, by their generic names."""
+    if not _SAME.search(question):
+        return None
+    drugs = [m for m in lexicon().find(question) if m.kind == "drug"]
+    for whole in drugs:
+        parts = lexicon().ingredients(whole.canonical)
+        for part in drugs:
+            if part.canonical in parts:
+                return whole.surface, f"{', '.join(parts[:-1])} and {parts[-1]}", part.canonical
     return None
 
 
