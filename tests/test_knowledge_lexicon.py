@@ -222,3 +222,9 @@ def test_a_combination_medicine_has_its_parts(lex: Lexicon) -> None:
     assert lex.ingredients("Excedrin") == ("aspirin", "acetaminophen", "caffeine")
     assert lex.ingredients("amoxicillin") == ()  # one medicine
     assert lex.ingredients("gout") == ()  # no medicine
+
+
+def test_the_words_of_medical_names(lex: Lexicon) -> None:
+    """ "Rotavirus" is in no English word list, but in "rotavirus infections"."""
+    assert lex.has_word("rotavirus") and lex.has_word("Rotavirus")
+    assert not lex.has_word("preventedrotavirus") and not lex.has_word("flu")  # too short

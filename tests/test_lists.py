@@ -74,8 +74,10 @@ def test_a_condition_is_written_as_its_answers_write_it_in_running_text() -> Non
     assert capitals.as_written("High Blood Pressure", answers) == "high blood pressure"
     assert capitals.as_written("Down Syndrome", answers) == "Down syndrome"
     assert capitals.as_written("Lyme Disease", answers) == "Lyme disease"
-    # a name the answers never write mid-sentence stays as it is
-    assert capitals.as_written("Kerion Zzz", answers) == "Kerion Zzz"
+    # where they never write it mid-sentence, a common word's capital goes, a name's stays
+    assert capitals.as_written("Blood Pressure Medicines", []) == "blood pressure medicines"
+    assert capitals.as_written("Wilson Disease", []) == "Wilson disease"
+    assert capitals.as_written("COPD", []) == "COPD"
 
 
 def test_what_is_not_surely_a_list_is_left_as_it_is() -> None:

@@ -358,7 +358,7 @@ def test_an_article_has_article_framing(topics_archive: Archive, embedder: MiniL
     draft = composer.draft(request)
     opening = [s.text for s in draft.sections[0].sentences]
     assert opening == [
-        "Here is what to know about Gout, from answers that doctors gave to patients' questions."
+        "Here is what to know about gout, from answers that doctors gave to patients' questions."
     ]
     page = render_markdown(draft)
     assert "What should patients know" not in page and "Anonymous" not in page
@@ -1246,6 +1246,27 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
 
     assert kept(spreads, again) == [spreads]
     assert kept(cough, lasts) == [cough, lasts]
+    # the Gout article: the second says little beside the first (cosine 0.86)
+    treatments = (
+        "The most common treatments for an attack of gout are high doses of non-steroidal "
+        "anti-inflammatory drugs (NSAIDs) which are taken by mouth, or corticosteroids, which "
+        "are taken by mouth or injected into the affected joint."
+    )
+    prescribe = (
+        "Physicians often prescribe high doses of non-steroidal anti-inflammatory drugs (NSAIDs) "
+        "or steroids for a sudden attack of gout."
+    )
+    assert kept(treatments, prescribe) == [treatments]
+    # but not from another section, nor one that denies what the first says (K-QA 74, 104)
+    apart = [
+        Section(kind="explanation", heading="Treatment", sentences=(quoted(treatments, "m:1"),)),
+        Section(kind="explanation", heading="More", sentences=(quoted(prescribe, "m:2"),)),
+    ]
+    out = without_repeats(apart, composer._same_meaning)
+    assert [t.text for s in out for t in s.sentences] == [treatments, prescribe]
+    caused = "Signs and symptoms may be caused by pancreatic cancer or by other conditions."
+    early = "Pancreatic cancer may not cause early signs or symptoms."
+    assert kept(early, caused) == [early, caused]
     # without the model, only words count: both stay
     assert [t.text for t in without_repeats(page(spreads, again))[0].sentences] == [spreads, again]
 
@@ -1284,6 +1305,9 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Gout is one of the mostif not the mostcontrollable forms of arthritis.", False),
         # or between two longer words ("electrolytes—chemicals"); not in one medical word
         ("The body lacks electrolyteschemicals in salts to function properly.", False),
+        # where the second is a word of a medical name only ("rotavirus infections"; K-QA 37)
+        ("Two types of diarrhea can be preventedrotavirus diarrhea and travelers diarrhea.", False),
+        ("Zinc metallopeptidases are enzymes.", True),
         # at a sentence's opening, or before "by", "such", "including" (NIDDK on ulcerative
         # colitis, quoted under a treatment since it names medicines)
         ("Biologicsincluding adalimumab and infliximabare medications that target TNF.", False),
@@ -1357,6 +1381,9 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Shingles -- also called varicella-zoster -- is a painful skin disease.", True),
         ("Diabetes also raises the risk of infections.", False),
         ("Coronary heart disease, also called coronary artery disease.", False),
+        # "some" of what came before (MedlinePlus on blood pressure medicines, K-QA 139)
+        ("Some remove extra fluid and salt from the body.", False),
+        ("Some people with gout never have a second attack.", True),
         # the risks of what was said before (MedlinePlus on pain relievers, of narcotics)
         ("Because of the risks, you must use them only under a doctor's supervision.", False),
         ("Because of high blood pressure, you may need medicines.", True),
@@ -2545,3 +2572,48 @@ def test_a_medicine_s_class_page_leaves_out_what_is_said_of_another_kind(
         composer.draft(DraftRequest(question="What are the side effects of oxycodone?"))
     )
     assert "The most powerful pain relievers are narcotics." in oxycodone
+
+
+def test_a_sentence_on_this_vaccine_does_not_stand_where_no_vaccine_is_named(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 97 ("Is flu test same as influenza test ?") showed, from NHLBI's answer on
+    preventing pneumonia, "Because many people get pneumonia after having the flu, this
+    vaccine also helps prevent pneumonia": the vaccine is the one that answer named before."""
+    archive = archive_of(tmp_path, "flu", ("Flu", "Pneumonia"), embedder)
+    text = draft_text(
+        composer_of(archive).draft(DraftRequest(question="Is flu test same as influenza test ?"))
+    )
+    assert "The medical dictionary this assistant uses lists flu and influenza" in text
+    assert "this vaccine also helps prevent pneumonia" not in text
+
+
+def test_the_conclusion_counts_the_answers_still_cited_once_repeats_are_out(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """The "Gout" article said "(7 in all)" beside six sources: the seventh answer's only
+    sentence was left out as a repeat after the count was made."""
+    spreads = (
+        "Scabies spreads quickly in crowded conditions where there is frequent skin-to-skin "
+        "contact between people."
+    )
+    again = (
+        "Scabies can spread rapidly under crowded conditions where close body and skin contact "
+        "is frequent."
+    )
+    answers = [
+        ("Scabies is an itchy skin condition.", "information"),
+        (again, "causes"),
+        ("Scabies is treated with permethrin cream.", "treatment"),
+        (spreads, "prevention"),  # its only sentence repeats the causes'
+    ]
+    records = [
+        answer_on("Scabies", text, kind).model_copy(update={"id": f"r:{n}"})
+        for n, (text, kind) in enumerate(answers, 1)
+    ]
+    archive = Archive(Settings(home=tmp_path, collection="count"), embedder=embedder)
+    archive.ingest(records)
+    draft = composer_of(archive).draft(DraftRequest(question="What causes scabies?"))
+    text = draft_text(draft)
+    assert again in text and spreads not in text
+    assert "cited above (3 in all)" in text

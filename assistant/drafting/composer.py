@@ -345,10 +345,10 @@ class GroundedComposer:
             picked = [c for c in picked if not any(q in c.text for q in told)]
             other = [c for c in other if not any(q in c.text for q in told)]
             topic = None
-        # an archive's focus is written as its answers write it in running text: "Your
-        # question is about scabies", not "about Scabies" (an editor's topic as given)
+        # a condition is written as the answers write it in running text: "Your question is
+        # about scabies", not "about Scabies"; "what to know about migraine in children"
         texts = [r.long_explanation or "" for r in records.values()]
-        named = [*([topic] if topic and not request.topic else []), *(f.name for f in u.also)]
+        named = [*([topic] if topic else []), *(f.name for f in u.also)]
         written = {n: as_written(n, texts) for n in named}
         sections = self._planned_sections(
             request, plan, topic, picked, other, terms, unexplained, conditions, written
@@ -389,7 +389,7 @@ class GroundedComposer:
         cited = {c.record_id for c in (*picked, *other)} | {q.record_id for q in terms}
         cited |= {c.quote.record_id for c in conditions}
         count = len(cited | set(plan.record_ids))
-        written = {**(written or {}), **({topic: topic} if topic and request.topic else {})}
+        written = written or {}
         shown = written.get(topic, topic) if topic else None
         fill = {"topic": shown or "your question", "count": count, "particulars": "", "missing": ""}
         base = self._sections(request, [], shown, count)
@@ -585,7 +585,28 @@ class GroundedComposer:
             elif section.kind == "conclusion":
                 notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
-        return _merged(without_repeats(out, self._same_meaning))
+        out = _merged(without_repeats(out, self._same_meaning))
+        # the count the conclusion gives is of the answers still cited once repeats are out
+        cited_now = len({x.source_id for s in out for x in s.sentences if x.source_id})
+        if cited_now != count:
+            said = t.fill("conclusion" if count else "conclusion_no_sources", **fill)
+            now = t.fill(
+                "conclusion" if cited_now else "conclusion_no_sources",
+                **{**fill, "count": cited_now},
+            )
+            out = [
+                s.model_copy(
+                    update={
+                        "sentences": tuple(
+                            _template(now) if x.text == said else x for x in s.sentences
+                        )
+                    }
+                )
+                if s.kind == "conclusion"
+                else s
+                for s in out
+            ]
+        return out
 
     def _beside(
         self,
@@ -665,7 +686,10 @@ class GroundedComposer:
             for c in other
             if not _IMPERATIVE.match(c.text) or SEEK_CARE.search(c.text) or _ASK_YOURS.match(c.text)
         ]
-        return other
+        # nor one that speaks of "this vaccine" its own answer named before: "Because many
+        # people get pneumonia after having the flu, this vaccine also helps prevent
+        # pneumonia" (K-QA 97) stands on a page on the flu with no vaccine named
+        return [c for c in other if not _this_one(c.text)]
 
     def _names_itself(self, text: str, names: Sequence[str]) -> bool:
         """Whether ``text`` names one of ``names`` (the focus) other than inside the longer
@@ -833,10 +857,19 @@ class GroundedComposer:
             ask=planned.ask,
         )
 
-    def _same_meaning(self, first: str, second: str) -> bool:
-        """Whether the model reads two sentences as saying the same (:data:`SAME_MEANING`)."""
+    def _same_meaning(self, first: str, second: str, near: bool = False) -> bool:
+        """Whether the model reads two sentences as saying the same (:data:`SAME_MEANING`);
+        ``near``: or ``second`` says little beside what ``first`` says, with the same numbers
+        and negations (:data:`NEAR_MEANING`)."""
         vectors = self.embedder.embed([first, second])
-        return float(vectors[0] @ vectors[1]) >= SAME_MEANING
+        cosine = float(vectors[0] @ vectors[1])
+        return cosine >= SAME_MEANING or (
+            near
+            and cosine >= NEAR_MEANING
+            and _repeated(_words(second), [_words(first)]) >= HELD
+            and _NUMBER.findall(first) == _NUMBER.findall(second)
+            and len(_NEGATION.findall(first)) == len(_NEGATION.findall(second))
+        )
 
     # choosing sentences
     def _choose(
@@ -1043,7 +1076,7 @@ class GroundedComposer:
 
 
 def without_repeats(
-    sections: list[Section], same: Callable[[str, str], bool] | None = None
+    sections: list[Section], same: Callable[[str, str, bool], bool] | None = None
 ) -> list[Section]:
     """The page with no quoted sentence that says again what one above it said: "Symptoms
     usually go away within a few days." under "… not dangerous, and symptoms usually go away
@@ -1056,13 +1089,15 @@ def without_repeats(
     rectum". Nor, where ``same`` tells two sentences that share most words mean the same,
     one that says it again in other words: "Scabies can spread rapidly under crowded
     conditions where close body and skin contact is frequent" under "Scabies spreads quickly
-    in crowded conditions where there is frequent skin-to-skin contact between people"."""
+    in crowded conditions where there is frequent skin-to-skin contact between people"; in
+    one section, one that says little beside it (``same``'s third argument)."""
     said: list[set[str]] = []
     told: list[str] = []  # the kept sentences, as ``said`` holds their words
     defined: dict[str, list[set[str]]] = {}  # what a sentence says is what, in what words
     out: list[Section] = []
     for section in sections:
         kept = []
+        here = len(told)  # where this section's kept sentences start in ``told``
         dropped: str | None = None  # the source of a repeat just left out
         for sentence in section.sentences:
             words = _words(sentence.text)
@@ -1084,8 +1119,8 @@ def without_repeats(
                 or (
                     same is not None
                     and any(
-                        _repeated(words, [w]) >= ALIKE and same(t, sentence.text)
-                        for w, t in zip(said, told, strict=True)
+                        _repeated(words, [w]) >= ALIKE and same(t, sentence.text, i >= here)
+                        for i, (w, t) in enumerate(zip(said, told, strict=True))
                     )
                 )
             ):
@@ -1198,6 +1233,13 @@ DEFINED_AGAIN = 0.7  # a second "X is …" whose words one above holds to this s
 # "Acute bronchitis lasts from a few days to 10 days" (0.89) beside "… a persistent cough,
 # which may last 10 to 20 days" says something else
 ALIKE, SAME_MEANING = 0.6, 0.92
+# … or, with the same numbers, whose words one above holds to this share and whose meaning is
+# this close: "Physicians often prescribe high doses of … (NSAIDs) or steroids for a sudden
+# attack of gout" (0.86) under "The most common treatments for an attack of gout are high
+# doses of … (NSAIDs) …, or corticosteroids, …"
+HELD, NEAR_MEANING = 0.7, 0.85
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NEGATION = re.compile(r"\b(?:not|no|never|without)\b|n't\b", re.I)
 # a sentence that says what something is, and of what: "Hemorrhoids are …", "A urinalysis is
 # …" (urinalysis), "Insomnia (in-SOM-ne-ah) is …" (insomnia), "Having diarrhea means …"
 _DEFINES = re.compile(
@@ -1211,6 +1253,23 @@ BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and on
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
+
+
+def _this_one(text: str) -> bool:
+    """Whether ``text`` speaks of "this vaccine", "these drugs", … that it does not name
+    before: what its own answer named (not "If you take a vaccine, this vaccine …")."""
+    for match in _THIS_ONE.finditer(text):
+        if match.group(2).lower()[:5] not in text[: match.start()].lower():
+            return True
+    return False
+
+
+# what an answer names and then calls "this …"
+_THIS_ONE = re.compile(
+    r"\b(this|these|that|those) (vaccines?|medicines?|medications?|drugs?|tests?|procedures?|"
+    r"treatments?|surger(?:y|ies)|therap(?:y|ies)|products?|conditions?|diseases?|disorders?)\b",
+    re.I,
+)
 
 
 def _capitalized(heading: str) -> str:

@@ -789,6 +789,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"additionally|for examples?|for instance|for this reason|as a result|as such|examples?|"
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
+    # "Some" of what came before, doing something: "Blood pressure medicines work in
+    # different ways … Some remove extra fluid and salt from the body." (not "Some people …")
+    r"some (have|has|may|might|are|is|can|could|will|would|also|develop|experience|"
+    r"remove|need|require|work|act)\b|"
     # the next step of a story told before: "Eventually, the voice becomes gurgling …"
     r"(eventually|finally|later|afterwards?)(?=,)|"
     # "The second is from when your heart is at rest": the second of what came before
@@ -952,7 +956,7 @@ def lost_dashes(sentence: str) -> bool:
 
 _LATIN_STEM = re.compile(r"(ic|t|[^o]n|e|i)$")
 # the combining forms that make one word with the word after them ("hydroxysteroid")
-_COMBINING = ("hydroxy", "electro", "dentino", "counter", "papilloma")
+_COMBINING = ("hydroxy", "electro", "dentino", "counter", "papilloma", "metallo")
 
 
 def _two_words(word: str) -> bool:
@@ -966,9 +970,13 @@ def _two_words(word: str) -> bool:
 
 
 def _a_word(word: str) -> bool:
-    """Whether ``word`` is an English word or a medical name the dictionaries give whole
-    ("preventedrotavirus diarrhea")."""
-    return english(word) or any(m.end - m.start == len(word) for m in lexicon().find(word))
+    """Whether ``word`` is an English word, a medical name the dictionaries give whole, or a
+    word of one ("preventedrotavirus diarrhea": "rotavirus infections")."""
+    return (
+        english(word)
+        or any(m.end - m.start == len(word) for m in lexicon().find(word))
+        or lexicon().has_word(word)
+    )
 
 
 # a list item whose bullet the source lost, opening the sentence ("drinking alcohol.", "if the

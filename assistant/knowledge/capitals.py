@@ -60,10 +60,18 @@ def is_name(word: str) -> bool:
 def as_written(name: str, texts: Iterable[str]) -> str:
     """``name`` as ``texts`` most often write it mid-sentence, after a lower-case word or a
     comma: "scabies" for the focus "Scabies", "high blood pressure" for "High Blood
-    Pressure", but "Down syndrome" and "Lyme disease"; ``name`` itself where they never do."""
+    Pressure", but "Down syndrome" and "Lyme disease"; where they never do, with the capitals
+    of common words lower-cased ("blood pressure medicines", not "Wilson disease")."""
     mid = re.compile(rf"(?<=[a-z,;] ){re.escape(name)}\b", re.I)
     counts = Counter(m.group() for text in texts for m in mid.finditer(text))
-    return counts.most_common(1)[0][0] if counts else name
+    if counts:
+        return counts.most_common(1)[0][0]
+    return " ".join(
+        w.lower() if _COMMON_CAPITAL.fullmatch(w) and not is_name(w) else w for w in name.split()
+    )
+
+
+_COMMON_CAPITAL = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)*")
 
 
 def medquad_answers(path: Path = MEDQUAD) -> Iterable[str]:

@@ -39,6 +39,7 @@ _SHOUTING_WORDS = 4  # ...if it has at least this many words ("MI" alone is an a
 _JOIN = re.compile(r"[\s\-'\u2019,/+&.]{1,3}")  # what may stand between the words of one name
 
 
+_NAME_WORD = re.compile(r"[a-z]{5,}")
 # what joins a combination medicine's parts in its name: "amoxicillin and clavulanic acid",
 # "trimethoprim/sulfamethoxazole"
 _PARTS = re.compile(r"\s*/\s*|\s+and\s+|\s*,\s*", re.I)
@@ -86,6 +87,7 @@ class Lexicon:
         self._concepts: list[Concept] = []
         self._index: dict[str, int] = {}  # name key -> concept
         self._longest: dict[str, int] = {}  # first token -> most tokens of a name it starts
+        self._words: frozenset[str] | None = None  # the words of the names, read on first use
         for kind, name, plain, others in data["concepts"]:
             concept = Concept(kind, name, plain, (name, *others))
             number = len(self._concepts)
@@ -155,6 +157,13 @@ class Lexicon:
         """Every name of every disease and drug."""
         for concept in self._concepts:
             yield from concept.names
+
+    def has_word(self, word: str) -> bool:
+        """Whether ``word`` (five letters or more) is a word of a disease's or drug's name:
+        "rotavirus" (of "rotavirus infections"), which no English word list has."""
+        if self._words is None:
+            self._words = frozenset(w for n in self.names() for w in _NAME_WORD.findall(n.lower()))
+        return word.lower() in self._words
 
     # ------------------------------------------------------------------ look-ups
 
