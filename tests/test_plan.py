@@ -1219,18 +1219,22 @@ def test_a_sentence_two_answers_share_is_said_once() -> None:
         assert [t.text for s in kept for t in s.sentences] == [first, more]
 
 
+# two answers on scabies say how it spreads in much the same words (K-QA 1)
+SPREADS = (
+    "Scabies spreads quickly in crowded conditions where there is frequent skin-to-skin "
+    "contact between people."
+)
+SPREADS_AGAIN = (
+    "Scabies can spread rapidly under crowded conditions where close body and skin contact is "
+    "frequent."
+)
+
+
 def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbedder) -> None:
     """K-QA 1: two answers on scabies say how it spreads in much the same words; the model
     tells the second apart from one that shares words but says something else."""
     composer = GroundedComposer(None, embedder)  # type: ignore[arg-type]
-    spreads = (
-        "Scabies spreads quickly in crowded conditions where there is frequent skin-to-skin "
-        "contact between people."
-    )
-    again = (
-        "Scabies can spread rapidly under crowded conditions where close body and skin contact "
-        "is frequent."
-    )
+    spreads, again = SPREADS, SPREADS_AGAIN
     cough = (
         "The main symptom of acute bronchitis is a persistent cough, which may last 10 to 20 days."
     )
@@ -2593,14 +2597,7 @@ def test_the_conclusion_counts_the_answers_still_cited_once_repeats_are_out(
 ) -> None:
     """The "Gout" article said "(7 in all)" beside six sources: the seventh answer's only
     sentence was left out as a repeat after the count was made."""
-    spreads = (
-        "Scabies spreads quickly in crowded conditions where there is frequent skin-to-skin "
-        "contact between people."
-    )
-    again = (
-        "Scabies can spread rapidly under crowded conditions where close body and skin contact "
-        "is frequent."
-    )
+    spreads, again = SPREADS, SPREADS_AGAIN
     answers = [
         ("Scabies is an itchy skin condition.", "information"),
         (again, "causes"),
