@@ -2531,6 +2531,8 @@ def test_a_combination_medicine_is_told_apart_from_its_part_and_from_its_class(
         "lists Augmentin as a combination of amoxicillin and clavulanic acid, so it is not the "
         "same as amoxicillin alone." in opening
     )
+    # (amoxicillin, an antibiotic, is no term the page leaves unexplained)
+    assert 'do not explain "amoxicillin"' not in draft_text(same)
     assert "Augmentation" not in draft_text(
         composer.draft(DraftRequest(question="What is augmentin"))
     )

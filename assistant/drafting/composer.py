@@ -817,6 +817,8 @@ class GroundedComposer:
             and not _called(quoted, w)
             and not _kind_called(quoted, w)
             and not any(says_what_it_is(x, [w]) for x in told)
+            # (nor a medicine of the class the page is on: "one of the antibiotics" says it)
+            and not (member and medicine_classes().class_of(w) == understood.focus)
         ]
         if words:
             listed = ", ".join(f'"{w}"' for w in words)
