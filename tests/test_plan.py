@@ -2616,3 +2616,14 @@ def test_the_conclusion_counts_the_answers_still_cited_once_repeats_are_out(
     text = draft_text(draft)
     assert again in text and spreads not in text
     assert "cited above (3 in all)" in text
+
+
+def test_names_the_archive_lacks_are_written_as_running_text_writes_them(
+    topics_archive: Archive,
+) -> None:
+    """K-QA 34 ended "The archive holds no past answer on Premature Ejaculation … no past
+    answer on Sertraline": a condition and a generic name the question capitalises."""
+    question = "Could you tell me about the success rate of Sertraline for Premature Ejaculation"
+    text = draft_text(composer_of(topics_archive).draft(DraftRequest(question=question)))
+    assert "no past answer on premature ejaculation, so" in text
+    assert "no past answer on sertraline, so" in text

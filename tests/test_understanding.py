@@ -306,6 +306,8 @@ def test_medicines_asked_about_that_the_archive_lacks() -> None:
     # a generic name as running text writes it, though MeSH heads it with a capital (K-QA 116)
     assert as_named("Cymbalta", "Duloxetine") == "Cymbalta (duloxetine)"
     assert as_named("HCTZ", "Hydrochlorothiazide") == "HCTZ (hydrochlorothiazide)"
+    # a generic name the question capitalises is a generic name (K-QA 34)
+    assert as_named("Sertraline", "sertraline") == "sertraline"
 
 
 def test_a_term_the_reply_defines_or_the_focus_is_no_term_to_explain() -> None:

@@ -779,7 +779,9 @@ class GroundedComposer:
                 notes.append(_template(t.fill("no_answer_mentioned", **said)))
             elif is_medicine(focus[1]):
                 unknown.insert(0, focus)
-            else:  # a condition is no pharmacist's question
+            else:  # a condition is no pharmacist's question ("Premature Ejaculation" as
+                # running text writes it)
+                said["missing"] = as_written(understood.unanswered, [])
                 notes.append(_template(t.fill("no_answer_on_condition", **said)))
         if unknown:  # medicines, to ask a doctor or pharmacist about
             names = [as_named(written, name) for written, name in unknown]

@@ -440,6 +440,8 @@ def as_named(named: str, name: str) -> str:
     concept = lexicon().concept(name)
     if concept is not None and concept.kind == "drug" and name[1:].islower():
         name = name.lower()
+        if named.lower() == name:  # the generic name, capitalised by the question: "Sertraline"
+            named = name
     if set(key_of(name).split()) <= set(key_of(named).split()):
         return named  # "activated charcoal", not "activated charcoal (charcoal)"
     return f"{named} ({name})"
