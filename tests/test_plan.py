@@ -2432,6 +2432,13 @@ def test_a_page_about_a_child_leaves_out_what_is_said_of_grown_ups(
     assert "menopause" not in text and "more common in women than in men" not in text
     assert "hormonal changes (in women)" in text  # an aside in brackets stays
     assert "speak of migraine in general, not of children in particular" in text
+    # and so for the batch's article on it ("speak of Migraine in general" had stood there)
+    batch = DraftRequest(
+        question="What should patients know about Migraine in children?",
+        title="Migraine in children",
+        article=True,
+    )
+    assert "speak of migraine in general, not of children" in draft_text(composer.draft(batch))
     # the same topic for everyone keeps them, with no such note
     everyone = draft_text(composer.draft(DraftRequest(question="What is migraine?")))
     assert "more common in women than in men" in everyone

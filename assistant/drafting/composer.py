@@ -348,7 +348,7 @@ class GroundedComposer:
         # a condition is written as the answers write it in running text: "Your question is
         # about scabies", not "about Scabies"; "what to know about migraine in children"
         texts = [r.long_explanation or "" for r in records.values()]
-        named = [*([topic] if topic else []), *(f.name for f in u.also)]
+        named = [*(n for n in (topic, u.focus) if n), *(f.name for f in u.also)]
         written = {n: as_written(n, texts) for n in named}
         sections = self._planned_sections(
             request, plan, topic, picked, other, terms, unexplained, conditions, written
@@ -583,7 +583,9 @@ class GroundedComposer:
                 )
                 out.insert(len(out) if seek_at is None else seek_at, care)
             elif section.kind == "conclusion":
-                notes = self._gaps(plan.understanding, topic, out, missing, unexplained, fill)
+                notes = self._gaps(
+                    plan.understanding, topic, out, missing, unexplained, fill, written
+                )
                 out.append(section.model_copy(update={"sentences": (*notes, *section.sentences)}))
         out = _merged(without_repeats(out, self._same_meaning))
         # the count the conclusion gives is of the answers still cited once repeats are out
@@ -760,6 +762,7 @@ class GroundedComposer:
         missing: Sequence[Ask],
         unexplained: Sequence[str],
         fill: dict[str, object],
+        written: Mapping[str, str],
     ) -> list[DraftSentence]:
         """The conclusion's notes on what the draft cannot say: the focus or the medicines
         asked about that the archive has no answer on ("… no past answer on Lexapro
@@ -831,7 +834,7 @@ class GroundedComposer:
             notes.append(_template(t.fill("class_in_general", **general)))
         # a question about a child, where no quoted answer speaks of children
         if understood.particulars.child and understood.focus and not names_children(quoted):
-            on = fill["topic"] if understood.focus == topic else understood.focus
+            on = written.get(understood.focus, understood.focus)
             notes.append(_template(t.fill("not_children", **{**fill, "topic": on})))
         return notes
 
