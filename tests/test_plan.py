@@ -2634,3 +2634,16 @@ def test_names_the_archive_lacks_are_written_as_running_text_writes_them(
     text = draft_text(composer_of(topics_archive).draft(DraftRequest(question=question)))
     assert "no past answer on premature ejaculation, so" in text
     assert "no past answer on sertraline, so" in text
+
+
+def test_an_article_on_a_vaccine_opens_with_how_it_prevents(topics_archive: Archive) -> None:
+    """The batch topic "Shingles vaccine" opened "About Shingles vaccine" with what shingles
+    is, and its prevention came second."""
+    request = DraftRequest(
+        question="What should patients know about Shingles vaccine?",
+        title="Shingles vaccine",
+        article=True,
+    )
+    draft = composer_of(topics_archive).draft(request)
+    headings = [s.heading for s in draft.sections if s.kind == "explanation"]
+    assert headings[:2] == ["Prevention", "About shingles"]

@@ -99,6 +99,9 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
             "Is there anything I can do to confirm it is shingles versus an allergic reaction?",
             "diagnosis",
         ),
+        # what a vaccine is, is how it prevents (the batch topic "Shingles vaccine")
+        ("What should patients know about Shingles vaccine?", "prevention"),
+        ("What should patients know about Shingles?", "definition"),
     ],
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:

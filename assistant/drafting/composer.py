@@ -544,7 +544,10 @@ class GroundedComposer:
             if not sentences:
                 continue
             answering.append((ask, [x.text for x in sentences]))
-            heading = self._heading(ask, topic if two and ask in asks else None, fill, written)
+            on = topic if two and ask in asks else None
+            if ask == "definition" and request.topic and plan.understanding.focus:
+                on = plan.understanding.focus  # "About shingles" in "Shingles vaccine"
+            heading = self._heading(ask, on, fill, written)
             out.append(
                 Section(kind="explanation", heading=heading, sentences=tuple(sentences), ask=ask)
             )

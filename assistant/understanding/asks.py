@@ -255,6 +255,13 @@ def without_asks(text: str) -> str:
     return text
 
 
+_WHAT_VACCINE = re.compile(
+    r"\b(?:what (?:is|are)|know about|tell me about|more about)(?: the| a)?(?: [\w-]+){0,2} "
+    r"(?:vaccines?|vaccinations?|shots?)\b",
+    re.I,
+)
+
+
 def asks_of(text: str) -> tuple[Ask, ...]:
     """What ``text`` asks, in the order the question raises it; ``("definition",)`` when no
     rule fires (a question naming only a topic asks what it is)."""
@@ -266,6 +273,11 @@ def asks_of(text: str) -> tuple[Ask, ...]:
     if not found:
         return ("definition",)  # "What is gout?", or a topic alone
     asks = [ask for _, _, ask in sorted(found)]
+    # what a vaccine is, is how it prevents: "What should patients know about Shingles
+    # vaccine?" is answered by the prevention answers first
+    if "definition" in asks and "prevention" in asks and _WHAT_VACCINE.search(text):
+        asks.remove("prevention")
+        asks.insert(0, "prevention")
     # a medicine question is also a treatment question (its evidence is the treatment answers)
     if "medication" in asks and "treatment" not in asks and "side_effects" not in asks:
         asks.append("treatment")
