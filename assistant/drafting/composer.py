@@ -593,25 +593,13 @@ class GroundedComposer:
         out = _merged(without_repeats(out, self._same_meaning))
         # the count the conclusion gives is of the answers still cited once repeats are out
         cited_now = len({x.source_id for s in out for x in s.sentences if x.source_id})
-        if cited_now != count:
-            said = t.fill("conclusion" if count else "conclusion_no_sources", **fill)
-            now = t.fill(
-                "conclusion" if cited_now else "conclusion_no_sources",
-                **{**fill, "count": cited_now},
-            )
-            out = [
-                s.model_copy(
-                    update={
-                        "sentences": tuple(
-                            _template(now) if x.text == said else x for x in s.sentences
-                        )
-                    }
-                )
-                if s.kind == "conclusion"
-                else s
-                for s in out
-            ]
-        return out
+        if cited_now == count:
+            return out
+        said = t.fill("conclusion" if count else "conclusion_no_sources", **fill)
+        now = t.fill(
+            "conclusion" if cited_now else "conclusion_no_sources", **{**fill, "count": cited_now}
+        )
+        return [_replaced(s, said, now) if s.kind == "conclusion" else s for s in out]
 
     def _beside(
         self,
@@ -790,15 +778,16 @@ class GroundedComposer:
                 said["missing"] = as_written(understood.unanswered, [])
                 notes.append(_template(t.fill("no_answer_on_condition", **said)))
         if unknown:  # medicines, to ask a doctor or pharmacist about
-            names = [as_named(written, name) for written, name in unknown]
+            names = [as_named(asked, name) for asked, name in unknown]
             key = "no_answer_on" if len(names) == 1 else "no_answer_on_several"
             what = " and ".join([", ".join(names[:-1]), names[-1]] if names[1:] else names)
             # one of a class the quoted sentences speak of: "Bactrim … is one of the
             # antibiotics" where "If you are sick or taking antibiotics, it can multiply …"
             group = medicine_classes().class_of(unknown[0][1]) if len(unknown) == 1 else None
+            said = {**fill, "missing": what}
             if group and _names_class(group, sections, in_quotes):
-                key, fill = "no_answer_in_class", {**fill, "other": group.lower()}
-            notes.append(_template(t.fill(key, **{**fill, "missing": what})))
+                key, said = "no_answer_in_class", {**said, "other": group.lower()}
+            notes.append(_template(t.fill(key, **said)))
         # (with no topic, "what it is" names nothing: "do you use a different dosage?")
         missing = [a for a in missing if topic or a != "definition"]
         if understood.unnamed_medicine:
@@ -1280,6 +1269,12 @@ _THIS_ONE = re.compile(
     r"treatments?|surger(?:y|ies)|therap(?:y|ies)|products?|conditions?|diseases?|disorders?)\b",
     re.I,
 )
+
+
+def _replaced(section: Section, said: str, now: str) -> Section:
+    """``section`` with its template sentence ``said`` written ``now``."""
+    sentences = tuple(_template(now) if x.text == said else x for x in section.sentences)
+    return section.model_copy(update={"sentences": sentences})
 
 
 def _capitalized(heading: str) -> str:
