@@ -303,6 +303,9 @@ class GroundedComposer:
             if names_any(c.text if medicine else split_sentences(c.text)[0], u.focus_names)
             or not said_of_own(top[c.source - 1], c.text, request.question, keys)
         ]
+        # nor one that calls the focus its own answer's condition: "A headache is considered
+        # hemicrania continua if …" is nothing on a cluster headache (K-QA 180)
+        other = [c for c in other if not calls_it_its_own(top[c.source - 1], c.text)]
         # nor, from an answer on a rare or inherited disease (GARD, GHR), one that names
         # neither what the question asks about nor that disease: "Facial muscle weakness can
         # cause swallowing and speech difficulties" (K-QA 33), "In more severely affected
