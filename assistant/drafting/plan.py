@@ -165,6 +165,7 @@ def make_plan(
     steps: list[tuple[Ask, FocusAnswers | None]] = [(a, None) for a in u.asks]
     steps += [(a, other) for other in u.also for a in u.asks]
     steps += [(a, None) for a in order if a not in u.asks]
+    another_kind = _of_another_kind(u.member) if u.member is not None else None
     for ask, other in steps:
         if ask == "seek_care":
             continue  # the warning signs below answer it
@@ -180,8 +181,8 @@ def make_plan(
                 continue  # (quoted already, in the section asked first)
             under = TOLD_UNDER[ask]
             quotes = _run(records, records_for(under), used, size, ask, told_under=under)
-        if quotes is not None and u.member is not None:
-            quotes = _of_its_kind(quotes, u.member) or None
+        if quotes is not None and another_kind is not None:
+            quotes = _without(quotes, another_kind) or None
         if quotes is not None and u.particulars.child:
             quotes = for_a_child(quotes) or None
         if quotes is None:
@@ -259,17 +260,18 @@ def _other_halves(
     return others if all(apart(h) for h in others) else ()
 
 
-def _of_its_kind(quotes: Sequence[Quote], member: tuple[str, str]) -> tuple[Quote, ...]:
-    """For a medicine drafted from its class's answer, ``quotes`` without what is said of a
-    kind of that class it is not: "The most powerful pain relievers are narcotics. They are
-    very effective, but they can sometimes have serious side effects." is nothing on
-    ibuprofen (one that names its own kind, or the medicine, stays: "There are two main
-    types of OTC pain medicines: acetaminophen (Tylenol) and … (NSAIDs)")."""
+def _of_another_kind(member: tuple[str, str]) -> Callable[[Quote], bool]:
+    """For a medicine drafted from its class's answer, whether a quote says something of a
+    kind of that class the medicine is not (looked up once a plan): "The most powerful pain
+    relievers are narcotics. They are very effective, but they can sometimes have serious
+    side effects." is nothing on ibuprofen (one that names its own kind, or the medicine, is
+    on it: "There are two main types of OTC pain medicines: acetaminophen (Tylenol) and …
+    (NSAIDs)")."""
     written, generic = member
     classes = medicine_classes()
     other = classes.other_kinds(generic)
     own = [*classes.own_kinds(generic), *lexicon().synonyms(generic), written]
-    return _without(quotes, lambda q: names_any(q.text, other) and not names_any(q.text, own))
+    return lambda q: names_any(q.text, other) and not names_any(q.text, own)
 
 
 def _without(quotes: Sequence[Quote], drop: Callable[[Quote], bool]) -> tuple[Quote, ...]:
