@@ -2586,6 +2586,14 @@ def test_a_medicine_s_class_page_leaves_out_what_is_said_of_another_kind(
         composer.draft(DraftRequest(question="What are the side effects of oxycodone?"))
     )
     assert "The most powerful pain relievers are narcotics." in oxycodone
+    # K-QA 120, on what is not ibuprofen: a page on the class, with a class's sections (it
+    # showed "Signs and symptoms: There are many things you can do to help ease pain.")
+    other = make_plan(
+        archive, "Is there anything I can take for the pain that isnt ibuprofen based?"
+    )
+    assert other.understanding.focus == "Pain Relievers"
+    assert "symptoms" not in [s.ask for s in other.sections]
+    assert "side_effects" in [s.ask for s in other.sections]
 
 
 def test_a_sentence_on_this_vaccine_does_not_stand_where_no_vaccine_is_named(

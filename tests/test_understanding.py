@@ -10,6 +10,7 @@ from assistant.understanding import (
     FocusCatalogue,
     as_named,
     asks_of,
+    is_medicine,
     key_of,
     keys_of,
     understand,
@@ -433,6 +434,66 @@ def test_a_lay_name_finds_the_archive_focus_under_its_medical_name() -> None:
     # "stomach flu" is gastroenteritis, asked about beside the flu, not the flu twice
     flu = understand("Are the stomach flu and the flu the same thing?", catalogue=catalogue)
     assert (flu.focus, [a.name for a in flu.also]) == ("Gastroenteritis", ["Flu"])
+
+
+def test_pain_named_by_where_it_hurts_finds_its_condition() -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Sore Throat", "information"),
+            ("m:2", "Sprains and Strains", "information"),
+            ("m:3", "Pain", "information"),
+            ("m:4", "Pain Relievers", "information"),
+        ]
+    )
+    # K-QA 124 and 87: the pain is the throat's, the strain a muscle's
+    throat = understand("Is there anything youd recommend for the throat pain", catalogue=catalogue)
+    assert (throat.focus, throat.named) == ("Sore Throat", "throat pain")
+    strain = "If this is just muscle strain, how many days should I expect the pain to go away?"
+    assert understand(strain, catalogue=catalogue).focus == "Sprains and Strains"
+    # K-QA 181 and 156: a pain the archive has no answer on is named as the patient names it,
+    # with its medical name written as running text writes it
+    muscle = understand("Whats good for muscular pain", catalogue=catalogue)
+    assert muscle.unanswered == "muscular pain (myalgia)"
+    ear = understand("What can I do to help the ear pain?", catalogue=catalogue)
+    assert ear.unanswered == "ear pain (earache)"
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        # K-QA 120: pain is no focus, as the archive's own "Pain" is none; the medicine is,
+        # answered from its class
+        ("Is there anything I can take for the pain that isnt ibuprofen based?", "Pain Relievers"),
+        # K-QA 90: "OTC" is how a medicine is sold; K-QA 194: what a shampoo is free of
+        ("In case it is fungal, would it be bad to pick up an OTC anti-fungal?", None),
+        ("if you were to prescribe an antifungal shampoo, are there sulfate free options?", None),
+        ("I get aches all over when it rains", None),
+    ],
+)
+def test_words_that_name_no_condition_or_medicine_are_no_focus(
+    question: str, focus: str | None
+) -> None:
+    catalogue = FocusCatalogue.build(
+        [("m:3", "Pain", "information"), ("m:4", "Pain Relievers", "information")]
+    )
+    u = understand(question, catalogue=catalogue)
+    assert (u.focus, u.unanswered) == (focus, None)
+
+
+def test_a_medicine_asked_to_be_avoided_asks_about_the_rest_of_its_class() -> None:
+    catalogue = FocusCatalogue.build([("m:4", "Pain Relievers", "information")])
+    # K-QA 120: no page on ibuprofen "itself", but on pain relievers
+    other = understand(
+        "Is there anything I can take for the pain that isnt ibuprofen based?", catalogue=catalogue
+    )
+    assert (other.focus, other.member) == ("Pain Relievers", None)
+    assert "ibuprofen" not in other.terms  # (a page on its class says what it is)
+    assert is_medicine("Pain Relievers")
+    instead = understand("Can I take Tylenol instead of ibuprofen?", catalogue=catalogue)
+    assert (instead.focus, instead.member) == ("Pain Relievers", ("Tylenol", "acetaminophen"))
+    # a question that asks about the medicine itself still does
+    itself = understand("Isn't ibuprofen bad for the stomach?", catalogue=catalogue)
+    assert itself.member == ("ibuprofen", "ibuprofen")
 
 
 def test_a_second_condition_asked_about_with_the_focus() -> None:

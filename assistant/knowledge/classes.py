@@ -38,6 +38,7 @@ class MedicineClasses:
         kinds: Mapping[str, Mapping[str, object]] | None = None,
     ) -> None:
         self._names = names
+        self.classes = frozenset(classes)  # "Pain Relievers", as the archive names them
         self._class: dict[str, str] = {}
         for name, members in classes.items():
             for member in members:

@@ -11,6 +11,7 @@ import textstat  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict
 
 from assistant.knowledge import lexicon
+from assistant.knowledge.capitals import as_written
 from assistant.knowledge.classes import medicine_classes
 from assistant.text import split_sentences
 from assistant.understanding.asks import (
@@ -211,8 +212,20 @@ def understand(
         named = catalogue.find(asked, exclude_ids)
     foci: list[Focus] = catalogue.find(title, exclude_ids) if title else []
     foci += [f for f in named if f not in foci]
-    foci = [f for f in _condition_first(asked, foci) if not _ruled_out(asked, f)]
+    ordered = _condition_first(asked, foci)
+    foci = [f for f in ordered if not _ruled_out(asked, f)]
     focus = foci[0] if foci else None
+    if focus is None:
+        # what a medicine is not is the rest of its class: "anything I can take for the pain
+        # that isnt ibuprofen based?" asks about pain relievers
+        focus = next(
+            (
+                group
+                for f in ordered
+                if f.kind == "drug" and (group := _class_of(f, catalogue, exclude_ids))
+            ),
+            None,
+        )
     joined = _conjoined(asked, focus, foci[1:]) if focus and not title else []
     # of two conditions asked about alike, the first named is the focus: "shingles versus an
     # allergic reaction" is about shingles, though "allergic reaction" is the longer name
@@ -317,7 +330,8 @@ _FOR = re.compile(
 # "I asked the doctor if it was a lipoma, but he said it was not", "it is not a lipoma"
 _RULED_OUT = (
     r"\b(?:said|says|told me|thinks?)\W+(?:that\W+)?(?:it|this)\W+(?:was|is|'s)\W+not\b|"
-    r"\bruled\W+out\b|\bnot\W+(?:an?\W+)?NAME\b"
+    r"\bruled\W+out\b|\b(?:not|(?:that|which)\W+(?:isn'?t|aren'?t)|other than|instead of|"
+    r"besides|except|apart from|alternatives? to)\W+(?:an?\W+)?NAME\b"
 )
 
 
@@ -397,9 +411,10 @@ def _singular(name: str) -> str:
 
 
 def is_medicine(name: str) -> bool:
-    """Whether the lexicon knows ``name`` as a medicine ("escitalopram", "Antidepressants")."""
+    """Whether the lexicon knows ``name`` as a medicine ("escitalopram", "Antidepressants"),
+    or it names a class of medicines (``drug_classes.toml``: "Pain Relievers")."""
     concept = lexicon().concept(name)
-    return concept is not None and concept.kind == "drug"
+    return (concept is not None and concept.kind == "drug") or name in medicine_classes().classes
 
 
 def _is_medicine(focus: Focus) -> bool:
@@ -435,13 +450,16 @@ def _class_of(
 def as_named(named: str, name: str) -> str:
     """ "Lexapro (escitalopram)": the name the question uses (a brand with its capital), and the
     archive's if it differs; a generic name in lower case, as running text writes it
-    ("Cymbalta (duloxetine)", where MeSH heads it "Duloxetine")."""
+    ("Cymbalta (duloxetine)", where MeSH heads it "Duloxetine"), and so a condition's
+    ("muscle aches (myalgia)", where MeSH heads it "Myalgia")."""
     named = lexicon().written(named)
     concept = lexicon().concept(name)
     if concept is not None and concept.kind == "drug" and name[1:].islower():
         name = name.lower()
         if named.lower() == name:  # the generic name, capitalised by the question: "Sertraline"
             named = name
+    elif concept is not None and concept.kind == "disease":
+        name = as_written(name, ())
     if set(key_of(name).split()) <= set(key_of(named).split()):
         return named  # "activated charcoal", not "activated charcoal (charcoal)"
     return f"{named} ({name})"
@@ -504,10 +522,15 @@ def _terms(question: str, reply: str | None, focus: Focus | None) -> tuple[str, 
             glossed = mention.kind == "drug" and re.search(
                 rf"\([^()]*\b{re.escape(mention.surface)}\b[^()]*\)", text
             )
+            # nor a medicine of the class the page is on ("ibuprofen" on pain relievers)
+            of_the_class = (
+                focus is not None and medicine_classes().class_of(mention.canonical) == focus.name
+            )
             if (
                 mention.kind != "abbreviation"
                 and not lay
                 and not glossed
+                and not of_the_class
                 and key_of(surface) not in focus_keys
                 and any(textstat.is_difficult_word(w, hard) for w in surface.split())
             ):

@@ -41,6 +41,7 @@ _NOT_A_FOCUS = frozenset(
         "heart",
         "blood",
         "cold",
+        "over the counter",  # "OTC" is how a medicine is sold, not what it is
     ]
 )
 
@@ -51,7 +52,9 @@ _NOT_A_FOCUS = frozenset(
 _NOT_A_FOCUS_AS_WRITTEN = re.compile(
     r"(?:burning|tear(?!\s+(?:ducts?|glands?)\b)|poison(?=\s+(?:ivy|oak|sumac)\b)|"
     # a steroid medicine is no anabolic steroid (the archive's "Steroids" is on their abuse)
-    r"steroids?(?=\s+(?:creams?|ointments?|sprays?|shots?|injections?|pills?|inhalers?)\b))\b",
+    r"steroids?(?=\s+(?:creams?|ointments?|sprays?|shots?|injections?|pills?|inhalers?)\b)|"
+    # what a product is free of is not what it is: "sulfate free shampoo", "sugar-free"
+    r"[\w-]+(?=[\s-]free\b))\b",
     re.I,
 )
 _MEDICINE_BEFORE = re.compile(r"\b(?:topical|oral|nasal|inhaled)\s+$", re.I)
@@ -320,7 +323,11 @@ class FocusCatalogue:
             hit = self.lookup(mention.canonical) or self.lookup(mention.surface)
             name = hit[0] if hit else mention.canonical
             key = key_of(name)
-            if key in found:
+            if (
+                key in found
+                or key in _NOT_A_FOCUS
+                or _written_otherwise(text, mention.start, mention.end)
+            ):
                 continue
             position = len(_TOKEN.findall(text[: mention.start]))
             kind = "archive" if hit else mention.kind
