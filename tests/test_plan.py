@@ -2656,3 +2656,37 @@ def test_an_article_on_a_vaccine_opens_with_how_it_prevents(topics_archive: Arch
     draft = composer_of(topics_archive).draft(request)
     headings = [s.heading for s in draft.sections if s.kind == "explanation"]
     assert headings[:2] == ["Prevention", "About shingles"]
+
+
+def test_the_half_of_a_two_condition_topic_the_question_does_not_name_is_left_out(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 87 ("If this is just muscle strain, how many days should I expect the pain to go
+    away?") drew on MedlinePlus's "Sprains and Strains", and showed "A sprain is a stretched
+    or torn ligament. Ligaments are tissues that connect bones at a joint." and two
+    "Symptoms include …" lines, the sprain's and the strain's, side by side."""
+    foci = ("Sprains and Strains", "Diverticulosis and Diverticulitis", "Dizziness and Vertigo")
+    archive = archive_of(tmp_path, "halves", foci, embedder)
+    strain = make_plan(
+        archive, "If this is just muscle strain, how many days should I expect the pain to go?"
+    )
+    quoted = [q.text for q in strain.quotes]
+    assert quoted[0] == "A strain is a stretched or torn muscle or tendon."
+    assert (
+        "Symptoms include pain, muscle spasms, swelling, and trouble moving the muscle." in quoted
+    )
+    assert not any("sprain" in q and "strain" not in q for q in quoted)
+    assert not any("joint" in q or "Ligaments" in q for q in quoted)
+    # (what is said of both stays)
+    assert any(q.startswith("At first, treatment of both sprains and strains") for q in quoted)
+    itis = [q.text for q in make_plan(archive, "What is diverticulitis?").quotes]
+    assert "Diverticulosis is often found through tests ordered for something else." not in itis
+    assert "Sometimes it causes mild cramps, bloating or constipation." not in itis
+    assert "Your doctor will do a physical exam and imaging tests to diagnose it." in itis
+    # a question on both, or on the topic by its own name, gets both
+    both = [q.text for q in make_plan(archive, "What are sprains and strains?").quotes]
+    assert "A sprain is a stretched or torn ligament." in both
+    # a topic that says what only one of its names is speaks of one complaint: vertigo is a
+    # dizziness (K-QA 184)
+    vertigo = [q.text for q in make_plan(archive, "Which doctor should i go to for vertigo").quotes]
+    assert "When you're dizzy, you may feel lightheaded or lose your balance." in vertigo

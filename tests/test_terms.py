@@ -10,8 +10,9 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import Record
 from assistant.drafting.composer import refers_back
+from assistant.drafting.definitions import defines
 from assistant.drafting.plan import standalone
-from assistant.drafting.terms import defines, explain_terms
+from assistant.drafting.terms import explain_terms
 from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.retrieval import HybridRetriever
@@ -34,6 +35,11 @@ from assistant.retrieval import HybridRetriever
             "around them.",
             "echogenic lesions",
         ),
+        (
+            "Diverticulitis occurs when the diverticula become inflamed, or irritated and "
+            "swollen, and infected.",
+            "diverticulitis",
+        ),
     ],
 )
 def test_sentences_that_say_what_a_term_is(sentence: str, term: str) -> None:
@@ -54,6 +60,9 @@ def test_sentences_that_say_what_a_term_is(sentence: str, term: str) -> None:
             "calcification",
         ),
         ("Doctors treat gout with medicines.", "gout"),
+        # who gets it, or what causes it, is not what it is (K-QA 19, on colchicine's uses)
+        ("Pericarditis occurs in people of all ages.", "pericarditis"),
+        ("Fat necrosis can be caused by an injury to the breast.", "fat necrosis"),
     ],
 )
 def test_mentions_are_not_definitions(sentence: str, term: str) -> None:

@@ -26,6 +26,7 @@ from assistant.drafting.arrange import (
     on_other_topic,
     told_under,
 )
+from assistant.drafting.definitions import defines
 from assistant.drafting.models import DraftRequest, DraftSentence
 from assistant.index import Archive
 from assistant.knowledge import lexicon
@@ -156,7 +157,9 @@ def make_plan(
     # (a medicine's class is one too: "Pain Relievers" for ibuprofen)
     medicine = u.member is not None or (on and all(is_medicine(f) for f in on))
     order = MEDICINE_ORDER if medicine else PAGE_ORDER
-    used: set[str] = set()
+    # (what is said of the half of a two-condition focus the question does not name is
+    # never quoted, as if it were quoted already)
+    used = _of_the_other_half(records, u.question)
     sections: list[PlannedSection] = []
     missing: list[Ask] = []
     words = 0
@@ -258,6 +261,36 @@ def _other_halves(
         )
 
     return others if all(apart(h) for h in others) else ()
+
+
+def _of_the_other_half(records: Mapping[str, Record], question: str) -> set[str]:
+    """The sentences on the half of a two-condition focus that the question does not name:
+    asked about "muscle strain", MedlinePlus's "Sprains and Strains" runs "A sprain is a
+    stretched or torn ligament. Ligaments are tissues that connect bones at a joint. …
+    Symptoms include pain, swelling, bruising, and being unable to move your joint." before
+    it turns to strains; a sentence that names neither half is on the one named last. Only
+    where the answer says what each half is ("A strain is …"): "Dizziness and Vertigo" and
+    "Nausea and Vomiting" speak of one complaint."""
+    asked = f" {key_of(question)} "
+    other: set[str] = set()
+    for record in records.values():
+        names = re.split(r" and ", record.focus or "")
+        halves = {f" {key_of(h)} " for h in names}
+        named = {h for h in halves if h in asked}
+        sentences = sentences_of(record)
+        if (
+            len(halves) != 2
+            or len(named) != 1
+            or not all(any(defines(s, h) for s in sentences) for h in names)
+        ):
+            continue
+        on = halves
+        for sentence in sentences:
+            words = f" {key_of(sentence)} "
+            on = {h for h in halves if h in words} or on
+            if not on & named:
+                other.add(sentence)
+    return other
 
 
 def _of_another_kind(member: tuple[str, str]) -> Callable[[Quote], bool]:
