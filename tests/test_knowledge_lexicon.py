@@ -55,6 +55,7 @@ def test_plain_name_glosses_a_medical_term(lex: Lexicon) -> None:
 
 def test_plain_name_is_conservative(lex: Lexicon) -> None:
     assert lex.plain_name("heart attack") is None  # already the plain name
+    assert lex.plain_name("Pinkeye") is None  # the same name written apart: "pink eye"
     assert lex.with_plain_name("shingles") == "shingles"
     assert lex.plain_name("gout") is None  # plain already, no other name
     assert lex.plain_name("plantar fasciitis") is None  # "policeman's heel" is no commoner

@@ -2690,3 +2690,21 @@ def test_the_half_of_a_two_condition_topic_the_question_does_not_name_is_left_ou
     # dizziness (K-QA 184)
     vertigo = [q.text for q in make_plan(archive, "Which doctor should i go to for vertigo").quotes]
     assert "When you're dizzy, you may feel lightheaded or lose your balance." in vertigo
+
+
+def test_the_opening_names_the_focus_in_the_patient_s_words_and_the_archive_s(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 198 ("what causes ringworm ?") opened "Your question is about tinea infections.",
+    a name the patient never used; K-QA 27 opened on "Sinusitis (sinus infections)" with a
+    capital mid-sentence."""
+    archive = archive_of(tmp_path, "names", ("Tinea Infections", "Sinusitis"), embedder)
+    composer = composer_of(archive)
+    ringworm = draft_text(composer.draft(DraftRequest(question="what causes ringworm ?")))
+    assert "Your question is about ringworm (tinea infections)." in ringworm
+    # and the language model's plan gives it both names
+    plan = make_plan(archive, "what causes ringworm ?")
+    listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
+    assert "Topic: Tinea Infections (the patient calls it ringworm" in listed
+    sinus = draft_text(composer.draft(DraftRequest(question="How long does sinusitis last?")))
+    assert "Your question is about sinusitis (sinus infections)." in sinus

@@ -496,6 +496,40 @@ def test_a_medicine_asked_to_be_avoided_asks_about_the_rest_of_its_class() -> No
     assert itself.member == ("ibuprofen", "ibuprofen")
 
 
+@pytest.mark.parametrize(
+    ("question", "called"),
+    [
+        # K-QA 101, 130, 198, 170: the patient's own name beside the archive's
+        ("Is it normal to have really bad abdominal cramping with the stomach flu?", "stomach flu"),
+        ("My older sister has pcos. Is there a genetic component to pcos?", "PCOS"),
+        ("what causes ringworm ?", "ringworm"),
+        (
+            "What is the best hypertension treatment for patients who are also diabetic?",
+            "hypertension",
+        ),
+        # the same name, written apart (K-QA 138), sharing a word, or a verb (K-QA 186)
+        ("Okay, what other signs could indicate pink eye if it were to manifest?", None),
+        ("What is the best treatment for high blood pressure?", None),
+        ("Will the keflex make me throw up if Ive had a very low food intake", None),
+    ],
+)
+def test_the_question_s_own_name_for_its_focus(question: str, called: str | None) -> None:
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Gastroenteritis", "information"),
+            ("m:2", "Polycystic ovarian syndrome", "information"),
+            ("m:3", "Tinea Infections", "information"),
+            ("m:4", "Pinkeye", "information"),
+            ("m:5", "High Blood Pressure", "information"),
+            ("m:6", "Vomiting", "information"),
+        ],
+        abbreviations={"PCOS": "Polycystic ovarian syndrome"},
+    )
+    u = understand(question, catalogue=catalogue)
+    assert u.focus_records
+    assert u.also_called == called
+
+
 def test_a_second_condition_asked_about_with_the_focus() -> None:
     catalogue = FocusCatalogue.build(
         [

@@ -417,9 +417,13 @@ class GroundedComposer:
             # "Your question is about cluster headache, a kind of headache; …"
             kind = {**fill, "other": plan.understanding.kind_asked}
             opening[0] = _template(t.fill("opening_kind", **kind))
-        elif topic and not request.topic and lexicon().plain_name(topic):
+        elif topic and not request.topic and (called := plan.understanding.also_called):
+            # "Your question is about the stomach flu (gastroenteritis)": the patient's words
+            named = t.fill("opening", **{**fill, "topic": f"{called} ({fill['topic']})"})
+            opening[0] = _template(named)
+        elif topic and not request.topic and (plain := lexicon().plain_name(topic)):
             # "Your question is about myocardial infarction (heart attack)."
-            named = t.fill("opening", **{**fill, "topic": lexicon().with_plain_name(topic)})
+            named = t.fill("opening", **{**fill, "topic": f"{fill['topic']} ({plain})"})
             opening[0] = _template(named)
         said = _particulars(plan)
         if said:

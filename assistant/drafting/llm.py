@@ -249,6 +249,8 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
     u = plan.understanding
     number = {s.record_id: n for n, s in enumerate(sources, start=1)}
     lines = [f"Topic: {as_data(u.focus)}" if u.focus else "Topic: not found in the archive"]
+    if u.also_called:  # "stomach flu" for gastroenteritis: the page uses the patient's words
+        lines[0] += f" (the patient calls it {as_data(u.also_called)}: use both names)"
     lines.append("Asked: " + ", ".join(ASK_WORDS[a] for a in u.asks))
     for i, section in enumerate(plan.sections, start=1):
         role = " (answers the question: write it first)" if section.answers_question else ""

@@ -225,10 +225,13 @@ class Lexicon:
         """A common lay name for a medical term ("myocardial infarction" -> "heart attack").
 
         None when the dictionary has no lay name that is made of common words and used in the
-        project's Q&A corpus, for drugs, and when ``term`` already is that lay name.
+        project's Q&A corpus, for drugs, and when ``term`` already is that lay name, or it
+        written apart ("Pinkeye", "pink eye").
         """
         concept = self.concept(term)
-        if concept is None or concept.plain is None or _key(concept.plain) == _key(term):
+        if concept is None or concept.plain is None:
+            return None
+        if _key(concept.plain).replace(" ", "") == _key(term).replace(" ", ""):
             return None
         return concept.plain
 

@@ -153,6 +153,24 @@ class Understanding(BaseModel):
         return answers.records_for(ask)
 
     @property
+    def also_called(self) -> str | None:
+        """The question's own name for the focus, where it shares no word with the archive's:
+        "stomach flu" for "Gastroenteritis", "UTI" for "Urinary Tract Infections"; None where
+        it shares one, writes it apart ("pink eye", "Pinkeye"), or is a verb ("throw up")."""
+        named, focus = self.named, self.focus
+        if not named or not focus or self.member or not self.focus_records:
+            return None
+        words = key_of(named).split()
+        if set(words) & set(key_of(focus).split()) or words[-1] in _PARTICLES:
+            return None
+        if re.sub(r"\W", "", named.lower()) == re.sub(r"\W", "", focus.lower()):
+            return None
+        shouted = named.upper()
+        if named.islower() and not english(named) and lexicon().expand_abbreviation(shouted):
+            return shouted  # "pcos", as the archive writes it: "PCOS"
+        return named
+
+    @property
     def member_named(self) -> str | None:
         """The medicine a class answers for, as the question names it: "Lexapro
         (escitalopram)"."""
@@ -298,6 +316,10 @@ def understand(
         question=question,
         corrections=corrections,
     )
+
+
+# the particle of a phrasal verb: "throw up", "pass out" name a condition as a verb
+_PARTICLES = frozenset({"up", "out"})
 
 
 # "this medication", "the pills", "my meds"; or side effects of what it does not say ("are
