@@ -304,7 +304,8 @@ def test_the_opening_gives_a_medical_topic_its_plain_name(
     composer = composer_of(archive)
     draft = composer.draft(DraftRequest(question="How long does sinusitis last?"))
     opening = draft.sections[0].sentences[0]
-    assert opening.text == "Your question is about Sinusitis (sinus infections)."
+    # (the topic as running text writes it, not "Sinusitis" mid-sentence)
+    assert opening.text == "Your question is about sinusitis (sinus infections)."
     assert opening.origin == "template"
 
 
@@ -2696,9 +2697,8 @@ def test_the_opening_names_the_focus_in_the_patient_s_words_and_the_archive_s(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
     """K-QA 198 ("what causes ringworm ?") opened "Your question is about tinea infections.",
-    a name the patient never used; K-QA 27 opened on "Sinusitis (sinus infections)" with a
-    capital mid-sentence."""
-    archive = archive_of(tmp_path, "names", ("Tinea Infections", "Sinusitis"), embedder)
+    a name the patient never used."""
+    archive = archive_of(tmp_path, "names", ("Tinea Infections",), embedder)
     composer = composer_of(archive)
     ringworm = draft_text(composer.draft(DraftRequest(question="what causes ringworm ?")))
     assert "Your question is about ringworm (tinea infections)." in ringworm
@@ -2706,5 +2706,3 @@ def test_the_opening_names_the_focus_in_the_patient_s_words_and_the_archive_s(
     plan = make_plan(archive, "what causes ringworm ?")
     listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
     assert "Topic: Tinea Infections (the patient calls it ringworm" in listed
-    sinus = draft_text(composer.draft(DraftRequest(question="How long does sinusitis last?")))
-    assert "Your question is about sinusitis (sinus infections)." in sinus
