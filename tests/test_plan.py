@@ -2706,3 +2706,42 @@ def test_the_opening_names_the_focus_in_the_patient_s_words_and_the_archive_s(
     plan = make_plan(archive, "what causes ringworm ?")
     listed = str(format_plan(plan, plan_sources(plan, archive.records(plan.record_ids))))
     assert "Topic: Tinea Infections (the patient calls it ringworm" in listed
+
+
+def test_what_stands_beside_the_answer_speaks_of_what_was_asked(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 43 ("Does Allopurinal affect fertility?"; the archive has no answer on
+    allopurinol) showed "The risk of invasive ovarian cancer may be higher in women who do
+    not get pregnant after taking fertility drugs"; K-QA 24 (a nausea prescription with
+    Dramamine) "As with bromocriptine therapy, nausea and dizziness are possible side effects
+    …"; K-QA 172 (dysuria in young, sexually active men) "Hematuria can be caused by
+    menstruation, vigorous exercise, sexual activity, …"."""
+    foci = (
+        "Ovarian, Fallopian Tube, and Primary Peritoneal Cancer",
+        "Prolactinoma",
+        "Swallowing Disorders",
+        "Nausea and Vomiting",
+        "Hematuria (Blood in the Urine)",
+        "Scabies",
+        "Crusted scabies",
+    )
+    archive = archive_of(tmp_path, "beside", foci, embedder)
+    composer = composer_of(archive)
+
+    def drafted(question: str) -> str:
+        return draft_text(composer.draft(DraftRequest(question=question)))
+
+    assert "ovarian cancer" not in drafted("Does Allopurinal affect fertility?")
+    nausea = drafted("Can a nausea prescription be taken at the same time as Dramamine?")
+    assert "bromocriptine" not in nausea
+    dysuria = "What is the most common cause of dysuria in young, sexually active, healthy men?"
+    assert "Hematuria can be caused by" not in drafted(dysuria)
+    # what speaks of what the question describes still stands (K-QA 33), and a question
+    # that names no medicine may be asking which (K-QA 1)
+    swallowing = "Could esophagitis could like muscle stiffness in the neck when swallowing?"
+    assert (
+        "If you have a swallowing disorder, you may have difficulty or pain when swallowing."
+        in (drafted(swallowing))
+    )
+    assert "Ivermectin" in drafted("Also what is the oral option to get rid of scabies?")

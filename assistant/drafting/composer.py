@@ -657,7 +657,10 @@ class GroundedComposer:
                         named_in(top[c.source - 1], request.question)
                         and not narrower(top[c.source - 1], keys)
                     )
-                    or particular & _words(c.text)
+                    or (
+                        particular & _words(c.text)
+                        and not self._on_an_unasked_condition(c.text, request)
+                    )
                 )
                 and (
                     not narrower(top[c.source - 1], keys)
@@ -688,8 +691,28 @@ class GroundedComposer:
         ]
         # nor one that speaks of "this vaccine" its own answer named before: "Because many
         # people get pneumonia after having the flu, this vaccine also helps prevent
-        # pneumonia" (K-QA 97) stands on a page on the flu with no vaccine named
-        return [c for c in other if not _this_one(c.text)]
+        # pneumonia" (K-QA 97) stands on a page on the flu with no vaccine named; nor what
+        # is said of a medicine the question does not name, and of none it names: "As with
+        # bromocriptine therapy, nausea and dizziness are possible side effects …" (K-QA 24,
+        # on taking a nausea prescription with Dramamine)
+        return [
+            c
+            for c in other
+            if not _this_one(c.text)
+            and not _of_another_medicine(c.text, u.question or request.question)
+        ]
+
+    def _on_an_unasked_condition(self, text: str, request: DraftRequest) -> bool:
+        """Whether ``text`` opens on a condition the question says no word of: on "What is
+        the most common cause of dysuria in young, sexually active, healthy men?", "Hematuria
+        can be caused by menstruation, vigorous exercise, sexual activity, …" shares the
+        question's "sexual" and is about another condition ("If you have a swallowing
+        disorder, you may have difficulty or pain when swallowing" is about what it asks, and
+        "Urinalysis is testing of a urine sample" about a test)."""
+        assert self.archive is not None
+        asked = set(key_of(request.question).split())
+        named = [f.surface for f in self.archive.foci().find(text) if _is_disease(f.name)]
+        return any(not set(key_of(n).split()) & asked and opens_with(text, [n]) for n in named)
 
     def _names_itself(self, text: str, names: Sequence[str]) -> bool:
         """Whether ``text`` names one of ``names`` (the focus) other than inside the longer
@@ -1259,6 +1282,21 @@ BOTH_AND_ONE = 3  # conditions a sentence comparing two may name: the two and on
 MORE = 5  # sentences under "More from answers to similar questions", at most
 MAX_WORDS = 600  # a page's length at most (the site's More Info runs 250-600 words)
 FRAME_WORDS = 90  # the opening, "when to seek care" and closing lines, about
+
+
+def _is_disease(name: str) -> bool:
+    """Whether the dictionaries know ``name`` as a condition (not "Urinalysis", a test)."""
+    concept = lexicon().concept(name)
+    return concept is not None and concept.kind == "disease"
+
+
+def _of_another_medicine(text: str, question: str) -> bool:
+    """Whether ``text`` names medicines, none of which the question that names one names
+    ("fertility drugs" are not allopurinol; a question that names none may be asking which:
+    "what is the oral option to get rid of scabies?")."""
+    asked = {m.canonical.lower() for m in lexicon().find(question) if m.kind == "drug"}
+    said = {m.canonical.lower() for m in lexicon().find(text) if m.kind == "drug"}
+    return bool(asked) and bool(said) and not said & asked
 
 
 def _this_one(text: str) -> bool:
