@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.corpus.headings import split_headings
-from assistant.corpus.lists import join_inline_lists
+from assistant.corpus.lists import join_inline_lists, join_paragraph_lists
 from assistant.knowledge import capitals
 from assistant.text import split_sentences
 
@@ -254,3 +254,33 @@ def test_a_list_left_bulleted_ends_where_the_next_sentence_starts() -> None:
     ]
     for text in unchanged:
         assert join_inline_lists(text) == text
+
+
+HYPOTHYROIDISM = (
+    "Hypothyroidism has many symptoms that can vary from person to person. Some common "
+    "symptoms of hypothyroidism are\n\n- fatigue - weight gain - a puffy face - cold "
+    "intolerance - joint and muscle pain - constipation - dry skin - dry, thinning hair - "
+    "decreased sweating - heavy or irregular menstrual periods and impaired fertility - "
+    "depression - slowed heart rate\n\nHowever, hypothyroidism develops slowly, so many people "
+    "dont notice symptoms of the disease."
+)  # NIDDK, "What are the symptoms of Hypothyroidism ?" (MedQuAD)
+
+
+def test_a_list_on_a_line_of_its_own_becomes_the_sentence_that_introduces_it() -> None:
+    """K-QA 48 ("Does low thyroid contribute to weight gain?") got no symptom of
+    hypothyroidism: NIDDK's list stood apart from its introduction, and neither was quoted."""
+    sentences = split_sentences(split_headings(HYPOTHYROIDISM, "Hypothyroidism"))
+    assert sentences[1] == (
+        "Some common symptoms of hypothyroidism are fatigue; weight gain; a puffy face; cold "
+        "intolerance; joint and muscle pain; constipation; dry skin; dry, thinning hair; "
+        "decreased sweating; heavy or irregular menstrual periods and impaired fertility; "
+        "depression; and slowed heart rate."
+    )
+    assert sentences[2].startswith("However, hypothyroidism develops slowly")
+    adrenal = "The most common symptoms are\n\n- fatigue - muscle weakness - weight loss"
+    assert join_paragraph_lists(adrenal) == (
+        "The most common symptoms are fatigue, muscle weakness, and weight loss."
+    )
+    # items that are sentences, or long, are no such list
+    sentences_listed = "Causes include\n\n- Genetics. Many people with gout have it - Diet"
+    assert join_paragraph_lists(sentences_listed) == sentences_listed

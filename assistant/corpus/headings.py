@@ -34,7 +34,7 @@ from functools import cached_property
 from itertools import islice
 from typing import NamedTuple
 
-from assistant.corpus.lists import join_inline_lists, without_clause_items
+from assistant.corpus.lists import join_inline_lists, join_paragraph_lists, without_clause_items
 from assistant.corpus.possessives import restore_possessives
 from assistant.text import ABBREVIATIONS, SENTENCE_OPENERS
 
@@ -133,13 +133,15 @@ def split_headings(text: str, title: str | Iterable[str | None] | None = None) -
     the dropped repeats only whitespace changes: a space before and after a heading becomes
     a newline, the apostrophes the text lost are put back where they surely were
     (:func:`assistant.corpus.possessives.restore_possessives`), and a run-in bulleted list is
-    written out as its sentence (:func:`assistant.corpus.lists.join_inline_lists`); the
+    written out as its sentence (:func:`assistant.corpus.lists.join_inline_lists`), and so
+    is a list on a line of its own after the line that introduces it
+    (:func:`assistant.corpus.lists.join_paragraph_lists`); the
     items of a list that finishes its introducing sentence ("… include those who:" / "Have a
     lot of stress.") are dropped (:func:`assistant.corpus.lists.without_clause_items`).
     """
     lines = [
         join_inline_lists(restore_possessives(collapse_repeats(line)))
-        for line in without_clause_items(text).split("\n")
+        for line in join_paragraph_lists(without_clause_items(text)).split("\n")
     ]
     context = _Context(_names(title), lines)
     return "\n".join(_unglue(_split_line(line, context)) for line in lines)

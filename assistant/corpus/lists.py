@@ -260,3 +260,31 @@ def without_clause_items(text: str) -> str:
             items = True
         out.append(line)
     return "\n".join(out)
+
+
+# NIDDK's answers give a list a paragraph of its own after the line that introduces it, its
+# bullets on one line: "Some common symptoms of hypothyroidism are" / "- fatigue - weight gain
+# - a puffy face …"; read apart, the introduction is no sentence and the items none either
+_PARAGRAPH_LIST = re.compile(
+    r"(?P<lead>[^\n]*\b(?:include|includes|including|such as|are|were):?)[ \t]*\n\s*"
+    r"-[ \t]+(?P<items>[^\n]+)"
+)
+
+
+def join_paragraph_lists(text: str) -> str:
+    """``text`` with each list that stands on a line of its own after its introducing line
+    written out as that line's sentence: "Some common symptoms of hypothyroidism are fatigue;
+    weight gain; …; and slowed heart rate." Left as it is unless every item is short and
+    none is a sentence."""
+
+    def written(match: re.Match[str]) -> str:
+        items = [i.strip() for i in _BULLET.split(match["items"].strip())]
+        if items and items[-1].endswith("."):
+            items[-1] = items[-1][:-1]
+        if not _fits(items) or any(re.search(r"[.!?;:]\s", i) for i in items):
+            return match[0]
+        lead = match["lead"].rstrip()
+        lead = lead[:-1] if lead.endswith(":") and not lead.endswith("following:") else lead
+        return f"{lead} {_series(items)}."
+
+    return _PARAGRAPH_LIST.sub(written, text)

@@ -22,7 +22,7 @@ from assistant.text import split_sentences
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _SPECIAL_TOKENS = 2  # [CLS] and [SEP], counted once per chunk
-CHUNKER_VERSION = 11  # bump when chunking changes: stored records are then re-chunked
+CHUNKER_VERSION = 12  # bump when chunking changes: stored records are then re-chunked
 
 
 @dataclass(frozen=True)
