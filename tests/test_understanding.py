@@ -173,6 +173,11 @@ def test_what_the_focus_causes_asks_its_side_effects_or_symptoms() -> None:
     assert asked.asks == ("symptoms",)
     others = understand("what other sinus infections would cause this", catalogue=sinus)
     assert others.asks == ("causes",)
+    # and so what it contributes to (K-QA 48), not what contributes to it
+    thyroid = FocusCatalogue.build([("m:5", "Hypothyroidism", "information")])
+    weight = understand("Does low thyroid contribute to weight gain?", catalogue=thyroid)
+    assert weight.asks == ("symptoms",)
+    assert understand("What contributes to gout?", catalogue=catalogue).asks == ("causes",)
     # a medicine against a condition is no condition, and what it causes its side effects
     depression = FocusCatalogue.build(
         [("m:3", "Depression", "information"), ("m:4", "Antidepressants", "information")]

@@ -388,7 +388,8 @@ def _what_it_causes(text: str, focus: Focus) -> bool:
     name = re.escape(focus.surface)
     # (a medicine "that doesnt cause nausea" is still asked about its side effects)
     clause = "" if _is_medicine(focus) else "(?!that|which)"
-    pattern = rf"(?<!what )(?<!what other )\b{name}\W+{clause}(?:\w+\W+){{0,3}}?caus(e|es|ing)\b"
+    effect = r"(?:caus(?:e|es|ing)|contribut(?:e|es|ing) to)"  # "Does low thyroid contribute to"
+    pattern = rf"(?<!what )(?<!what other )\b{name}\W+{clause}(?:\w+\W+){{0,3}}?{effect}\b"
     return re.search(pattern, text, re.I) is not None
 
 

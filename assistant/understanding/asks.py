@@ -159,7 +159,7 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(caus\w*(?! (any |permanent |lasting |long[- ]term )*(damage|harm|complications)\b)|"
         r"why (do|does|did|am|is|would|have)|reason\w*|trigger\w*|due to|"
         r"how (do|did|does|can) (you|i|one|people) (get|catch)|contagious|spread|risk factors?|"
-        r"because of|come from|linked to|related to|relation|"
+        r"because of|come from|linked to|related to|relation|contribut\w* to|"
         # what a finding may be a sign of: "What does a low pulse possibly indicate?", "What
         # does it mean if my urine is cloudy?" (not "what would indicate a sinus infection?")
         r"what (does|do|could|might|can) .{1,60}\bindicate|indicative of|"
