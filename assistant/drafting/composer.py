@@ -418,7 +418,7 @@ class GroundedComposer:
             kind = {**fill, "other": plan.understanding.kind_asked}
             opening[0] = _template(t.fill("opening_kind", **kind))
         elif topic and not request.topic and (called := plan.understanding.also_called):
-            # "Your question is about the stomach flu (gastroenteritis)": the patient's words
+            # "Your question is about stomach flu (gastroenteritis)": the patient's words first
             named = t.fill("opening", **{**fill, "topic": f"{called} ({fill['topic']})"})
             opening[0] = _template(named)
         elif topic and not request.topic and (plain := lexicon().plain_name(topic)):

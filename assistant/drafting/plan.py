@@ -277,12 +277,10 @@ def _of_the_other_half(records: Mapping[str, Record], question: str) -> set[str]
         names = re.split(r" and ", record.focus or "")
         halves = {f" {key_of(h)} " for h in names}
         named = {h for h in halves if h in asked}
+        if len(halves) != 2 or len(named) != 1:
+            continue
         sentences = sentences_of(record)
-        if (
-            len(halves) != 2
-            or len(named) != 1
-            or not all(any(defines(s, h) for s in sentences) for h in names)
-        ):
+        if not all(any(defines(s, h) for s in sentences) for h in names):
             continue
         on = halves
         for sentence in sentences:
