@@ -265,10 +265,7 @@ def without_clause_items(text: str) -> str:
 # NIDDK's answers give a list a paragraph of its own after the line that introduces it, its
 # bullets on one line: "Some common symptoms of hypothyroidism are" / "- fatigue - weight gain
 # - a puffy face …"; read apart, the introduction is no sentence and the items none either
-_PARAGRAPH_LIST = re.compile(
-    r"(?P<lead>[^\n]*\b(?:include|includes|including|such as|are|were):?)[ \t]*\n\s*"
-    r"-[ \t]+(?P<items>[^\n]+)"
-)
+_PARAGRAPH_CUE = re.compile(r"\b(?:include|includes|including|such as|are|were):?\s*$")
 
 
 def join_paragraph_lists(text: str) -> str:
@@ -276,15 +273,40 @@ def join_paragraph_lists(text: str) -> str:
     written out as that line's sentence: "Some common symptoms of hypothyroidism are fatigue;
     weight gain; …; and slowed heart rate." Left as it is unless every item is short and
     none is a sentence."""
+    if "\n-" not in text and "\n -" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        at = i + 1
+        while at < len(lines) and not lines[at].strip():
+            at += 1  # (a blank line between)
+        written = (
+            _paragraph_list(line, lines[at].strip())
+            if at < len(lines) and _PARAGRAPH_CUE.search(line)
+            else None
+        )
+        if written is None:
+            out.append(line)
+            i += 1
+            continue
+        out.append(written)
+        i = at + 1
+    return "\n".join(out)
 
-    def written(match: re.Match[str]) -> str:
-        items = [i.strip() for i in _BULLET.split(match["items"].strip())]
-        if items and items[-1].endswith("."):
-            items[-1] = items[-1][:-1]
-        if not _fits(items) or any(re.search(r"[.!?;:]\s", i) for i in items):
-            return match[0]
-        lead = match["lead"].rstrip()
-        lead = lead[:-1] if lead.endswith(":") and not lead.endswith("following:") else lead
-        return f"{lead} {_series(items)}."
 
-    return _PARAGRAPH_LIST.sub(written, text)
+def _paragraph_list(lead: str, bullets: str) -> str | None:
+    """``lead`` and the list on the line after it as one sentence; None where ``bullets`` is
+    no list of short items."""
+    if not bullets.startswith("- "):
+        return None
+    items = [i.strip() for i in _BULLET.split(bullets[2:].strip())]
+    if items and items[-1].endswith("."):
+        items[-1] = items[-1][:-1]
+    if not _fits(items) or any(re.search(r"[.!?;:]\s", i) for i in items):
+        return None
+    lead = lead.rstrip()
+    lead = lead[:-1] if lead.endswith(":") and not lead.endswith("following:") else lead
+    return f"{lead} {_series(items)}."
