@@ -60,6 +60,7 @@ from assistant.drafting.plan import (
     in_record_order,
     item_fragment,
     list_items,
+    medicines_named,
     plan_for,
     plan_sources,
     quote_sources,
@@ -641,6 +642,7 @@ class GroundedComposer:
             # flu"; "Ligneous conjunctivitis is a rare disorder …" says nothing of pink eye,
             # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
             besides = [a for a in u.asks if a != "definition"]
+            asked = set(key_of(request.question).split())  # (its words, looked up once)
 
             def calls(c: _Candidate) -> bool:
                 """Whether it names the focus as the patient does, apart from the kind's
@@ -659,7 +661,7 @@ class GroundedComposer:
                     )
                     or (
                         particular & _words(c.text)
-                        and not self._on_an_unasked_condition(c.text, request)
+                        and not self._on_an_unasked_condition(c.text, asked)
                     )
                 )
                 and (
@@ -695,22 +697,22 @@ class GroundedComposer:
         # is said of a medicine the question does not name, and of none it names: "As with
         # bromocriptine therapy, nausea and dizziness are possible side effects …" (K-QA 24,
         # on taking a nausea prescription with Dramamine)
+        medicines = medicines_named(u.question or request.question)
         return [
             c
             for c in other
-            if not _this_one(c.text)
-            and not _of_another_medicine(c.text, u.question or request.question)
+            if not _this_one(c.text) and not _of_another_medicine(c.text, medicines)
         ]
 
-    def _on_an_unasked_condition(self, text: str, request: DraftRequest) -> bool:
+    def _on_an_unasked_condition(self, text: str, asked: set[str]) -> bool:
         """Whether ``text`` opens on a condition the question says no word of: on "What is
         the most common cause of dysuria in young, sexually active, healthy men?", "Hematuria
         can be caused by menstruation, vigorous exercise, sexual activity, …" shares the
         question's "sexual" and is about another condition ("If you have a swallowing
         disorder, you may have difficulty or pain when swallowing" is about what it asks, and
-        "Urinalysis is testing of a urine sample" about a test)."""
+        "Urinalysis is testing of a urine sample" about a test); ``asked``: the question's
+        words (:func:`key_of`)."""
         assert self.archive is not None
-        asked = set(key_of(request.question).split())
         named = [f.surface for f in self.archive.foci().find(text) if _is_disease(f.name)]
         return any(not set(key_of(n).split()) & asked and opens_with(text, [n]) for n in named)
 
@@ -1290,13 +1292,12 @@ def _is_disease(name: str) -> bool:
     return concept is not None and concept.kind == "disease"
 
 
-def _of_another_medicine(text: str, question: str) -> bool:
-    """Whether ``text`` names medicines, none of which the question that names one names
-    ("fertility drugs" are not allopurinol; a question that names none may be asking which:
-    "what is the oral option to get rid of scabies?")."""
-    asked = {m.canonical.lower() for m in lexicon().find(question) if m.kind == "drug"}
-    said = {m.canonical.lower() for m in lexicon().find(text) if m.kind == "drug"}
-    return bool(asked) and bool(said) and not said & asked
+def _of_another_medicine(text: str, asked: set[str]) -> bool:
+    """Whether ``text`` names medicines, none of which the question that names some
+    (``asked``, :func:`medicines_named`) names ("fertility drugs" are not allopurinol; a question
+    that names none may be asking which: "what is the oral option to get rid of scabies?")."""
+    said = medicines_named(text) if asked else set()
+    return bool(said) and not said & asked
 
 
 def _this_one(text: str) -> bool:

@@ -248,7 +248,7 @@ def _other_halves(
     the archive answers on each of them apart; () for any other focus: the archive has no
     answer on nausea but in "Nausea and Vomiting", nor on dizziness but in "Dizziness and
     Vertigo", which speak of one complaint."""
-    halves = re.split(r",? and |, ", focus or "")
+    halves = _halves(focus)
     if len(halves) < 2 or not any(names_any(h, focus_names) for h in halves):
         return ()
     together = {r.record_id for f in foci.find(focus or "") for r in f.records}
@@ -263,6 +263,12 @@ def _other_halves(
     return others if all(apart(h) for h in others) else ()
 
 
+def _halves(focus: str | None) -> list[str]:
+    """The conditions a focus names: "High Blood Pressure and Kidney Disease" is two, "A, B
+    and C" three; any other focus one."""
+    return re.split(r",? and |, ", focus or "")
+
+
 def _of_the_other_half(records: Mapping[str, Record], question: str) -> set[str]:
     """The sentences on the half of a two-condition focus that the question does not name:
     asked about "muscle strain", MedlinePlus's "Sprains and Strains" runs "A sprain is a
@@ -274,7 +280,7 @@ def _of_the_other_half(records: Mapping[str, Record], question: str) -> set[str]
     asked = f" {key_of(question)} "
     other: set[str] = set()
     for record in records.values():
-        names = re.split(r" and ", record.focus or "")
+        names = _halves(record.focus)
         halves = {f" {key_of(h)} " for h in names}
         named = {h for h in halves if h in asked}
         if len(halves) != 2 or len(named) != 1:
@@ -675,7 +681,7 @@ def _other_medicines(rest: Sequence[str | None], run: Sequence[str]) -> list[str
     gout, after NSAIDs and corticosteroids: "When NSAIDs or corticosteroids fail to control
     pain and swelling, the doctor may use another drug, colchicine.", then the medicines that
     lower uric acid)."""
-    named = {name for s in run for name in _medicines(s)}
+    named = {name for s in run for name in medicines_named(s)}
     found: list[str] = []
     picked = 0
     for i, sentence in enumerate(rest):
@@ -683,7 +689,7 @@ def _other_medicines(rest: Sequence[str | None], run: Sequence[str]) -> list[str
             break
         if sentence is None or not standalone(sentence):
             continue
-        new = _medicines(sentence) - named
+        new = medicines_named(sentence) - named
         if not new:
             continue
         # with the ones right after it that lean on it ("This drug is most effective when
@@ -698,7 +704,7 @@ def _other_medicines(rest: Sequence[str | None], run: Sequence[str]) -> list[str
 OTHER_MEDICINES = 2  # sentences naming further medicines, at most, after a treatment run
 
 
-def _medicines(sentence: str) -> set[str]:
+def medicines_named(sentence: str) -> set[str]:
     """The medicines a sentence names (their lexicon names)."""
     return {m.canonical.lower() for m in lexicon().find(sentence) if m.kind == "drug"}
 
