@@ -12,6 +12,7 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import Record
 from assistant.index import Archive
+from assistant.index.chroma import EF_SEARCH, ChromaIndex
 
 
 def _record(n: int, text: str = "", **fields: object) -> Record:
@@ -149,6 +150,20 @@ def test_second_client_sees_changes(fresh_archive: Archive) -> None:
     assert len(other.keyword()) == fresh_archive.vectors.count()
     fresh_archive.ingest([_record(n) for n in range(5)])
     assert len(other.keyword(refresh=True)) == fresh_archive.vectors.count()
+
+
+def test_an_index_made_before_is_searched_as_deep_as_a_new_one(fresh_archive: Archive) -> None:
+    """A collection made with the old search depth (ef 128) is opened with the depth that
+    keeps a search exact and the same in every process (see ``EF_SEARCH``), and keeps it."""
+    client = fresh_archive.vectors.client
+    name = f"{fresh_archive.settings.collection}-before"
+    client.create_collection(name, configuration={"hnsw": {"space": "cosine", "ef_search": 128}})
+    assert EF_SEARCH > 128
+    ChromaIndex(client, name, fresh_archive.vectors.embeddings)
+    hnsw = client.get_collection(name).configuration["hnsw"]
+    assert hnsw is not None and hnsw["ef_search"] == EF_SEARCH
+    assert hnsw["space"] == "cosine"  # the rest as it was made
+    assert fresh_archive.vectors.collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
 
 
 def test_metadata_and_record_round_trip(fresh_archive: Archive, page_record: Record) -> None:

@@ -29,8 +29,19 @@ from assistant.index.metadata import Metadata
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
+# ef_search well above the candidates a search asks for (about 90): the search is then exact
+# (recall 1.0 against NumPy over the full index, `bench.bench_query`) and the same in every
+# process. At 128, the graph's last unflushed entries (under ``sync_threshold``, which every
+# process inserts again on its own threads) put different chunks at the tail of the candidates
+# from one run to the next, and so a draft's sources
+EF_SEARCH = 512
 HNSW: CreateCollectionConfiguration = {
-    "hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 128, "max_neighbors": 32}
+    "hnsw": {
+        "space": "cosine",
+        "ef_construction": 200,
+        "ef_search": EF_SEARCH,
+        "max_neighbors": 32,
+    }
 }
 _PAGE = 5_000
 
@@ -86,6 +97,9 @@ class ChromaIndex:
         self.collection = client.get_or_create_collection(
             name, configuration=HNSW, metadata={"revision": 0}
         )
+        hnsw = (self.collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != EF_SEARCH:  # an index made before: search it alike
+            self.collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
     @cached_property
     def store(self) -> Chroma:
