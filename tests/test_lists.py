@@ -78,6 +78,12 @@ def test_a_condition_is_written_as_its_answers_write_it_in_running_text() -> Non
     assert capitals.as_written("Blood Pressure Medicines", []) == "blood pressure medicines"
     assert capitals.as_written("Wilson Disease", []) == "Wilson disease"
     assert capitals.as_written("COPD", []) == "COPD"
+    # a title names it with every word capitalized: no way running text writes it (K-QA 49
+    # had "About Diabetes Medicines" from "What I need to know about Diabetes Medicines")
+    title = "For more, see the NIDDK health topic, What I need to know about Diabetes Medicines."
+    said = "If you can't control your diabetes, you may need diabetes medicines."
+    assert capitals.as_written("Diabetes Medicines", [title, title, said]) == "diabetes medicines"
+    assert capitals.as_written("Diabetes Medicines", [title]) == "diabetes medicines"
 
 
 def test_what_is_not_surely_a_list_is_left_as_it_is() -> None:

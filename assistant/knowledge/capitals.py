@@ -64,6 +64,9 @@ def as_written(name: str, texts: Iterable[str]) -> str:
     of common words lower-cased ("blood pressure medicines", not "Wilson disease")."""
     mid = re.compile(rf"(?<=[a-z,;] ){re.escape(name)}\b", re.I)
     counts = Counter(m.group() for text in texts for m in mid.finditer(text))
+    # a name of several words all capitalized is a title's ("What I need to know about
+    # Diabetes Medicines"), not how running text writes it ("you may need diabetes medicines")
+    counts = Counter({w: n for w, n in counts.items() if not _titled(w)})
     if counts:
         return counts.most_common(1)[0][0]
     return " ".join(
@@ -72,6 +75,13 @@ def as_written(name: str, texts: Iterable[str]) -> str:
 
 
 _COMMON_CAPITAL = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)*")
+
+
+def _titled(name: str) -> bool:
+    """Whether every word of a name of several words opens on a capital ("Diabetes
+    Medicines", not "Down syndrome")."""
+    words = name.split()
+    return len(words) > 1 and all(w[:1].isupper() for w in words)
 
 
 def medquad_answers(path: Path = MEDQUAD) -> Iterable[str]:
