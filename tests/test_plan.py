@@ -289,6 +289,8 @@ def test_the_llm_prompt_carries_the_plan_numbered_as_its_sources(topics_archive:
     bare = prompt.messages(**LLMDrafter.variables(prompt, request, sources))
     assert "(no plan: use the sources that fit the question)" in str(bare[-1].content)
     assert "about a child" not in text
+    # the patient's own toe: a grown-up's question, told as one
+    assert "The question is about a grown-up: leave out what the sources say of children" in text
     # a question about a child is told as one
     child = DraftRequest(question="What is the treatment for gout in children?")
     plan = plan_for(topics_archive, child)
@@ -748,6 +750,26 @@ def test_the_focus_named_inside_another_condition_s_name_is_not_named(
             "congenital plasminogen deficiency")  # fmt: skip
     text = draft_text(draft_on(tmp_path_factory, embedder, foci, question))
     assert elsewhere not in text.lower()
+
+
+def test_another_condition_named_by_a_word_of_the_focus_s_name_is_not_named(
+    tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder
+) -> None:
+    # "poison" of "poison ivy" names no "Poisoning": "Treatment for poisoning depends on the
+    # type of poison." stood beside the answer on poison ivy (K-QA 76)
+    foci = ("Poison Ivy, Oak and Sumac", "Poisoning")
+    question = (
+        "I dont believe the hydroxyzine is supposed to cure the poison Ivy, but maybe you could "
+        "shed some light on that?"
+    )
+    draft = draft_on(tmp_path_factory, embedder, foci, question)
+    assert "sap" in draft_text(draft)
+    assert "type of poison" not in draft_text(draft)
+    # but the head word of the focus's name names its kind: "Warts are growths on your skin
+    # caused by an infection with humanpapilloma virus, or HPV." (K-QA 157)
+    foci = ("Genital Warts", "Warts")
+    text = draft_text(draft_on(tmp_path_factory, embedder, foci, "What causes genital warts?"))
+    assert "Warts are growths on your skin" in text
 
 
 def test_a_heading_stands_once_on_a_page(
@@ -2117,6 +2139,42 @@ def test_a_warning_told_to_a_parent_is_for_a_question_about_a_child(
     assert [q.text for q in child.warning_signs] == [parent, signs]
 
 
+def test_a_grown_ups_question_leaves_out_what_is_said_of_children(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """NIDDK on preventing diarrhea gave "I am a healthy adult but my ALT is elevated can this
+    also cause diarrhea?" (K-QA 72) the rotavirus vaccines for infants; and what goes on
+    from them ("Rotarix is given in two doses.") goes with them."""
+    avoid = (
+        "Until diarrhea subsides, avoiding caffeine and foods that are greasy, high in fiber, "
+        "or sweet may lessen symptoms."
+    )
+    vaccines = (
+        "Two oral vaccines have been approved by the U.S. Food and Drug Administration to "
+        "protect children from rotavirus infections: rotavirus vaccine, live, oral, "
+        "pentavalent (RotaTeq); and rotavirus vaccine, live, oral (Rotarix)."
+    )
+    doses = (
+        "RotaTeq is given to infants in three doses at 2, 4, and 6 months of age.",
+        "Rotarix is given in two doses.",
+    )
+    answer = " ".join([avoid, vaccines, *doses])
+    archive = one_answer(tmp_path, embedder, "Diarrhea", "prevention", answer)
+
+    def prevention(question: str) -> list[str]:
+        plan = make_plan(archive, question)
+        return [q.text for s in plan.sections if s.ask == "prevention" for q in s.quotes]
+
+    assert prevention("I am a healthy adult, how can I prevent diarrhea?") == [avoid]
+    assert prevention("How can I keep from getting diarrhea again?") == [avoid]
+    assert prevention("How can I keep my 6 month old baby from getting diarrhea?") == [
+        avoid,
+        vaccines,
+        *doses,
+    ]
+    assert prevention("How can diarrhea be prevented?") == [avoid, vaccines, *doses]
+
+
 def test_a_list_is_on_the_topic_of_the_sentence_it_leans_on(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
@@ -2177,6 +2235,18 @@ def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
     assert not standalone("Depending on their location, these larger tumors may bleed.")
     # a verb's -s is no plural: "them" are the hives of the sentence before
     assert not standalone("An allergic reaction to a drug or food usually causes them.")
+
+
+def test_a_short_sentence_that_ends_on_it_leans_on_its_predecessor() -> None:
+    # MedlinePlus on tinea: "Ringworm is a red skin rash … A worm doesn't cause it." (the
+    # second stood alone under "Possible causes", K-QA 148)
+    assert not standalone("A worm doesn't cause it.")
+    assert standalone("A worm doesn't cause it.", after_predecessor=True)
+    assert not standalone("There is no proven way to prevent it.")
+    # "it" its own clause names first, or in a long sentence
+    assert standalone("If you have diabetes, learn how to manage it.")
+    assert standalone("Oxygen is considered a medicine, so your doctor must prescribe it.")
+    assert standalone("Immunotoxins can bind to cancer cells and kill them.")
 
 
 def test_a_kind_the_archive_lacks_is_told_before_the_answers_on_the_condition(

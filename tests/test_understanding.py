@@ -16,7 +16,12 @@ from assistant.understanding import (
     understand,
 )
 from assistant.understanding.focus import defined_abbreviations
-from assistant.understanding.particulars import of_adults_only, particulars_of
+from assistant.understanding.particulars import (
+    for_their_age,
+    of_adults_only,
+    of_children_only,
+    particulars_of,
+)
 
 PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 
@@ -62,6 +67,13 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
             "causes",
         ),
         ("What would indicate a sinus infection?", "symptoms"),
+        # what it feels like or brings with it (K-QA 148, 46, 40)
+        ("So ringworm doesnt itch?", "symptoms"),
+        ("Does herpes have rectal discharge?", "symptoms"),
+        (
+            "Do migraines always come with headaches because I dont have a headache right now",
+            "symptoms",
+        ),
         # what to take or do for it; a dosage that differs is no comparison
         ("What can i have for the constant itching that makes me rub my eyes", "treatment"),
         # a parent asks for a child, or nobody in particular
@@ -107,6 +119,21 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "site_page_example.txt"
 )
 def test_what_real_kqa_questions_ask(question: str, expected: str) -> None:
     assert asks_of(question)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # K-QA 64: the draft said the archive did not "cover the outlook"
+        "How long do I need to wait before starting naproxen since I took ibuprofen this morning?",
+        "How long should I wait to take Advil after Tylenol?",
+        "How long should I wait between doses of ibuprofen?",
+        "How long does it take to notice the effects of Wellbutrin?",  # K-QA 66
+    ],
+)
+def test_how_long_to_wait_for_a_medicine_asks_how_to_take_it(question: str) -> None:
+    assert asks_of(question)[0] == "medication" and "outlook" not in asks_of(question)
+    assert asks_of("How long will I wait before the rash goes away?") == ("outlook",)
 
 
 def test_a_test_reading_asks_how_it_is_found() -> None:
@@ -709,6 +736,75 @@ def test_an_age_range_under_eighteen_is_a_child() -> None:
     assert particulars_of("Is this rash serious?", age_range="10~17").child
     assert not particulars_of("Is this rash serious?", age_range="10~19").child
     assert not particulars_of("Is this rash serious?", age_range="40~49").child
+
+
+@pytest.mark.parametrize(
+    ("question", "adult"),
+    [
+        # K-QA: the asker's own case, or a stated grown-up
+        ("I am a healthy adult but my ALT is elevated can this also cause diarrhea?", True),
+        ("Ok I will do the blood pressure checks, how often?", True),
+        ("I am 34 and have acne on my back", True),
+        ("My 30 year old son has migraines", True),
+        # a child, a baby or a pregnancy is part of the question; nobody in particular is none
+        ("I am 16 and have acne on my back", False),
+        ("My 3-month-old baby has a rash on her cheeks", False),
+        ("Is accutane like an antibiotic and would it affect a baby if I got pregnant?", False),
+        ("Is it safe to take zyrtec / Claritin while breastfeeding?", False),
+        ("Is poison ivy contagious between people?", False),
+        ("What should patients know about Gout?", False),
+    ],
+)
+def test_a_question_about_a_grown_up_is_told_apart(question: str, adult: bool) -> None:
+    assert particulars_of(question).adult is adult
+
+
+def test_an_age_range_of_eighteen_or_over_is_a_grown_up() -> None:
+    assert particulars_of("Is this rash serious?", age_range="40~49").adult
+    assert not particulars_of("Is this rash serious?", age_range="10~19").adult
+
+
+@pytest.mark.parametrize(
+    ("sentence", "children"),
+    [
+        ("Children should have their blood pressure checked starting at 3 years of age.", True),
+        ("Your child will need to take antibiotics for at least 3 to 5 days.", True),
+        (
+            "Infection with the rotavirus is the most common cause of acute diarrhea in children.",
+            True,
+        ),
+        # children named with grown-ups, and the grown-up's own childhood, are no other age
+        (
+            "Medications to treat diarrhea in adults can be dangerous for infants and children.",
+            False,
+        ),
+        ("If you had chickenpox as a child, the virus stays in your body.", False),
+        ("Shingles is caused by the virus that gave you chickenpox when you were a child.", False),
+        ("People of all ages can get diarrhea.", False),
+        # what a grown-up can pass on to a child (NINDS on shingles, K-QA 78)
+        ("A person with a shingles rash can pass the virus to someone, usually a child.", False),
+    ],
+)
+def test_what_is_said_of_children_alone(sentence: str, children: bool) -> None:
+    assert of_children_only(sentence) is children
+
+
+def test_a_grown_up_keeps_the_sentences_before_those_said_of_children() -> None:
+    """MedlinePlus on blood pressure (K-QA 136): the pair "Talk with your doctor …" and
+    "Children also can …" is kept to its first sentence for a grown-up; nothing is cut for a
+    question about nobody in particular."""
+    talk = "Talk with your doctor about how often you should have your blood pressure checked."
+    pair = (
+        f"{talk} Children also can develop high blood pressure, especially if they're overweight."
+    )
+    grown_up = particulars_of("Ok I will do the blood pressure checks, how often?")
+    assert for_their_age(pair, grown_up) == talk
+    assert for_their_age("Children should have it checked from the age of 3.", grown_up) == ""
+    assert (
+        for_their_age(pair, particulars_of("How often should blood pressure be checked?")) == pair
+    )
+    child = particulars_of("How often should my 5 year old son have his blood pressure checked?")
+    assert for_their_age(pair, child) == pair
 
 
 @pytest.mark.parametrize(

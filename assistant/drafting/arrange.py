@@ -41,9 +41,11 @@ TOPICS: dict[str, re.Pattern[str]] = {
     ),
     "symptoms": re.compile(
         # ("pain relievers", "pain-killers" are no symptom, nor the symptoms a doctor looks at:
-        # "your health care provider will look at your symptoms and medical history")
+        # "your health care provider will look at your symptoms and medical history"; nor the
+        # itch of a condition's name: "Types of tinea include ringworm, athlete's foot and jock
+        # itch.")
         r"\b((?<!at your )(?<!about your )(?<!review your )symptoms?|signs?|"
-        r"pain(ful)?(?![ -](relie\w*|medic\w*|kill\w*))|swell\w*|itch\w*|"
+        r"pain(ful)?(?![ -](relie\w*|medic\w*|kill\w*))|swell\w*|(?<!jock )(?<!swimmer's )itch\w*|"
         r"fever)\b",
         re.I,
     ),

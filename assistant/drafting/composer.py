@@ -40,6 +40,7 @@ from assistant.drafting.arrange import (
     section_for,
     section_of,
     unanswered,
+    without_names,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.differential import Condition, differential
@@ -90,7 +91,7 @@ from assistant.understanding import (
     keys_of,
     without_asks,
 )
-from assistant.understanding.particulars import names_children, of_adults_only
+from assistant.understanding.particulars import for_their_age, names_children
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -231,8 +232,10 @@ class GroundedComposer:
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
         chosen = self._choose(asked, top, sorted(quoted), keys, u.asks, records)
-        if u.particulars.child:  # what is said of grown-ups alone is no answer on a child
-            chosen = [c for c in chosen if not of_adults_only(c.text)]
+        # what is said of grown-ups alone is no answer on a child, nor the reverse
+        chosen = [
+            replace(c, text=text) for c in chosen if (text := for_their_age(c.text, u.particulars))
+        ]
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
         )
@@ -643,6 +646,16 @@ class GroundedComposer:
             # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
             besides = [a for a in u.asks if a != "definition"]
             asked = set(key_of(request.question).split())  # (its words, looked up once)
+            # (another condition is not named by a word that qualifies the focus's name:
+            # "poison ivy" names no "Poisoning" (K-QA 76); its head word names its kind:
+            # "genital warts" names "Warts")
+            apart = without_names(request.question, names)
+            heads = " ".join(
+                key_of(n).split()[-1] for n in names if names_any(request.question, [n])
+            )
+
+            def named_apart(source: Source) -> bool:
+                return named_in(source, apart) or named_in(source, heads)
 
             def calls(c: _Candidate) -> bool:
                 """Whether it names the focus as the patient does, apart from the kind's
@@ -655,10 +668,7 @@ class GroundedComposer:
                 for c in other
                 if (
                     self._pair_names_itself(c.text, names)
-                    or (
-                        named_in(top[c.source - 1], request.question)
-                        and not narrower(top[c.source - 1], keys)
-                    )
+                    or (named_apart(top[c.source - 1]) and not narrower(top[c.source - 1], keys))
                     or (
                         particular & _words(c.text)
                         and not self._on_an_unasked_condition(c.text, asked)
@@ -679,7 +689,7 @@ class GroundedComposer:
                 and not (
                     "definition" in u.asks
                     and says_what_it_is(c.text, [top[c.source - 1].focus or ""])
-                    and not named_in(top[c.source - 1], request.question)
+                    and not named_apart(top[c.source - 1])
                     and not (narrower(top[c.source - 1], keys) and calls(c))
                 )
             ]

@@ -300,6 +300,10 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             "The question is about a child: leave out what the sources say of adults only,"
             " and say where they do not speak of children."
         )
+    elif u.particulars.adult:  # "I am a healthy adult …", "If I take a probiotic …"
+        lines.append(
+            "The question is about a grown-up: leave out what the sources say of children only."
+        )
     if plan.missing and not u.unanswered:
         missing = ", ".join(ASK_WORDS[a] for a in plan.missing)
         lines.append(f"No source covers: {missing}. Say so plainly; do not fill it in.")

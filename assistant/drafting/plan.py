@@ -45,7 +45,7 @@ from assistant.understanding import (
     keys_of,
     understand,
 )
-from assistant.understanding.particulars import of_adults_only
+from assistant.understanding.particulars import Particulars, for_their_age
 from assistant.understanding.spelling import english
 
 # the sections of a More Info page, in page order after the answer
@@ -186,8 +186,8 @@ def make_plan(
             quotes = _run(records, records_for(under), used, size, ask, told_under=under)
         if quotes is not None and another_kind is not None:
             quotes = _without(quotes, another_kind) or None
-        if quotes is not None and u.particulars.child:
-            quotes = for_a_child(quotes) or None
+        if quotes is not None:
+            quotes = _for_their_age(quotes, u.particulars) or None
         if quotes is None:
             if answering and other is None:
                 missing.append(ask)
@@ -208,8 +208,7 @@ def make_plan(
     asked = "seek_care" in u.asks
     most = WARNINGS_ASKED if asked else WARNINGS
     warnings = _warning_signs(records, u.focus_records, used, most, u.particulars.child)
-    if u.particulars.child:
-        warnings = for_a_child(warnings)
+    warnings = _for_their_age(warnings, u.particulars)
     if asked and not warnings:
         missing.append("seek_care")
     return Plan(
@@ -312,23 +311,32 @@ def _of_another_kind(member: tuple[str, str]) -> Callable[[Quote], bool]:
 
 
 def _without(quotes: Sequence[Quote], drop: Callable[[Quote], bool]) -> tuple[Quote, ...]:
-    """``quotes`` but those ``drop`` picks, each with the ones after it that lean on it."""
+    """``quotes`` but those ``drop`` picks, each with the ones after it that lean on it or
+    name a medicine it names ("Rotarix is given in two doses." after the left-out "Two oral
+    vaccines … protect children from rotavirus infections: … (RotaTeq); and … (Rotarix).")."""
     kept: list[Quote] = []
     dropped: str | None = None
+    named: set[str] = set()
     for q in quotes:
-        if drop(q) or (q.record_id == dropped and not standalone(q.text)):
-            dropped = q.record_id
+        if q.record_id == dropped and (not standalone(q.text) or named & medicines_named(q.text)):
+            continue
+        if drop(q):
+            dropped, named = q.record_id, medicines_named(q.text)
             continue
         dropped = None
         kept.append(q)
     return tuple(kept)
 
 
-def for_a_child(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
-    """For a question about a child, the quotes that do not speak of grown-ups alone
-    ("Migraine is three times more common in women than in men", "… fewer attacks after
-    menopause"); one that leans on a left-out quote goes with it."""
-    return _without(quotes, lambda q: of_adults_only(q.text))
+def _for_their_age(quotes: Sequence[Quote], particulars: Particulars) -> tuple[Quote, ...]:
+    """The quotes that do not speak only of people of another age than the patient's: of
+    grown-ups for a child ("Migraine is three times more common in women than in men"), of
+    children for a grown-up ("Your child will need to take antibiotics for at least 3 to 5
+    days"), each kept to its sentences before the first that does; one that leans on a
+    left-out quote goes with it."""
+    kept = [(q, for_their_age(q.text, particulars)) for q in quotes]
+    trimmed = [q.model_copy(update={"text": text}) if text else q for q, text in kept]
+    return _without(trimmed, lambda q: not for_their_age(q.text, particulars))
 
 
 WARNINGS = 2  # sentences on when to see a doctor, at most
@@ -895,6 +903,10 @@ _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
+    # a short sentence that ends on what its predecessor named: "A worm doesn't cause it.",
+    # "Both men and women can get it." (not one whose clause names it first: "If you have
+    # diabetes, learn how to manage it"; "them" is :func:`_plural_points_back`'s)
+    r"^(?=(\S+\s+){0,8}\S+$)[^,;:]*\bit[.!?]?$|"
     # "There are many other causes.": other than the ones the source named before
     r"^there (is|are|can be) (also )?((many|several|some|a few|numerous) )?other\b|"
     # the risks of what was said before: "Because of the risks, you must use them only under

@@ -109,14 +109,20 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     ),
     (
         "medication",
-        r"\b(dose|dosage|how much|how many (mg|pills|tablets)|mg\b|take (it|this|them)|"
+        r"\b(doses?|dosage|how much|how many (mg|pills|tablets)|mg\b|take (it|this|them)|"
         # "What is the most safe amount of Advil to take at one time"
         r"(safe|safest|maximum|max|right|correct|recommended) amount|"
         # when a medicine works: "Amoxicillin should start working immediately or does it take
         # time?"
         r"starts? (to )?work(ing)?|kicks? in|"
-        # "How long do I need to wait before starting naproxen since I took ibuprofen?"
+        # "How long do I need to wait before starting naproxen since I took ibuprofen?", "How
+        # long should I wait between doses?", "how long after drinking can I take it?"
         r"(how long (\w+ ){0,4})?wait\w* (\w+ ){0,3}before (starting|taking|using|switching)|"
+        r"how long (\w+ ){0,4}wait\w* (\w+ ){0,2}(after|between|to (take|start|use))|"
+        r"how long (after|between)|"
+        # "How long does it take to notice the effects of Wellbutrin?"
+        r"take (\w+ ){0,3}to (notice|see|feel) (the |any )?(effects?|results?|benefits?|a "
+        r"difference)|"
         r"should i take|can i take|could i take|i (can|could|should) take|tablets?|pills?|"
         r"prescri\w*|antibiotics?|"
         r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|meds?|drugs?)",
@@ -168,6 +174,12 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "symptoms",
         r"\b(symptoms?|signs?|feel like|what does .{1,40} (look|feel) like|"
+        # what it feels like or brings with it: "So ringworm doesnt itch?", "Does herpes have
+        # rectal discharge?", "Do migraines always come with headaches?"
+        r"(does|do|doesn'?t|don'?t|did|will|would|can|could|should|supposed to) (\w+ ){0,3}"
+        r"(itch|hurt|burn|sting|swell|bleed|ache|throb|tingle|ooze)|"
+        r"(does|do|can|could) (\w+ ){1,3}have (\w+ ){0,2}(discharge|pain|fever|rash|itching|"
+        r"swelling|bleeding|blisters|sores|headaches?)|(come|comes) with|"
         r"is it normal (to|for) .{0,30}(pain|hurt|ache|itch|bleed|swell)|how do i know if|"
         r"what (would|could|might|can) indicate)",
     ),
@@ -187,7 +199,10 @@ _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "outlook",
         # "how long will it last?", not "one last question" nor "my last period"
-        r"\b(how long|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
+        # (not how long to wait between medicines, which asks how to take them)
+        r"\b(how long(?! (\w+ ){0,4}wait)(?! (after|between|before) )"
+        r"(?! (\w+ ){0,3}take (\w+ ){0,3}to (notice|see|feel) (the |any )?(effects?|results?|"
+        r"benefits?|a difference))|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
         r"last(s|ed|ing)?\b(?! (question|questions|thing|time|night|week|month|year|dose|visit))|"
         r"(go|goes|gone|went|going) away|heal|recover\w*|prognosis|outlook|life expectancy|"
         r"permanent(?! (damage|harm|problems))|(come|comes|came|coming) back|more than once|"

@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.text import split_sentences
+
 _AGE = re.compile(
     r"\b(\d{1,3}\s*(?:~|-|to)\s*\d{1,3}|\d{1,3})[- ]?(?:years?|yrs?|yo)[- ]?old\b|"
     r"\b(?:i am|i'm|im|aged?)\s+(\d{1,3})\b(?!\s*(?:cm|mm|kg|lbs?|%|weeks?|days?|months?))",
@@ -30,6 +32,16 @@ _CHILD = re.compile(
     re.I,
 )
 ADULT_AGE = 18
+# a question a grown-up asks about themselves: "I am a healthy adult but my ALT is elevated …",
+# "If I take a probiotic …" (not one that speaks of a pregnancy, breastfeeding or a baby: the
+# baby is part of the question there, "would it affect a baby if I got pregnant?")
+_ADULT = re.compile(r"\b(adults?|grown-ups?)\b", re.I)
+_OWN = re.compile(r"\b(i|i'm|im|i've|ive|i'd|me|my|myself)\b", re.I)
+_BABY_TOO = re.compile(
+    r"\b(pregnan\w*|breast-?feed\w*|breastfed|nursing|conceiv\w*|babies|baby|newborns?|"
+    r"infants?|toddlers?|kids?|child|children|sons?|daughters?)\b",
+    re.I,
+)
 # a sentence's words for children, and for grown-ups: "Migraine is three times more common in
 # women than in men", "… after menopause" speak of adults; "Most adults should have their blood
 # pressure checked at least once a year" is no rule for a child
@@ -71,6 +83,7 @@ class Particulars(BaseModel):
     durations: tuple[str, ...] = ()
     done: tuple[str, ...] = ()
     child: bool = False  # the question is about a child (by its words, or an age under 18)
+    adult: bool = False  # … about a grown-up: an age of 18 or over, or the asker's own case
 
     @property
     def empty(self) -> bool:
@@ -82,7 +95,7 @@ def particulars_of(
 ) -> Particulars:
     """Age and sex (the asker line's, else the question's), sizes, durations, the
     sentences saying what was done already (tests, visits, medicines), and whether it is
-    about a child."""
+    about a child or a grown-up."""
     age = age_range
     if age is None:
         match = _AGE.search(question)
@@ -90,6 +103,7 @@ def particulars_of(
     if sex is None:
         sex = next((name for name, pattern in _SEX if pattern.search(question)), None)
     done = tuple(dict.fromkeys(" ".join(m.group().split()) for m in _DONE.finditer(question)))
+    child = _about_a_child(question, age_range)
     return Particulars(
         age=age,
         sex=sex,
@@ -98,7 +112,8 @@ def particulars_of(
             dict.fromkeys(" ".join(m.group().split()) for m in _DURATION.finditer(question))
         ),
         done=tuple(d for d in done if len(d.split()) >= 3)[:3],
-        child=_about_a_child(question, age_range),
+        child=child,
+        adult=not child and _about_a_grown_up(question, age_range),
     )
 
 
@@ -110,6 +125,24 @@ def _about_a_child(question: str, age_range: str | None) -> bool:
     if stated:
         return any(_under(age, ADULT_AGE) for age in stated)
     return bool(_CHILD.search(question)) or _under(age_range, ADULT_AGE)
+
+
+def _about_a_grown_up(question: str, age_range: str | None) -> bool:
+    """Whether a question (not about a child) is about a grown-up: an age it states or the
+    asker's age range of 18 or over, "adult", or the asker's own case ("I", "my") where it
+    names no baby, child or pregnancy."""
+    stated = [m.group(1) or m.group(2) for m in _AGE.finditer(question)]
+    if any(_at_least(age, ADULT_AGE) for age in [*stated, age_range]):
+        return True
+    if _BABY_TOO.search(question):
+        return False
+    return bool(_ADULT.search(question) or _OWN.search(question))
+
+
+def _at_least(age: str | None, years: int) -> bool:
+    """Whether an age as written ("34", "40~49") is ``years`` or over throughout."""
+    ages = [int(n) for n in re.findall(r"\d+", age or "")]
+    return bool(ages) and min(ages) >= years
 
 
 def _under(age: str | None, years: int) -> bool:
@@ -124,6 +157,55 @@ def of_adults_only(text: str) -> bool:
     women)")."""
     said = re.sub(r"\([^()]*\)", "", text)
     return bool(_GROWN_UPS.search(said)) and not _CHILDREN.search(text)
+
+
+# a sentence's words for children that a grown-up's question does not need: "Infection with the
+# rotavirus is the most common cause of acute diarrhea in children", "Your child will need to
+# take antibiotics …" (not the grown-up's own childhood: "If you had chickenpox as a child",
+# "… the one that gave you chickenpox when you were a child")
+_YOUNG = re.compile(
+    r"(?<!\bas a )(?<!\bwere a )(?<!\bwas a )(?<!\bas )(?<!\bwere )"
+    r"\b(child|children|kids?|infants?|babies|baby|toddlers?|newborns?|pediatric\w*|"
+    r"paediatric\w*)\b",
+    re.I,
+)
+
+
+def of_children_only(text: str) -> bool:
+    """Whether ``text`` speaks of children and of no grown-up: for a grown-up's question, it
+    tells of someone else ("Children should have their blood pressure checked starting at 3
+    years of age"; not "Medications to treat diarrhea in adults can be dangerous for infants
+    and children")."""
+    return bool(_YOUNG.search(text)) and not (_GROWN_UPS.search(text) or _ANYONE.search(text))
+
+
+# anyone, grown-ups among them: "A person with a shingles rash can pass the virus to someone,
+# usually a child, who has never had chickenpox" tells a grown-up what they can pass on
+_ANYONE = re.compile(r"\b(a person|persons|people|anyone|everyone|everybody)\b", re.I)
+
+
+def of_another_age(text: str, particulars: Particulars) -> bool:
+    """Whether ``text`` speaks only of people of another age than the one the question is
+    about: grown-ups for a child, children for a grown-up; False where it is about neither."""
+    if particulars.child:
+        return of_adults_only(text)
+    return particulars.adult and of_children_only(text)
+
+
+def for_their_age(text: str, particulars: Particulars) -> str:
+    """``text``'s sentences before the first that speaks only of people of another age (see
+    :func:`of_another_age`): all of it, or its first sentences ("Talk with your doctor about
+    how often you should have your blood pressure checked." without "Children also can develop
+    high blood pressure, …" for a grown-up), or "" where the first one does."""
+    if not (particulars.child or particulars.adult):
+        return text
+    sentences = split_sentences(text)
+    kept = []
+    for sentence in sentences:
+        if of_another_age(sentence, particulars):
+            break
+        kept.append(sentence)
+    return text if len(kept) == len(sentences) else " ".join(kept)
 
 
 def names_children(text: str) -> bool:
