@@ -2237,6 +2237,29 @@ def test_they_of_a_plural_named_before_leans_on_that_sentence() -> None:
     assert not standalone("An allergic reaction to a drug or food usually causes them.")
 
 
+def test_how_it_passes_from_one_to_another_is_how_you_get_it(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on tinea: "Is this tinea contagious" (K-QA 126) had only "A worm doesn't
+    cause it." under "Possible causes"; how one catches it is what "contagious" asks."""
+    touching = (
+        "You can get them by touching an infected person, from damp surfaces such as shower "
+        "floors, or even from a pet."
+    )
+    assert fits(touching, "causes")
+    assert fits("The virus spreads through contact with an infected person's saliva.", "causes")
+    assert not fits("These infections are usually not serious.", "causes")
+    answer = (
+        "Tinea is the name of a group of diseases caused by a fungus. Types of tinea include "
+        "ringworm, athlete's foot and jock itch. These infections are usually not serious, but "
+        f"they can be uncomfortable. {touching}"
+    )
+    archive = one_answer(tmp_path, embedder, "Tinea Infections", "information", answer)
+    plan = make_plan(archive, "Is tinea contagious?")
+    assert plan.sections[0].ask == "causes"
+    assert touching in [q.text for q in plan.sections[0].quotes]
+
+
 def test_a_short_sentence_that_ends_on_it_leans_on_its_predecessor() -> None:
     # MedlinePlus on tinea: "Ringworm is a red skin rash … A worm doesn't cause it." (the
     # second stood alone under "Possible causes", K-QA 148)

@@ -36,7 +36,12 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\w+s (that|which) (\w+ )?caus(e|es)|"
         r"due to|result\w* (of|from)|risk factors?|trigger\w*|"
         # who gets it: "You are more likely to get a fungal infection if you … take antibiotics"
-        r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk)\b",
+        r"(more|less) likely to (get|develop|catch)|at (a )?(higher|greater|increased) risk|"
+        # how it passes from one to another: "You can get them by touching an infected person",
+        # "It spreads through contact with …", "is contagious" (what "is it contagious?" asks)
+        r"(get|catch) (it|them|\w+) (by|from|through) |contagious|"
+        r"spreads? (by|through|from|when|easily|to)|(passed|pass it|pass them) (on|to|from)|"
+        r"transmit(ted|s)? (by|through|from|to))\b",
         re.I,
     ),
     "symptoms": re.compile(
