@@ -12,6 +12,7 @@ import pytest
 from assistant.checks import DraftChecker, OfflineSupportScorer
 from assistant.config import Settings
 from assistant.corpus import Record, load
+from assistant.corpus.record import Asker
 from assistant.drafting.arrange import (
     SEEK_CARE,
     calls_it_its_own,
@@ -49,6 +50,7 @@ from assistant.render import render_markdown
 from assistant.retrieval import HybridRetriever, Passage, Source
 from assistant.text import split_sentences
 from assistant.understanding import key_of
+from assistant.understanding.particulars import particulars_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FOCI = ("Gout", "Shingles", "Plantar Fasciitis", "Iron-Deficiency Anemia", "Hemochromatosis")
@@ -1087,6 +1089,31 @@ def test_a_look_alike_condition_is_not_listed_beside_a_draft(
     assert look_alike(source, text) is alike
     # found close, it is listed beside the draft unless it only looks alike
     assert (listable(DraftRequest(question=text), [source]) == []) is alike
+
+
+@pytest.mark.parametrize(
+    ("focus", "asker", "listed"),
+    [
+        # the site's calf page (a woman of 40~49) had "Prostate Enlargement" and "Prostate
+        # Cancer" under Similar Q&A, and "Childhood Vascular Tumors" under Related FAQ
+        ("Prostate Enlargement: Benign Prostatic Hyperplasia", Asker(sex="female"), False),
+        ("Childhood Vascular Tumors", Asker(age_range="40~49"), False),
+        ("Adult Soft Tissue Sarcoma", Asker(age_range="40~49", sex="female"), True),
+        ("Ovarian Cancer", Asker(sex="Male"), False),
+        ("Cervical Spondylosis", Asker(sex="male"), True),  # the neck's
+        ("Adult Soft Tissue Sarcoma", Asker(age_range="10~17"), False),
+        ("Prostate Cancer", Asker(), True),  # nobody in particular
+    ],
+)
+def test_a_topic_for_another_sex_or_age_is_not_listed_beside_a_draft(
+    focus: str, asker: Asker, listed: bool
+) -> None:
+    close = Passage(chunk_id="m:1::0", text="…", kind="explanation", score=1.0, dense=0.8)
+    source = Source(rank=1, record_id="m:1", score=1.0, passages=(close,), focus=focus)
+    question = "There is a lump about 0.2 cm under my calf skin."
+    particulars = particulars_of(question, asker.age_range, asker.sex)
+    request = DraftRequest(question=question, asker=asker)
+    assert (listable(request, [source], particulars=particulars) == [source]) is listed
 
 
 TONGUE = (

@@ -14,6 +14,7 @@ from assistant.drafting.plan import standalone, strip_label
 from assistant.retrieval import Filters, Retriever, Source
 from assistant.text import split_sentences
 from assistant.understanding import Understanding, key_of
+from assistant.understanding.particulars import Particulars, for_another_patient
 
 SOURCES = 6  # cited sources per draft
 SIMILAR = 4  # "Similar Q&A" entries, as on the site
@@ -41,7 +42,11 @@ def assemble(
     only those on it when the question names a focus the archive has no answer on)."""
     names = understanding.focus_names if understanding else ()
     pool = listable(
-        request, pool, names, only_named=bool(understanding and understanding.unanswered)
+        request,
+        pool,
+        names,
+        only_named=bool(understanding and understanding.unanswered),
+        particulars=understanding.particulars if understanding else Particulars(),
     )
     similar = similar_qa(pool)
     return Draft(
@@ -65,12 +70,15 @@ def listable(
     pool: list[Source],
     focus_names: Collection[str] = (),
     only_named: bool = False,
+    particulars: Particulars | None = None,
 ) -> list[Source]:
     """The pool's records worth listing beside the draft: not the patient's own question (an
     archived copy of it), not one off the focus that the search found only faintly (dense
     similarity below ``LISTED_MIN``) or that is on a look-alike condition ("Necrotizing
     Fasciitis" for "plantar fasciitis"), and those on the question's focus first.
-    ``only_named``: only those that name the focus (Blepharospasm is no page on blepharitis)."""
+    ``only_named``: only those that name the focus (Blepharospasm is no page on blepharitis);
+    none whose topic is for patients of another sex or age than the question's
+    ``particulars`` ("Prostate Cancer" beside a woman's calf lump)."""
     asked = _flat(request.question)
     names = list(focus_names)
     keys = {key_of(n) for n in names}
@@ -86,6 +94,7 @@ def listable(
         and (named(s) or max((p.dense or 0.0 for p in s.passages), default=0.0) >= LISTED_MIN)
         and (named(s) or not look_alike(s, about))
         and (not only_named or named(s) or names_any(f"{s.display_title} {s.question}", names))
+        and not (particulars and for_another_patient(s.display_title, particulars))
     ]
     return sorted(kept, key=lambda s: not named(s))
 

@@ -208,6 +208,34 @@ def for_their_age(text: str, particulars: Particulars) -> str:
     return text if len(kept) == len(sentences) else " ".join(kept)
 
 
+# topics of one sex, or one age, by their titles: "Prostate Cancer", "Ovarian Cancer",
+# "Childhood Vascular Tumors", "Adult Soft Tissue Sarcoma" ("cervical" alone is also the neck's)
+_MEN_ONLY = re.compile(r"\b(prostat\w*|testic\w*|testes|scrot\w*|penile|penis|erectile)\b", re.I)
+_WOMEN_ONLY = re.compile(
+    r"\b(ovar\w*|uter\w*|cervix|cervical cancer|vagin\w*|vulv\w*|endometri\w*|fallopian|"
+    r"menstrua\w*|menopaus\w*|pregnan\w*)\b",
+    re.I,
+)
+_CHILDREN_ONLY = re.compile(
+    r"^childhood\b|\b(in (children|infants|babies|newborns)|pediatric|paediatric|neonatal)\b", re.I
+)
+_ADULTS_ONLY = re.compile(r"^adult\b|\bin adults\b", re.I)
+
+
+def for_another_patient(title: str, particulars: Particulars) -> bool:
+    """Whether a topic is, by its title, for patients of another sex or age than the
+    question's: "Prostate Enlargement" for a woman, "Childhood Vascular Tumors" for a
+    grown-up, "Adult Soft Tissue Sarcoma" for a child; False where the question does not
+    say."""
+    sex = (particulars.sex or "").strip().lower()[:1]  # "female", "F", "woman"; "male", "M"
+    return bool(
+        (sex in ("f", "w") and _MEN_ONLY.search(title))
+        or (sex == "m" and _WOMEN_ONLY.search(title))
+        or (particulars.adult and _CHILDREN_ONLY.search(title))
+        or (particulars.child and _ADULTS_ONLY.search(title))
+    )
+
+
 def names_children(text: str) -> bool:
     """Whether ``text`` speaks of children ("Migraine in children", "… in adolescent girls")."""
     return bool(_CHILDREN.search(text))
