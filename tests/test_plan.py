@@ -1116,6 +1116,24 @@ def test_a_topic_for_another_sex_or_age_is_not_listed_beside_a_draft(
     assert (listable(request, [source], particulars=particulars) == [source]) is listed
 
 
+def test_a_record_off_the_focus_that_shares_only_the_question_s_ask_is_not_listed() -> None:
+    """ "How is PID treated?" (K-QA 62) listed "Refsum Disease", "COPD" and "Pili torti" under
+    Similar Q&A: their "How is … treated?" was all they shared with it."""
+
+    def source(n: int, focus: str, text: str) -> Source:
+        close = Passage(chunk_id=f"m:{n}::0", text=text, kind="explanation", score=1.0, dense=0.8)
+        return Source(rank=n, record_id=f"m:{n}", score=1.0, passages=(close,), focus=focus)
+
+    own = source(1, "Pelvic Inflammatory Disease", "PID is treated with antibiotics.")
+    copd = source(2, "COPD", "COPD is treated with inhalers and pulmonary rehabilitation.")
+    std = source(3, "Sexually Transmitted Diseases", "Untreated chlamydia can lead to PID.")
+    names = ("Pelvic Inflammatory Disease", "PID")
+    request = DraftRequest(question="How is PID treated?")
+    assert listable(request, [own, copd, std], names) == [own, std]
+    # a question with no focus keeps what the search found close
+    assert listable(request, [copd, std]) == [copd, std]
+
+
 TONGUE = (
     "Geographic tongue",
     "Hairy tongue",

@@ -47,6 +47,7 @@ def assemble(
         names,
         only_named=bool(understanding and understanding.unanswered),
         particulars=understanding.particulars if understanding else Particulars(),
+        read=understanding.question if understanding else None,
     )
     similar = similar_qa(pool)
     return Draft(
@@ -71,6 +72,7 @@ def listable(
     focus_names: Collection[str] = (),
     only_named: bool = False,
     particulars: Particulars | None = None,
+    read: str | None = None,
 ) -> list[Source]:
     """The pool's records worth listing beside the draft: not the patient's own question (an
     archived copy of it), not one off the focus that the search found only faintly (dense
@@ -78,7 +80,9 @@ def listable(
     Fasciitis" for "plantar fasciitis"), and those on the question's focus first.
     ``only_named``: only those that name the focus (Blepharospasm is no page on blepharitis);
     none whose topic is for patients of another sex or age than the question's
-    ``particulars`` ("Prostate Cancer" beside a woman's calf lump)."""
+    ``particulars`` ("Prostate Cancer" beside a woman's calf lump); where the question has a
+    focus, none off it that shares no word of what the question (``read``: as understood)
+    describes."""
     asked = _flat(request.question)
     names = list(focus_names)
     keys = {key_of(n) for n in names}
@@ -87,6 +91,15 @@ def listable(
         return bool(keys and s.focus) and on_focus(s, keys)
 
     about = request.title or request.question
+    # what the question describes, beyond what it asks, as read (misspelt names corrected),
+    # and the focus's names: "How is COPD treated?" shares no word of it with "How is PID
+    # treated?" (K-QA 62 listed COPD, Refsum disease and pili torti)
+    described = _described(" ".join([read or request.question, *names])) if keys else frozenset()
+
+    def shares(s: Source) -> bool:
+        text = " ".join([s.display_title, s.question or "", *(p.text for p in s.passages)])
+        return not described or bool(described & set(key_of(text).split()))
+
     kept = [
         s
         for s in pool
@@ -95,8 +108,34 @@ def listable(
         and (named(s) or not look_alike(s, about))
         and (not only_named or named(s) or names_any(f"{s.display_title} {s.question}", names))
         and not (particulars and for_another_patient(s.display_title, particulars))
+        and (named(s) or shares(s))
     ]
     return sorted(kept, key=lambda s: not named(s))
+
+
+# question words that describe nothing, or only what is asked: "How am I supposed to …", "Is
+# there anything …", "How is … treated?"
+_NOT_DESCRIBING_TEXT = """
+what when where which how why does did can could should would will there this that these those
+with have has had about your you from they their them into just like some any much more very
+been being after before because right now also really still only other than then want know get
+got take took make need thing things time day days someone something anything everything good
+bad okay supposed sure sort kind lot and the for are was were not but its all any
+treat treated treating treatment treatments cure cured option options help helps remedy
+cause causes caused reason symptom symptoms sign signs test tests tested diagnose diagnosed
+prevent prevention avoid risk medication medications medicine medicines drug drugs side effect
+effects long last lasts serious normal worry differ different difference same mean means
+disease diseases disorder disorders syndrome infection infections condition conditions problem
+problems
+"""
+_NOT_DESCRIBING = frozenset(key_of(w) for w in _NOT_DESCRIBING_TEXT.split())
+
+
+def _described(question: str) -> frozenset[str]:
+    """The words (as :func:`key_of` writes them) a question describes its case with, not
+    what it asks: "pid" of "How is PID treated?"."""
+    words = key_of(question).split()
+    return frozenset(w for w in words if len(w) > 2 and w not in _NOT_DESCRIBING)
 
 
 def similar_qa(pool: list[Source]) -> list[SimilarQA]:
