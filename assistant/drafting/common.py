@@ -120,7 +120,7 @@ what when where which how why does did can could should would will there this th
 with have has had about your you from they their them into just like some any much more very
 been being after before because right now also really still only other than then want know get
 got take took make need thing things time day days someone something anything everything good
-bad okay supposed sure sort kind lot and the for are was were not but its all any
+bad okay supposed sure sort kind lot and the for are was were not but its all
 treat treated treating treatment treatments cure cured option options help helps remedy
 cause causes caused reason symptom symptoms sign signs test tests tested diagnose diagnosed
 prevent prevention avoid risk medication medications medicine medicines drug drugs side effect

@@ -171,17 +171,17 @@ _YOUNG = re.compile(
 )
 
 
+# anyone, grown-ups among them: "A person with a shingles rash can pass the virus to someone,
+# usually a child, who has never had chickenpox" tells a grown-up what they can pass on
+_ANYONE = re.compile(r"\b(a person|persons|people|anyone|everyone|everybody)\b", re.I)
+
+
 def of_children_only(text: str) -> bool:
     """Whether ``text`` speaks of children and of no grown-up: for a grown-up's question, it
     tells of someone else ("Children should have their blood pressure checked starting at 3
     years of age"; not "Medications to treat diarrhea in adults can be dangerous for infants
     and children")."""
     return bool(_YOUNG.search(text)) and not (_GROWN_UPS.search(text) or _ANYONE.search(text))
-
-
-# anyone, grown-ups among them: "A person with a shingles rash can pass the virus to someone,
-# usually a child, who has never had chickenpox" tells a grown-up what they can pass on
-_ANYONE = re.compile(r"\b(a person|persons|people|anyone|everyone|everybody)\b", re.I)
 
 
 def of_another_age(text: str, particulars: Particulars) -> bool:
