@@ -18,6 +18,7 @@ from assistant.drafting.arrange import (
     calls_it_its_own,
     fits,
     look_alike,
+    named_beside,
     named_in,
     names_own,
     narrower,
@@ -772,6 +773,28 @@ def test_another_condition_named_by_a_word_of_the_focus_s_name_is_not_named(
     foci = ("Genital Warts", "Warts")
     text = draft_text(draft_on(tmp_path_factory, embedder, foci, "What causes genital warts?"))
     assert "Warts are growths on your skin" in text
+
+
+PILARIS = ("Keratosis Pilaris", "keratoses", "keratosis")  # as understood, in that order
+
+
+@pytest.mark.parametrize(
+    ("focus", "question", "names", "named"),
+    [
+        ("Poisoning", "is supposed to cure the poison Ivy", ("Poison Ivy", "poison Ivy"), False),
+        ("Warts", "What causes genital warts?", ("Genital Warts",), True),
+        # a Latin head word names no kind (K-QA 179 had "Familial pityriasis rubra pilaris is a
+        # rare genetic condition that affects the skin." beside keratosis pilaris)
+        ("familial pityriasis rubra pilaris", "Whats Keratosis Pilaris", PILARIS, False),
+        ("Poisoning", "Is this food poisoning?", ("Diarrhea",), True),
+    ],
+)  # fmt: skip
+def test_another_condition_is_named_apart_from_the_focus_s_own_name(
+    focus: str, question: str, names: tuple[str, ...], named: bool
+) -> None:
+    close = Passage(chunk_id="m:1::0", text="…", kind="explanation", score=1.0, dense=0.8)
+    source = Source(rank=1, record_id="m:1", score=1.0, passages=(close,), focus=focus)
+    assert named_beside(source, question, names) is named
 
 
 def test_a_heading_stands_once_on_a_page(

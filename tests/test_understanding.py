@@ -490,6 +490,20 @@ def test_pain_named_by_where_it_hurts_finds_its_condition() -> None:
     assert ear.unanswered == "ear pain (earache)"
 
 
+def test_a_condition_the_archive_lacks_is_named_as_the_patient_names_it() -> None:
+    """K-QA 2 and 128 said "no past answer on infection" and "… on keratosis": the
+    dictionaries know only the generic "infection" and "keratosis"; the page now names what
+    the patient asked about."""
+    catalogue = FocusCatalogue.build([("m:1", "Gout", "information")])
+    respiratory = understand("Am I contagious with respiratory infection?", catalogue=catalogue)
+    assert (respiratory.named, respiratory.unanswered) == ("respiratory infection",) * 2
+    pilaris = "Lets assume its keratosis pilaris.Are there any pharmaceutical options"
+    assert understand(pilaris, catalogue=catalogue).unanswered == "keratosis pilaris"
+    # not a word that says nothing of which ("an infection"), nor an English word after it
+    assert understand("Is an infection serious?", catalogue=catalogue).named == "infection"
+    assert understand("Is blepharitis contagious?", catalogue=catalogue).named == "blepharitis"
+
+
 @pytest.mark.parametrize(
     ("question", "focus"),
     [

@@ -15,6 +15,7 @@ from assistant.knowledge import lexicon
 from assistant.retrieval import Passage, Source
 from assistant.text import split_sentences
 from assistant.understanding import ANSWERED_BY, GENERIC, TOLD_UNDER, Ask, key_of, keys_of
+from assistant.understanding.spelling import english
 
 AskName = TypeVar("AskName", bound=str)  # an ask, as the caller types it
 
@@ -404,6 +405,17 @@ def named_in(source: Source, text: str) -> bool:
     return any(
         word == head and (i == 0 or words[i - 1] in _NOT_A_MODIFIER or words[i - 1] in modifiers)
         for i, word in enumerate(words)
+    )
+
+
+def named_beside(source: Source, question: str, focus_names: Sequence[str]) -> bool:
+    """Whether ``question`` names the condition ``source`` is on (:func:`named_in`) other
+    than by a word that qualifies the focus's own name: "poison ivy" names no "Poisoning"
+    (K-QA 76); the focus's head word names its kind ("genital warts" names "Warts"), but a
+    Latin one none ("keratosis pilaris" names no "familial pityriasis rubra pilaris")."""
+    heads = [n.split()[-1] for n in focus_names if names_any(question, [n])]
+    return named_in(source, without_names(question, focus_names)) or any(
+        english(head) and named_in(source, head) for head in heads
     )
 
 

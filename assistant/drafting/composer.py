@@ -25,6 +25,7 @@ from assistant.drafting.arrange import (
     after_opening,
     ask_of,
     calls_it_its_own,
+    named_beside,
     named_in,
     names_any,
     names_own,
@@ -40,7 +41,6 @@ from assistant.drafting.arrange import (
     section_for,
     section_of,
     unanswered,
-    without_names,
 )
 from assistant.drafting.common import SOURCES, assemble, retrieve, timings, topic_of
 from assistant.drafting.differential import Condition, differential
@@ -646,16 +646,9 @@ class GroundedComposer:
             # "Mollaret meningitis is a rare type of meningitis" nothing of meningitis)
             besides = [a for a in u.asks if a != "definition"]
             asked = set(key_of(request.question).split())  # (its words, looked up once)
-            # (another condition is not named by a word that qualifies the focus's name:
-            # "poison ivy" names no "Poisoning" (K-QA 76); its head word names its kind:
-            # "genital warts" names "Warts")
-            apart = without_names(request.question, names)
-            heads = " ".join(
-                key_of(n).split()[-1] for n in names if names_any(request.question, [n])
-            )
 
             def named_apart(source: Source) -> bool:
-                return named_in(source, apart) or named_in(source, heads)
+                return named_beside(source, request.question, names)
 
             def calls(c: _Candidate) -> bool:
                 """Whether it names the focus as the patient does, apart from the kind's

@@ -171,6 +171,21 @@ acute chronic viral bacterial fungal allergic infectious mild severe recurrent o
 COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
 
 
+def _named_fully(text: str, start: int, end: int) -> str:
+    """A condition's name as the text gives it, with the word before a generic name that
+    says which ("respiratory infection" for the dictionary's "infection") and a Latin word
+    after it ("keratosis pilaris" for its "keratosis"): words of the dictionaries' names that
+    are not, or (before) are, English words."""
+    words = lexicon()
+    before = re.search(r"([A-Za-z]+)\s+$", text[:start])
+    if key_of(text[start:end]) in GENERIC and before and words.has_word(before.group(1)):
+        start = before.start(1)
+    after = re.match(r"\s+([A-Za-z]+)", text[end:])
+    if after and not english(after.group(1)) and words.has_word(after.group(1)):
+        end += after.end(1)
+    return text[start:end]
+
+
 def kind_of(outer: Focus, inner: Focus | None) -> bool:
     """Whether ``outer`` is a kind of ``inner`` that the archive has no answer on, and
     ``inner`` one it has: a common kind ("viral meningitis" of "meningitis"), or one its last
@@ -331,7 +346,10 @@ class FocusCatalogue:
                 continue
             position = len(_TOKEN.findall(text[: mention.start]))
             kind = "archive" if hit else mention.kind
-            focus = self._focus(name, mention.surface, kind, exclude)
+            # one the archive has no answer on is named as the patient names it, so that the
+            # page says what it lacks: "respiratory infection", "keratosis pilaris"
+            surface = mention.surface if hit else _named_fully(text, mention.start, mention.end)
+            focus = self._focus(name, surface, kind, exclude)
             if focus is not None:
                 found[key] = (position, len(_TOKEN.findall(mention.surface)), focus)
         # a focus named inside a longer condition is not the focus: "iron" in "iron deficiency
