@@ -174,8 +174,8 @@ COMMON_KIND = frozenset(key_of(w) for w in _COMMON_KIND_TEXT.split())
 def _named_fully(text: str, start: int, end: int) -> str:
     """A condition's name as the text gives it, with the word before a generic name that
     says which ("respiratory infection" for the dictionary's "infection") and a Latin word
-    after it ("keratosis pilaris" for its "keratosis"): words of the dictionaries' names that
-    are not, or (before) are, English words."""
+    after it ("keratosis pilaris" for its "keratosis"): each a word of the dictionaries'
+    names, the one after no English word."""
     words = lexicon()
     before = re.search(r"([A-Za-z]+)\s+$", text[:start])
     if key_of(text[start:end]) in GENERIC and before and words.has_word(before.group(1)):
