@@ -550,6 +550,17 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     reply = "Lexapro is an antidepressant."
     lexapro = composer.draft(DraftRequest(question="Tell me about Lexapro?", reply=reply))
     assert "no past answer on Lexapro (escitalopram), so" in draft_text(lexapro)
+    # a level the question gives is a test's result, no pharmacist's question (K-QA 104: "Is
+    # low lipase related to pancreatic cancer …?")
+    lipase = composer.draft(DraftRequest(question="Is low lipase related to cold sores?"))
+    text = draft_text(lipase)
+    assert (
+        "no past answer on lipase, so this page cannot explain it. Please ask your doctor." in text
+    )
+    assert "pharmacist" not in text
+    taken = composer.draft(DraftRequest(question="Can I take lipase for cold sores?"))
+    assert "no past answer on lipase, so this page cannot explain it" in draft_text(taken)
+    assert "please ask your doctor or pharmacist" in draft_text(taken).lower()
     # and the LLM drafter's plan says so too
     plan = make_plan(sores_archive, "Would you tell me more about Lexapro?")
     listed = str(format_plan(plan, []))

@@ -18,6 +18,7 @@ from assistant.understanding import (
 from assistant.understanding.focus import defined_abbreviations
 from assistant.understanding.particulars import (
     for_their_age,
+    measured,
     of_adults_only,
     of_children_only,
     particulars_of,
@@ -801,6 +802,13 @@ def test_an_age_range_of_eighteen_or_over_is_a_grown_up() -> None:
 )
 def test_what_is_said_of_children_alone(sentence: str, children: bool) -> None:
     assert of_children_only(sentence) is children
+
+
+def test_a_level_the_question_gives_is_measured() -> None:
+    assert measured("Is low lipase related to pancreatic cancer?", "lipase")  # K-QA 104
+    assert measured("My potassium levels are high", "potassium")
+    assert not measured("Can I take ibuprofen and naproxen?", "ibuprofen")
+    assert not measured("Is a high dose of ibuprofen safe?", "ibuprofen")
 
 
 def test_a_grown_up_keeps_the_sentences_before_those_said_of_children() -> None:

@@ -236,6 +236,21 @@ def for_another_patient(title: str, particulars: Particulars) -> bool:
     )
 
 
+def measured(question: str, name: str) -> bool:
+    """Whether ``question`` gives ``name`` as a measured level, a test's result, not a
+    medicine taken: "Is low lipase related to pancreatic cancer …?", "my potassium level is
+    high" (not "Can I take ibuprofen?")."""
+    said = re.escape(name)
+    return bool(
+        re.search(
+            rf"\b(low|high|elevated|raised|decreased|increased|abnormal)\s+{said}\b|"
+            rf"\b{said}\s+(levels?|counts?|results?|readings?)\b",
+            question,
+            re.I,
+        )
+    )
+
+
 def names_children(text: str) -> bool:
     """Whether ``text`` speaks of children ("Migraine in children", "… in adolescent girls")."""
     return bool(_CHILDREN.search(text))
