@@ -334,9 +334,10 @@ def _for_their_age(quotes: Sequence[Quote], particulars: Particulars) -> tuple[Q
     children for a grown-up ("Your child will need to take antibiotics for at least 3 to 5
     days"), each kept to its sentences before the first that does; one that leans on a
     left-out quote goes with it."""
-    kept = [(q, for_their_age(q.text, particulars)) for q in quotes]
-    trimmed = [q.model_copy(update={"text": text}) if text else q for q, text in kept]
-    return _without(trimmed, lambda q: not for_their_age(q.text, particulars))
+    said = [(q, for_their_age(q.text, particulars)) for q in quotes]
+    gone = {q for q, text in said if not text}
+    trimmed = [q.model_copy(update={"text": text}) if text else q for q, text in said]
+    return _without(trimmed, gone.__contains__)
 
 
 WARNINGS = 2  # sentences on when to see a doctor, at most

@@ -96,6 +96,12 @@ ASK_OF_TYPE: dict[str, Ask] = {
     "frequency": "frequency",
 }
 
+# how long a medicine takes to work: "How long does it take to notice the effects of
+# Wellbutrin?" asks how to take it, not the outlook
+_TAKES_EFFECT = (
+    r"take (\w+ ){0,3}to (notice|see|feel) (the |any )?(effects?|results?|benefits?|a difference)"
+)
+
 _RULES: tuple[tuple[Ask, str], ...] = (
     (
         "side_effects",
@@ -121,8 +127,7 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"how long (\w+ ){0,4}wait\w* (\w+ ){0,2}(after|between|to (take|start|use))|"
         r"how long (after|between)|"
         # "How long does it take to notice the effects of Wellbutrin?"
-        r"take (\w+ ){0,3}to (notice|see|feel) (the |any )?(effects?|results?|benefits?|a "
-        r"difference)|"
+        rf"{_TAKES_EFFECT}|"
         r"should i take|can i take|could i take|i (can|could|should) take|tablets?|pills?|"
         r"prescri\w*|antibiotics?|"
         r"over the counter|otc|cream|ointment|drops?|inhaler|medicines?|medications?|meds?|drugs?)",
@@ -201,8 +206,8 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         # "how long will it last?", not "one last question" nor "my last period"
         # (not how long to wait between medicines, which asks how to take them)
         r"\b(how long(?! (\w+ ){0,4}wait)(?! (after|between|before) )"
-        r"(?! (\w+ ){0,3}take (\w+ ){0,3}to (notice|see|feel) (the |any )?(effects?|results?|"
-        r"benefits?|a difference))|(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
+        rf"(?! (\w+ ){{0,3}}{_TAKES_EFFECT})|"
+        r"(?<!one )(?<!the )(?<!my )(?<!at )(?<!your )(?<!his )(?<!her )"
         r"last(s|ed|ing)?\b(?! (question|questions|thing|time|night|week|month|year|dose|visit))|"
         r"(go|goes|gone|went|going) away|heal|recover\w*|prognosis|outlook|life expectancy|"
         r"permanent(?! (damage|harm|problems))|(come|comes|came|coming) back|more than once|"

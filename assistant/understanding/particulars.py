@@ -37,17 +37,20 @@ ADULT_AGE = 18
 # baby is part of the question there, "would it affect a baby if I got pregnant?")
 _ADULT = re.compile(r"\b(adults?|grown-ups?)\b", re.I)
 _OWN = re.compile(r"\b(i|i'm|im|i've|ive|i'd|me|my|myself)\b", re.I)
+# the words for young children, shared by the patterns below
+_YOUNG_WORDS = (
+    r"child|children|kids?|infants?|babies|baby|toddlers?|newborns?|pediatric\w*|paediatric\w*"
+)
 _BABY_TOO = re.compile(
-    r"\b(pregnan\w*|breast-?feed\w*|breastfed|nursing|conceiv\w*|babies|baby|newborns?|"
-    r"infants?|toddlers?|kids?|child|children|sons?|daughters?)\b",
+    rf"\b(pregnan\w*|breast-?feed\w*|breastfed|nursing|conceiv\w*|{_YOUNG_WORDS}|sons?|"
+    r"daughters?)\b",
     re.I,
 )
 # a sentence's words for children, and for grown-ups: "Migraine is three times more common in
 # women than in men", "… after menopause" speak of adults; "Most adults should have their blood
 # pressure checked at least once a year" is no rule for a child
 _CHILDREN = re.compile(
-    r"\b(child|children|childhood|kids?|infants?|babies|baby|toddlers?|newborns?|teens?|"
-    r"teenagers?|adolescen\w+|boys?|girls?|pediatric\w*|paediatric\w*|young people)\b",
+    rf"\b({_YOUNG_WORDS}|childhood|teens?|teenagers?|adolescen\w+|boys?|girls?|young people)\b",
     re.I,
 )
 _GROWN_UPS = re.compile(
@@ -164,10 +167,7 @@ def of_adults_only(text: str) -> bool:
 # take antibiotics …" (not the grown-up's own childhood: "If you had chickenpox as a child",
 # "… the one that gave you chickenpox when you were a child")
 _YOUNG = re.compile(
-    r"(?<!\bas a )(?<!\bwere a )(?<!\bwas a )(?<!\bas )(?<!\bwere )"
-    r"\b(child|children|kids?|infants?|babies|baby|toddlers?|newborns?|pediatric\w*|"
-    r"paediatric\w*)\b",
-    re.I,
+    rf"(?<!\bas a )(?<!\bwere a )(?<!\bwas a )(?<!\bas )(?<!\bwere )\b({_YOUNG_WORDS})\b", re.I
 )
 
 
