@@ -307,6 +307,37 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     return ask_of(text, ("definition",), focus_names) if "definition" in asks else None
 
 
+# what having a condition raises the risk of, said of those who have it ("Women with PCOS are
+# at higher risk of diabetes", "Ulcerative colitis also increases the risk of developing colon
+# cancer"), not of their relatives: "having a close relative with Graves disease … likely
+# increases a person's risk" is a risk factor
+_RAISED_RISK = (
+    r"(at (an? )?(higher|greater|increased) risk|"
+    r"(raises?|increases?) (your |their |the |a person's )?risk)"
+)
+_FAMILY = (
+    r"(relatives?|family members?|parents?|mother|father|siblings?|brothers?|sisters?|"
+    r"child|children|twins?)( of (people|someone|a person))?"
+)
+
+
+def leads_to(text: str, focus_names: Sequence[str]) -> bool:
+    """Whether ``text`` tells what having the focus raises the risk of: a complication, not
+    a cause (see :data:`_RAISED_RISK`)."""
+    for n in focus_names:
+        if not n:
+            continue
+        name = rf"(an? |the )?{re.escape(n)}s?\b"
+        if re.match(rf"{name} (also |may |can )*{_RAISED_RISK}", text, re.I):
+            return True
+        for m in re.finditer(
+            rf"\b(with|who have|who has|having) {name}[^.;]{{0,40}}?\b{_RAISED_RISK}", text, re.I
+        ):
+            if not re.search(rf"\b{_FAMILY}\s*$", text[: m.start()], re.I):
+                return True
+    return False
+
+
 def section_for(
     text: str,
     asked: Sequence[str],
@@ -320,6 +351,10 @@ def section_for(
     talks about that ("With early diagnosis and prompt treatment, most individuals recover
     from meningitis", from the answer on its outlook, is no test); else the first of the
     ``page``'s sections it talks about."""
+    if leads_to(text, focus_names):  # (a complication tells what to expect, never a cause)
+        return next((a for a in asked if a in ("outlook", "seriousness")), None) or (
+            "outlook" if "outlook" in page else None
+        )
     own = answers if answers in page else None
     found = topic_by_cue(text, asked, focus_names) or (own and ask_of(text, (own,), ()))
     if found:
@@ -617,9 +652,12 @@ def fits(sentence: str, ask: str, focus_names: Sequence[str] = ()) -> bool:
     people with the flu recover on their own without medical care" is on the outlook,
     "Pain relievers can help" on treatment), of two named at once the one that comes
     first in ``_PRECEDENCE``. The focus's own name is no cue: "Fever also activates your
-    body's immune system" is no symptom of fever."""
+    body's immune system" is no symptom of fever. What having the focus raises the risk of
+    (:func:`leads_to`) fits only its outlook."""
     if SEEK_CARE.search(sentence):
         return False
+    if leads_to(sentence, focus_names):
+        return ask in ("outlook", "seriousness")
     sentence = without_names(sentence, focus_names)
     return ask_of(sentence, (ask,), ()) == ask and not on_other_topic(sentence, ask)
 

@@ -498,7 +498,7 @@ def _sentences(text: str, title: str, focus: str | None) -> tuple[_Read, ...]:
     text = split_headings(text, [title, focus])
     for start, end in sentence_spans(text, run_together=True):
         raw = text[start:end]
-        sentence = _LABEL.sub("", raw.lstrip("-•* ").strip())
+        sentence = strip_label(raw.lstrip("-•* ").strip())
         if is_heading(sentence) or sentence.endswith("?"):
             part += bool(found)
             continue
@@ -838,9 +838,10 @@ _OPENS_ON_PREDECESSOR = re.compile(
     r"in (this|these|such|that) \w+|like|unlike|similarly|instead|otherwise|again|likewise|"
     r"furthermore|moreover|the (latter|former|same)|in (most|many|some) cases|"
     # "Some" of what came before, doing something: "Blood pressure medicines work in
-    # different ways … Some remove extra fluid and salt from the body." (not "Some people …")
-    r"some (have|has|may|might|are|is|can|could|will|would|also|develop|experience|"
-    r"remove|need|require|work|act)\b|"
+    # different ways … Some remove extra fluid and salt from the body." (not "Some people …"),
+    # and "Many" of them: "Many give off chemicals called toxins, …" (bacteria)
+    r"(some|many|most|several|few) (have|has|may|might|are|is|can|could|will|would|also|"
+    r"develop|experience|remove|need|require|work|act|give|cause|produce|make|live|do)\b|"
     # the next step of a story told before: "Eventually, the voice becomes gurgling …"
     r"(eventually|finally|later|afterwards?)(?=,)|"
     # "The second is from when your heart is at rest": the second of what came before
@@ -923,9 +924,15 @@ _POINTS_BACK = re.compile(
 )
 
 
+# a footnote's marker after a word: "Cirrhosis* is scarring of the liver.", "Bacteria * are
+# the most common cause of UTIs." (NIDDK's, for "*See the Pronunciation Guide …")
+_MARKER = re.compile(r"(?<=\w) ?\*+(?=[\s,.;:)]|$)")
+
+
 def strip_label(sentence: str) -> str:
-    """A sentence without the "Summary :" label some source pages put before it."""
-    return _LABEL.sub("", sentence)
+    """A sentence without the "Summary :" label some source pages put before it, nor a
+    footnote's marker (:data:`_MARKER`)."""
+    return _MARKER.sub("", _LABEL.sub("", sentence))
 
 
 def standalone(sentence: str, after_predecessor: bool = False) -> bool:
