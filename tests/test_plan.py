@@ -32,7 +32,13 @@ from assistant.drafting.arrange import (
     topic_by_cue,
 )
 from assistant.drafting.common import listable, related_faq, similar_qa
-from assistant.drafting.composer import NEAR, GroundedComposer, _another, without_repeats
+from assistant.drafting.composer import (
+    NEAR,
+    GroundedComposer,
+    _another,
+    _glossed,
+    without_repeats,
+)
 from assistant.drafting.llm import LLMDrafter, format_plan
 from assistant.drafting.models import Draft, DraftRequest, DraftSentence, Section
 from assistant.drafting.plan import (
@@ -2346,6 +2352,26 @@ def test_how_it_passes_from_one_to_another_is_how_you_get_it(
     plan = make_plan(archive, "Is tinea contagious?")
     assert plan.sections[0].ask == "causes"
     assert touching in [q.text for q in plan.sections[0].quotes]
+
+
+def test_a_short_form_written_out_is_explained() -> None:
+    """K-QA 3 and 157 (lead): the reply's "HPV infection" is explained where a quoted sentence
+    writes out what HPV stands for, so the conclusion does not say the archive leaves it
+    unexplained."""
+    assert _glossed("Human papillomaviruses (HPV) are common viruses.", "HPV infections")
+    assert _glossed("Warts are caused by an infection with humanpapilloma virus, or HPV.", "hpv")
+    assert not _glossed("HPV is spread mainly through sexual contact.", "HPV infection")
+
+
+def test_what_a_patient_cannot_get_rid_of_is_no_treatment() -> None:
+    """K-QA 158 (lead) quoted NIMH's "People with GAD cant seem to get rid of their concerns
+    …" under "Treatment and care"."""
+    gad = (
+        "People with GAD cant seem to get rid of their concerns, even though they usually "
+        "realize that their anxiety is more intense than the situation warrants."
+    )
+    assert not fits(gad, "treatment", ("anxiety",))
+    assert fits("Antifungal creams get rid of most yeast infections.", "treatment")
 
 
 def test_a_footnotes_marker_is_no_part_of_the_quote() -> None:

@@ -28,6 +28,9 @@ from assistant.retrieval import HybridRetriever
             "lipoma",
         ),
         ("Gout is a form of arthritis that causes sudden attacks of pain.", "gout"),
+        # an adjective in -ed is no passive: "red", "raised"; nor is "is called", "defined as"
+        ("Hives are red, itchy, raised areas of the skin.", "hives"),
+        ("Anemia is defined as a low number of red blood cells.", "anemia"),
         ("Calcinosis cutis, or calcium deposits in the skin, is rare.", "calcinosis cutis"),
         ("Sometimes calcium builds up in tissue, a process called calcification.", "calcification"),
         (
@@ -63,6 +66,11 @@ def test_sentences_that_say_what_a_term_is(sentence: str, term: str) -> None:
         # who gets it, or what causes it, is not what it is (K-QA 19, on colchicine's uses)
         ("Pericarditis occurs in people of all ages.", "pericarditis"),
         ("Fat necrosis can be caused by an injury to the breast.", "fat necrosis"),
+        # nor how it passes or what brings it on (K-QA 157: under "What the words in the
+        # reply mean")
+        ("HPV infection is spread mainly through sexual contact.", "HPV infection"),
+        ("Hives are usually caused by an allergic reaction.", "hives"),
+        ("Asthma is inherited in families.", "asthma"),
     ],
 )
 def test_mentions_are_not_definitions(sentence: str, term: str) -> None:

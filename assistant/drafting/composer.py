@@ -854,6 +854,7 @@ class GroundedComposer:
             if key_of(lexicon().canonical(w) or w) not in named
             and not _called(quoted, w)
             and not _kind_called(quoted, w)
+            and not _glossed(quoted, w)
             and not any(says_what_it_is(x, [w]) for x in told)
             # (nor a medicine of the class the page is on: "one of the antibiotics" says it)
             and not (member and medicine_classes().class_of(w) == understood.focus)
@@ -1408,6 +1409,14 @@ def _called(text: str, name: str) -> bool:
         r"(also called|also known as|sometimes called|is the medical name for|is another name for)"
     )
     return _named_as(text, name, said)
+
+
+def _glossed(text: str, name: str) -> bool:
+    """Whether ``text`` writes out what the short form ``name`` stands for: "Human
+    papillomaviruses (HPV) are common viruses …", "… an infection with humanpapilloma virus,
+    or HPV"; "HPV infection" is written out where "HPV" is."""
+    short = re.escape(re.sub(r"\s+(infections?|diseases?)$", "", name.strip(), flags=re.I))
+    return re.search(rf"\w\s*\(\s*{short}\s*\)|\w, or {short}\b", text, re.I) is not None
 
 
 def _named_as(text: str, name: str, naming: str) -> bool:

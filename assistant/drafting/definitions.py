@@ -12,7 +12,12 @@ _WORD = re.compile(r"[A-Za-z]+")
 # what says what a term is: "is", "refers to", "occurs when …" (not "Pericarditis occurs in
 # people of all ages", which says who gets it), "can be a …" (not "can be caused by …")
 _COPULA = re.compile(
-    r"^(?:is|are|means|refers? to|describes?|"
+    # (not what is done to it or by what: "HPV infection is spread mainly through sexual
+    # contact", "Gout is caused by …"; but "is called", "is defined as", "are characterized by")
+    r"^(?!(?:is|are)\s+(?:\w+ly\s+)?(?!called|known|defined|characterized|marked|described)"
+    r"(?:\w{3,}ed|spread|made|found|seen|given|thought|passed|caught|shown|done|taken|known)"
+    r"\s+(?:\w+ly\s+)?(?:by|through|via|from|in|to|when|if|with|during|after|among)\b)"
+    r"(?:is|are|means|refers? to|describes?|"
     r"(?:happens|occurs|develops|forms)\s+(?:when|if|because|as)|"
     r"(?:can|may) be (?:an?|described|defined|thought of))\b",
     re.I,
