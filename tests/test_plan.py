@@ -573,6 +573,11 @@ def test_a_condition_the_archive_has_no_answer_on_gets_no_other_conditions_sente
     plan = make_plan(sores_archive, "Would you tell me more about Lexapro?")
     listed = str(format_plan(plan, []))
     assert "The archive has no answer on Lexapro (escitalopram)" in listed
+    # (of a level, not as a medicine)
+    plan = make_plan(sores_archive, "Is low lipase related to cold sores?")
+    listed = str(format_plan(plan, plan_sources(plan, sores_archive.records(plan.record_ids))))
+    assert "no answer on these levels the question gives: lipase" in listed
+    assert "no answer on these medicines" not in listed
 
 
 def test_a_medicine_the_archive_lacks_is_answered_from_its_class(

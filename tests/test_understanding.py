@@ -308,6 +308,12 @@ def test_focus_from_the_archive_foci_with_lay_and_plural_names() -> None:
     pancreas = FocusCatalogue.build([("m:15", "Pancreatic Cancer", "information")])
     lipase = "Is low lipase related to pancreatic cancer or to chronic pancreatitis?"
     assert understand(lipase, catalogue=pancreas).kind_asked is None
+    # and lipase, which the drug dictionary knows, is a level given, not a medicine asked about
+    level = understand(lipase, catalogue=pancreas)
+    assert level.levels_unanswered == (("lipase", "lipase"),)
+    assert level.medicines_unanswered == ()
+    taken = understand("Can I take lipase for pancreatic cancer?", catalogue=pancreas)
+    assert (taken.medicines_unanswered, taken.levels_unanswered) == ((("lipase", "lipase"),), ())
     # poison ivy's rash is no poisoning (K-QA)
     poison = FocusCatalogue.build([("m:8", "Poisoning", "information")])
     assert understand("Is poison ivy contagious between people?", catalogue=poison).focus is None

@@ -91,7 +91,7 @@ from assistant.understanding import (
     keys_of,
     without_asks,
 )
-from assistant.understanding.particulars import for_their_age, measured, names_children
+from assistant.understanding.particulars import for_their_age, names_children
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -798,15 +798,19 @@ class GroundedComposer:
         t = self.templates
         notes = []
         member = understood.member
-        lacking = understood.unanswered or understood.medicines_unanswered or member
+        lacking = (
+            understood.unanswered
+            or understood.medicines_unanswered
+            or understood.levels_unanswered
+            or member
+        )
         in_quotes = _quoted_names(sections) if lacking else frozenset()
         unknown = [m for m in understood.medicines_unanswered if m[1] not in in_quotes]
         # a level the question gives (a test's result) is no pharmacist's question: "Is low
         # lipase related to pancreatic cancer …?" (K-QA 104)
-        for level in [m for m in unknown if measured(understood.question, m[0])]:
+        for level in [m for m in understood.levels_unanswered if m[1] not in in_quotes]:
             said = {**fill, "missing": as_named(*level)}
             notes.append(_template(t.fill("no_answer_on_condition", **said)))
-            unknown.remove(level)
         focus = (understood.named or understood.focus or "", understood.focus or "")
         if understood.unanswered:
             said = {**fill, "missing": understood.unanswered}

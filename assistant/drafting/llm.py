@@ -295,6 +295,12 @@ def format_plan(plan: Plan | None, sources: list[Source]) -> Block:
             f"The archive has no answer on these medicines asked about: {named}: say so plainly,"
             " and do not advise on them."
         )
+    if u.levels_unanswered:  # "low lipase": a test's result, not a medicine
+        named = ", ".join(as_data(as_named(written, name)) for written, name in u.levels_unanswered)
+        lines.append(
+            f"The archive has no answer on these levels the question gives: {named}: say so"
+            " plainly, and do not speak of them as medicines."
+        )
     if u.particulars.child:  # "Migraine in children", "my 7 year old son …"
         lines.append(
             "The question is about a child: leave out what the sources say of adults only,"

@@ -34,7 +34,7 @@ from assistant.understanding.focus import (
     keys_of,
     kind_of,
 )
-from assistant.understanding.particulars import Particulars, particulars_of
+from assistant.understanding.particulars import Particulars, measured, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
 
 __all__ = [
@@ -129,6 +129,10 @@ class Understanding(BaseModel):
     # (written, generic): "Is it safe to take zyrtec / Claritin while breastfeeding?" is about
     # breastfeeding in the archive, and cetirizine and loratadine are not in it
     medicines_unanswered: tuple[tuple[str, str], ...] = ()
+    # what the question gives as a measured level, a test's result, where the archive has no
+    # answer on it, as (written, name): "Is low lipase related to pancreatic cancer …?" asks
+    # about lipase as a level, not as the medicine the drug dictionary also knows it as
+    levels_unanswered: tuple[tuple[str, str], ...] = ()
     # the question asks about a medicine it does not name: "what are the side effects of this
     # medication"; what past answers say of one medicine is no answer on another
     unnamed_medicine: bool = False
@@ -277,6 +281,19 @@ def understand(
         group = _class_of(focus, catalogue, exclude_ids)
         if group is not None:
             member, focus, names = (focus.surface, focus.name), group, names | group.names
+    # the medicines named beside the focus that the archive has no answer on, as (written,
+    # name); those the question gives as a level are tests' results
+    lacking = tuple(
+        dict.fromkeys(
+            (f.surface, f.name)
+            for f in foci[1:]
+            if f.kind == "drug"
+            and not f.records
+            and focus
+            and f.name != focus.name
+            and not (member and medicine_classes().class_of(f.name) == focus.name)
+        )
+    )
     return Understanding(
         focus=focus.name if focus else None,
         named=focus.surface if focus else None,
@@ -291,17 +308,8 @@ def understand(
         also=tuple(FocusAnswers.of(f) for f in also),
         also_unanswered=tuple(f.surface for f in joined if not f.records),
         # (not one of the class the page is on: "stop the Cymbalta and then start the Zoloft")
-        medicines_unanswered=tuple(
-            dict.fromkeys(
-                (f.surface, f.name)
-                for f in foci[1:]
-                if f.kind == "drug"
-                and not f.records
-                and focus
-                and f.name != focus.name
-                and not (member and medicine_classes().class_of(f.name) == focus.name)
-            )
-        ),
+        medicines_unanswered=tuple(n for n in lacking if not measured(question, n[0])),
+        levels_unanswered=tuple(n for n in lacking if measured(question, n[0])),
         unnamed_medicine=(
             not foci
             and bool({"medication", "side_effects"} & set(asks))
