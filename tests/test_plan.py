@@ -2368,6 +2368,25 @@ def test_a_short_form_written_out_is_explained() -> None:
     assert not _glossed("HPV is spread mainly through sexual contact.", "HPV infection")
 
 
+def test_what_comes_without_treatment_is_the_outlook() -> None:
+    """K-QA 25 ("Can diabetics eat sweets?") opened "Treatment and care" on "Over time, diabetes
+    that is not well managed causes serious damage to the eyes, kidneys, nerves, heart, gums
+    and teeth.": what comes of it untreated, not how it is treated (203 MedQuAD sentences)."""
+    page = ("definition", "causes", "symptoms", "treatment", "outlook")
+    damage = (
+        "Over time, diabetes that is not well managed causes serious damage to the eyes, "
+        "kidneys, nerves, heart, gums and teeth."
+    )
+    fmf = "Without treatment, FMF can lead to kidney failure."
+    better = "Hepatitis A usually gets better in a few weeks without treatment."
+    for sentence in (damage, fmf, better):
+        assert section_for(sentence, ("treatment",), page, ()) == "outlook"
+        assert not fits(sentence, "treatment") and fits(sentence, "outlook")
+    assert section_for("Treatment for PCOS may involve birth control pills.", (), page, ()) == (
+        "treatment"
+    )
+
+
 def test_what_a_patient_cannot_get_rid_of_is_no_treatment() -> None:
     """K-QA 158 (lead) quoted NIMH's "People with GAD cant seem to get rid of their concerns
     …" under "Treatment and care"."""

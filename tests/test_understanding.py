@@ -168,6 +168,15 @@ def test_what_would_help_asks_treatment() -> None:
     assert asks_of(relaxer) == ("medication", "treatment")
 
 
+def test_what_a_patient_may_eat_drink_or_do_asks_for_care() -> None:
+    # K-QA 25: "Can diabetics eat sweets?" asked nothing, and the page opened on what diabetes is
+    assert asks_of("Can diabetics eat sweets?") == ("treatment",)
+    assert asks_of("Is it ok to drink alcohol with gout?") == ("treatment",)
+    assert asks_of("Can I exercise with a cold?") == ("treatment",)
+    # (what to avoid is still prevention)
+    assert asks_of("What foods should I avoid with gout?") == ("prevention",)
+
+
 def test_when_to_see_a_doctor_is_asked_in_a_patients_words() -> None:
     # K-QA patient questions
     assert asks_of("can you clarify what are ER red flags") == ("seek_care",)

@@ -238,6 +238,14 @@ def ask_of(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> str | 
 
 
 _MAY_DEVELOP = r"(may|can|could|might|often|also|likely to) (develop|cause|lead to|trigger)"
+# what comes without treatment: "Without treatment, FMF can lead to kidney failure", "diabetes
+# that is not well managed causes serious damage to the eyes, …", "Hepatitis A usually gets
+# better in a few weeks without treatment" (203 MedQuAD sentences had read as on treatment)
+_UNTREATED = re.compile(
+    r"\b(left untreated|untreated|if not treated|not (well |properly |adequately )?"
+    r"(treated|managed|controlled)|poorly (managed|controlled)|uncontrolled|without treatment)\b",
+    re.I,
+)
 # a condition's clause that sets the scene: "If you have an STD caused by bacteria, …"
 _CONDITION = re.compile(r"^(?:if|when|whenever|unless|once)\b[^,;]{3,80},\s*", re.I)
 # a medicine taken as what brings a condition on
@@ -298,11 +306,17 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
         if opening.match(text):
             return topic if topic in asks else None
     cued = without_names(text, focus_names)  # (the focus's own name is no cue)
+    # what comes without treatment is the outlook, not a treatment (see :data:`_UNTREATED`)
+    untreated = _UNTREATED.search(cued)
+    if untreated:
+        cued = cued[: untreated.start()] + " " * len(untreated.group()) + cued[untreated.end() :]
     hits = [
         (m.start(), n, ask)
         for n, ask in enumerate(asks)
         if ask in _ASK_CUES and (m := _ASK_CUES[ask].search(cued))
     ]
+    if untreated and "outlook" in asks:
+        hits.append((untreated.start(), asks.index("outlook"), "outlook"))
     if hits:
         return min(hits)[2]
     return ask_of(text, ("definition",), focus_names) if "definition" in asks else None
@@ -654,10 +668,11 @@ def fits(sentence: str, ask: str, focus_names: Sequence[str] = ()) -> bool:
     "Pain relievers can help" on treatment), of two named at once the one that comes
     first in ``_PRECEDENCE``. The focus's own name is no cue: "Fever also activates your
     body's immune system" is no symptom of fever. What having the focus raises the risk of
-    (:func:`leads_to`) fits only its outlook."""
+    (:func:`leads_to`), and what comes without treatment (:data:`_UNTREATED`), fit only its
+    outlook."""
     if SEEK_CARE.search(sentence):
         return False
-    if leads_to(sentence, focus_names):
+    if leads_to(sentence, focus_names) or _UNTREATED.search(sentence):
         return ask in ("outlook", "seriousness")
     sentence = without_names(sentence, focus_names)
     return ask_of(sentence, (ask,), ()) == ask and not on_other_topic(sentence, ask)

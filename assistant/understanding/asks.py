@@ -137,6 +137,11 @@ _RULES: tuple[tuple[Ask, str], ...] = (
         r"\b(treat\w*|cure\w*|(in)?curable|get rid of|remed\w*|therap\w*|surgery|operat\w*|"
         r"solutions?|"
         r"options? (for|to)|what (helps|works)|"
+        # what a patient may eat, drink or do with it is care: "Can diabetics eat sweets?", "Is
+        # it ok to drink alcohol with gout?", "Can I exercise with a cold?"
+        r"(can|could|should|may) (i|we|you|diabetics|people|he|she|they|someone) (still )?"
+        r"(eat|drink|exercise|work out)|"
+        r"(ok|okay|fine|alright|all right) (for \w+ )?to (eat|drink|exercise|work out)|"
         # (not "anything I can do to confirm it is shingles", which asks how it is found)
         r"(what (can|should|do|could) (i|we) do|(anything|something) (i|we) can (do|take|use))"
         r"(?! to (confirm|tell|know|find out|check|test|make sure|figure out))|can do for|"
