@@ -2387,6 +2387,22 @@ def test_what_comes_without_treatment_is_the_outlook() -> None:
     )
 
 
+def test_measuring_is_how_it_is_checked() -> None:
+    """K-QA 58 ("How do I measure blood pressure?") had "You can check your pressure at home
+    with a home blood pressure measurement device or monitor." under "What to expect" (its
+    "monitor" read as watching the course)."""
+    page = ("definition", "causes", "symptoms", "diagnosis", "treatment", "outlook")
+    home = (
+        "You can check your pressure at home with a home blood pressure measurement device or "
+        "monitor."
+    )
+    assert section_for(home, ("diagnosis",), page, ()) == "diagnosis"
+    cuff = "Health care providers measure blood pressure with a blood pressure cuff."
+    assert section_for(cuff, (), page, ()) == "diagnosis"
+    # (a measure taken is no test)
+    assert section_for("Take measures to prevent falls.", (), page, ()) != "diagnosis"
+
+
 def test_what_a_patient_cannot_get_rid_of_is_no_treatment() -> None:
     """K-QA 158 (lead) quoted NIMH's "People with GAD cant seem to get rid of their concerns
     …" under "Treatment and care"."""

@@ -58,6 +58,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "diagnosis": re.compile(
         # ("For example, …" is no exam, nor "before you take a test" one of the body)
         r"\b(diagnos\w*|(?<!take a )(?<!taking a )tests?|scans?|ultrasound|mri|ct|x-rays?|"
+        # "You can check your pressure at home with a home blood pressure measurement device"
+        # (not "preventive measures", "a measure of")
+        r"(?<!a )measur(e|ed|es|ing|ements?)(?! of)(?<!measures)|"
         r"biopsy|exam(?!ple)\w*|imaging|monitors|(pressure|heart|glucose|home) monitor|"
         # "your health care provider will look at your symptoms and medical history, to figure
         # out whether you have Lyme disease"
