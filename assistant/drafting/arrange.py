@@ -60,7 +60,7 @@ TOPICS: dict[str, re.Pattern[str]] = {
         r"\b(diagnos\w*|(?<!take a )(?<!taking a )tests?|scans?|ultrasound|mri|ct|x-rays?|"
         # "You can check your pressure at home with a home blood pressure measurement device"
         # (not "preventive measures", "a measure of")
-        r"(?<!a )measur(e|ed|es|ing|ements?)(?! of)(?<!measures)|"
+        r"(?<!a )measur(e|ed|ing|ements?)(?! of)|"
         r"biopsy|exam(?!ple)\w*|imaging|monitors|(pressure|heart|glucose|home) monitor|"
         # "your health care provider will look at your symptoms and medical history, to figure
         # out whether you have Lyme disease"
@@ -311,8 +311,7 @@ def topic_by_cue(text: str, asks: Sequence[str], focus_names: Sequence[str]) -> 
     cued = without_names(text, focus_names)  # (the focus's own name is no cue)
     # what comes without treatment is the outlook, not a treatment (see :data:`_UNTREATED`)
     untreated = _UNTREATED.search(cued)
-    if untreated:
-        cued = cued[: untreated.start()] + " " * len(untreated.group()) + cued[untreated.end() :]
+    cued = _UNTREATED.sub(lambda m: " " * len(m.group()), cued, count=1)
     hits = [
         (m.start(), n, ask)
         for n, ask in enumerate(asks)
