@@ -2414,6 +2414,26 @@ def test_what_a_patient_cannot_get_rid_of_is_no_treatment() -> None:
     assert fits("Antifungal creams get rid of most yeast infections.", "treatment")
 
 
+def test_what_the_focus_raises_the_risk_of_is_planned_as_what_to_expect(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """MedlinePlus on PCOS names it by the short form it defines: the plan had "Women with
+    PCOS are at higher risk of …" under "Possible causes" (the demo index, "Is there a genetic
+    component to pcos?")."""
+    answer = (
+        "Polycystic ovary syndrome (PCOS) happens when a woman's ovaries or adrenal glands "
+        "produce more male hormones than normal. One result is that cysts (fluid-filled sacs) "
+        "develop on the ovaries. Women who are obese are more likely to have polycystic ovary "
+        "syndrome. Women with PCOS are at higher risk of diabetes, metabolic syndrome, heart "
+        "disease, and high blood pressure. Symptoms of PCOS include infertility and pelvic pain."
+    )
+    archive = one_answer(tmp_path, embedder, "Polycystic Ovary Syndrome", "information", answer)
+    plan = make_plan(archive, "Is there a genetic component to pcos?")
+    by_ask = {x.ask: " ".join(q.text for q in x.quotes) for x in plan.sections}
+    assert "higher risk of diabetes" not in by_ask.get("causes", "")
+    assert "higher risk of diabetes" in by_ask.get("outlook", "")
+
+
 def test_a_footnotes_marker_is_no_part_of_the_quote() -> None:
     """NIDDK marks words the Pronunciation Guide explains: "Bacteria * are the most common
     cause of UTIs." was quoted with its asterisk (K-QA 176)."""

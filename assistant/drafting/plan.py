@@ -45,6 +45,7 @@ from assistant.understanding import (
     keys_of,
     understand,
 )
+from assistant.understanding.focus import defined_abbreviations
 from assistant.understanding.particulars import Particulars, for_their_age
 from assistant.understanding.spelling import english
 
@@ -770,8 +771,12 @@ def _on_cue(
 
 
 def _own_names(record: Record) -> tuple[str, ...]:
-    """The names an answer gives what it is about: its focus and its title."""
-    return tuple(dict.fromkeys(n for n in (record.focus, record.title) if n))
+    """The names an answer gives what it is about: its focus, its title, and the short form
+    it defines for them ("Polycystic ovary syndrome (PCOS) happens when …": "PCOS")."""
+    names = [n for n in (record.focus, record.title) if n]
+    text = record.long_explanation or ""
+    defined = defined_abbreviations((n, text) for n in names)
+    return tuple(dict.fromkeys([*names, *defined]))
 
 
 def _prevents_another(sentence: str, record: Record) -> bool:
