@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar, cast
 
 from assistant.drafting.models import DraftSentence, Section
@@ -338,21 +339,34 @@ _FAMILY = (
 )
 
 
+_OF_FAMILY = re.compile(rf"\b{_FAMILY}\s*$", re.I)
+
+
 def leads_to(text: str, focus_names: Sequence[str]) -> bool:
     """Whether ``text`` tells what having the focus raises the risk of: a complication, not
     a cause (see :data:`_RAISED_RISK`)."""
-    for n in focus_names:
-        if not n:
+    for name in focus_names:
+        if not name:
             continue
-        name = rf"(an? |the )?{re.escape(n)}s?\b"
-        if re.match(rf"{name} (also |may |can )*{_RAISED_RISK}", text, re.I):
+        opens, holder = _risk_patterns(name)
+        if opens.match(text):
             return True
-        for m in re.finditer(
-            rf"\b(with|who have|who has|having) {name}[^.;]{{0,40}}?\b{_RAISED_RISK}", text, re.I
-        ):
-            if not re.search(rf"\b{_FAMILY}\s*$", text[: m.start()], re.I):
-                return True
+        if any(not _OF_FAMILY.search(text[: m.start()]) for m in holder.finditer(text)):
+            return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _risk_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """:func:`leads_to`'s patterns for one name, compiled once (it reads every sentence of a
+    page): the name opening the sentence, and those "with" it."""
+    named = rf"(an? |the )?{re.escape(name)}s?\b"
+    return (
+        re.compile(rf"{named} (also |may |can )*{_RAISED_RISK}", re.I),
+        re.compile(
+            rf"\b(with|who have|who has|having) {named}[^.;]{{0,40}}?\b{_RAISED_RISK}", re.I
+        ),
+    )
 
 
 def section_for(

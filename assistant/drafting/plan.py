@@ -773,8 +773,15 @@ def _on_cue(
 def _own_names(record: Record) -> tuple[str, ...]:
     """The names an answer gives what it is about: its focus, its title, and the short form
     it defines for them ("Polycystic ovary syndrome (PCOS) happens when …": "PCOS")."""
-    names = [n for n in (record.focus, record.title) if n]
-    text = record.long_explanation or ""
+    return _names_in(record.focus, record.title, record.long_explanation or "")
+
+
+@lru_cache(maxsize=4096)
+def _names_in(focus: str | None, title: str | None, text: str) -> tuple[str, ...]:
+    """:func:`_own_names`, cached as :func:`_sentences` is: the plan reads an answer by its
+    names once for each section, and the search for the short forms it defines costs about
+    a millisecond."""
+    names = [n for n in (focus, title) if n]
     defined = defined_abbreviations((n, text) for n in names)
     return tuple(dict.fromkeys([*names, *defined]))
 
