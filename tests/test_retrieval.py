@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 from langchain_core.documents import Document
 
 from assistant.corpus import Record
+from assistant.embeddings import MiniLMEmbedder
 from assistant.index import Archive
 from assistant.retrieval import Filters, HybridRetriever, UnknownFilterValue
+from assistant.retrieval.hybrid import diversified
 from assistant.retrieval.langchain import ArchiveRetriever
 from tests.conftest import CALF_QUERY
 
@@ -158,3 +161,30 @@ def test_an_answer_the_focus_list_brings_comes_with_its_answer_not_its_question(
     for source in on_focus:
         kinds = [p.kind for p in source.passages]
         assert "explanation" in kinds, (source.record_id, source.passages[0].text)
+
+
+NAUSEA_QUESTION = "Are there more than one type of nausea medication?"  # K-QA's
+NAUSEA = (  # the answers on nausea and vomiting (MedlinePlus's; NIDDK's on cyclic vomiting)
+    "Nausea is an uneasy or unsettled feeling in the stomach together with an urge to vomit. "
+    "Nausea and vomiting, or throwing up, are not diseases. They can be symptoms of many "
+    "different conditions.",
+    "People with cyclic vomiting syndrome should get plenty of rest and take medications to "
+    "prevent a vomiting episode, stop an episode in progress, speed up recovery, or relieve "
+    "associated symptoms.",
+)
+VARICOSE = (  # found for "medication" and "type" alone (NHLBI's varicose veins)
+    "Varicose veins are treated with lifestyle changes and medical procedures. The goals of "
+    "treatment are to relieve symptoms, prevent complications, and improve appearance."
+)
+
+
+def test_diversification_weighs_closeness_to_the_question(embedder: MiniLMEmbedder) -> None:
+    """K-QA's nausea question: fused ranks alone rate a record found for a word it shares with
+    the question as high as the second answer on nausea, and diversification then prefers it
+    for being unlike the first (the varicose veins' treatments came second). Closeness to the
+    question keeps the answer on nausea second."""
+    vectors = np.stack([embedder.embed_one(t) for t in (*NAUSEA, VARICOSE)])
+    fused = np.array([0.033, 0.030, 0.030])
+    question = embedder.embed_one(NAUSEA_QUESTION)
+    assert diversified(vectors, fused, question, 3, 0.7)[:2] == [0, 1]
+    assert diversified(vectors, fused, None, 3, 0.7)[:2] == [0, 2]  # by fused rank alone

@@ -1,6 +1,10 @@
 """Hybrid retrieval: dense (Chroma HNSW) and BM25 candidates, fused by reciprocal rank,
 grouped per record (at most ``max_chunks_per_record`` passages each) and diversified by
-maximal marginal relevance over the records' vectors.
+maximal marginal relevance over the records' vectors. A record's relevance there is its
+fused rank and its closeness to the question together: by fused rank alone, a record that
+only shares one rare word with the question (a syndrome whose list of signs names
+"blepharitis") counts as much as the answer closest in meaning, and diversification
+prefers it for being unlike the rest.
 
 With ``focus`` on (the default), the question is first understood (its focus and what it
 asks, misspelt medical names read as the archive's) and a third ranked list joins the
@@ -81,8 +85,10 @@ class HybridRetriever:
         understood = self.understand(query, filters) if self.focus else None
         if understood is not None:
             query = understood.question or query
+        vector = None
         if self.mode != "keyword":
-            self._add_dense(pool, query, n, filters, specialties, dataset)
+            vector = self.archive.embedder.embed_one(query)
+            self._add_dense(pool, vector, n, filters, specialties, dataset)
         if self.mode != "dense":
             where = KeywordFilter(
                 specialties=specialties,
@@ -94,7 +100,7 @@ class HybridRetriever:
             self._add_keyword(pool, query, n, where)
         if understood is not None:
             self._add_focus(pool, understood, n, filters, specialties, dataset)
-        return self._select(list(pool.values()), k)
+        return self._select(list(pool.values()), k, vector)
 
     def understand(self, query: str, filters: Filters) -> Understanding:
         """The query's focus and asks, misspelt medical names read as the archive's."""
@@ -109,13 +115,12 @@ class HybridRetriever:
     def _add_dense(
         self,
         pool: dict[str, _Candidate],
-        query: str,
+        vector: np.ndarray,
         n: int,
         filters: Filters,
         specialties: frozenset[str] | None,
         dataset: str | None,
     ) -> None:
-        vector = self.archive.embedder.embed_one(query)
         where, drop = _where(filters, specialties, dataset)
         # a few excluded records are dropped here: as a Chroma filter, "$nin" turns every
         # query into a scan of the whole collection's metadata
@@ -172,12 +177,23 @@ class HybridRetriever:
             for cand in cands.values():
                 cand.score += 1.0 / (self.rrf_k + rank + 1)
 
-    def _select(self, pool: list[_Candidate], k: int) -> list[Source]:
+    def _select(self, pool: list[_Candidate], k: int, query: np.ndarray | None) -> list[Source]:
         by_record: dict[str, list[_Candidate]] = defaultdict(list)
         for cand in sorted(pool, key=lambda c: -c.score):
             by_record[str(cand.hit.metadata["record_id"])].append(cand)
         groups = list(by_record.values())
-        order = self._mmr(groups, k) if self.diversify and len(groups) > 1 else range(len(groups))
+        diversify = self.diversify and len(groups) > 1
+        order = (
+            diversified(
+                np.stack([g[0].hit.vector for g in groups]),
+                np.array([g[0].score for g in groups]),
+                query,
+                k,
+                self.mmr_lambda,
+            )
+            if diversify
+            else range(len(groups))
+        )
         sources = []
         for rank, index in enumerate(list(order)[:k], start=1):
             group = groups[index][: self.max_chunks]
@@ -186,20 +202,6 @@ class HybridRetriever:
                 Source.from_metadata(rank, group[0].score, passages, group[0].hit.metadata)
             )
         return sources
-
-    def _mmr(self, groups: list[list[_Candidate]], k: int) -> list[int]:
-        vectors = np.stack([g[0].hit.vector for g in groups])
-        relevance = np.array([g[0].score for g in groups])
-        relevance = relevance / relevance.max()
-        # einsum, not a BLAS call: a tiny product, and BLAS threads wait on the ONNX ones
-        similarity = np.einsum("id,jd->ij", vectors, vectors)
-        chosen: list[int] = [int(np.argmax(relevance))]
-        while len(chosen) < min(k, len(groups)):
-            redundancy = similarity[:, chosen].max(axis=1)
-            value = self.mmr_lambda * relevance - (1 - self.mmr_lambda) * redundancy
-            value[chosen] = -np.inf
-            chosen.append(int(np.argmax(value)))
-        return chosen
 
     def _specialties(self, wanted: str | None) -> frozenset[str] | None:
         if not wanted:
@@ -224,6 +226,28 @@ class HybridRetriever:
         raise UnknownFilterValue(
             f"No record is from the dataset {wanted!r}. Known datasets: {', '.join(sorted(known))}"
         )
+
+
+def diversified(
+    vectors: np.ndarray, fused: np.ndarray, query: np.ndarray | None, k: int, weight: float
+) -> list[int]:
+    """The order maximal marginal relevance picks ``k`` of the records in: each next one the
+    most relevant (``weight``) and least like those picked (``1 - weight``). Relevance is the
+    fused score and, given the ``query``'s vector, the closeness to it, each scaled to its
+    highest."""
+    relevance = fused / fused.max()
+    # einsum, not a BLAS call: tiny products, and BLAS threads wait on the ONNX ones
+    closeness = np.einsum("id,d->i", vectors, query) if query is not None else None
+    if closeness is not None and closeness.max() > 0:
+        relevance = (relevance + closeness / closeness.max()) / 2
+    similarity = np.einsum("id,jd->ij", vectors, vectors)
+    chosen: list[int] = [int(np.argmax(relevance))]
+    while len(chosen) < min(k, len(vectors)):
+        redundancy = similarity[:, chosen].max(axis=1)
+        value = weight * relevance - (1 - weight) * redundancy
+        value[chosen] = -np.inf
+        chosen.append(int(np.argmax(value)))
+    return chosen
 
 
 def _parts(specialty: str, keep_case: bool = False) -> list[str]:
