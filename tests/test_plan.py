@@ -58,7 +58,7 @@ from assistant.prompts import load_prompt
 from assistant.render import render_markdown
 from assistant.retrieval import HybridRetriever, Passage, Source
 from assistant.text import split_sentences
-from assistant.understanding import key_of
+from assistant.understanding import key_of, names_of
 from assistant.understanding.particulars import particulars_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -1454,6 +1454,10 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
+        # one of the kinds named before (of diabetes insipidus; K-QA 114), not "in which one"
+        ("Urine and blood tests can show which one you have.", False),
+        ("Ask your health care provider which one is right for you.", False),
+        ("Atelectasis is a condition in which one or more areas of your lungs collapse.", True),
         ("The cause can be an infection or another problem.", False),  # of sinusitis
         ("The ulcers look like common canker sores, and they heal within two weeks.", False),
         ("The rash of shingles usually appears on one side of the body.", True),
@@ -2720,6 +2724,14 @@ def test_a_treatment_s_step_that_tells_nothing_else_stays_with_the_treatment() -
     assert section_for(means, [], page, ("Diarrhea",), "treatment") == "definition"
     strain = "Straining during bowel movements can lead to hemorrhoids."
     assert section_for(strain, [], page, names, "treatment") == "causes"
+    # what says what its own answer is on, on a page with another focus or none (K-QA 114,
+    # "Is there a reason why my urine is clear": NIDDK's answer on treating hematuria had
+    # stood under "Treatment and care")
+    blood = "Hematuria is blood in the urine."
+    own = names_of("Hematuria (Blood in the Urine)")
+    assert section_for(blood, ["causes"], page, (), "treatment") == "treatment"
+    assert section_for(blood, ["causes"], page, (), "treatment", own) is None
+    assert section_for(inject, [], page, (), "treatment", own) == "treatment"
 
 
 def test_a_page_about_a_child_leaves_out_what_is_said_of_grown_ups(
@@ -2797,6 +2809,19 @@ def test_what_a_rare_disease_s_answer_says_of_its_patients_is_no_aside() -> None
     assert not of_a_rare_disease(ghr, own, ("esophagitis",))
     nhlbi = ghr.model_copy(update={"specialty": "Cardiology / Pulmonology / Hematology"})
     assert not of_a_rare_disease(nhlbi, weak, ("esophagitis",))
+
+
+def test_a_rare_disease_s_answer_is_no_answer_to_a_question_that_names_no_condition(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 178 ("What would cause immunocompromise?") names no condition the archive has;
+    the closest answers are GHR's on spondyloenchondrodysplasia with immune dysregulation,
+    and "Many affected individuals have malfunctioning immune systems …" had stood on the
+    page, of that disease's patients."""
+    focus = "spondyloenchondrodysplasia with immune dysregulation"
+    archive = archive_of(tmp_path, "ghr", (focus,), embedder)
+    draft = composer_of(archive).draft(DraftRequest(question="What would cause immunocompromise?"))
+    assert "affected individuals" not in draft_text(draft)
 
 
 def test_a_sentence_that_calls_the_focus_another_condition_is_not_on_the_focus(

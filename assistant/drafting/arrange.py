@@ -375,13 +375,14 @@ def section_for(
     page: Sequence[str],
     focus_names: Sequence[str],
     answers: str | None = None,
+    its_names: Sequence[str] = (),
 ) -> str | None:
     """The section a picked sentence goes under: of those ``asked``, the one it talks about
     first (a sentence that names the focus but tells its treatment goes under treatment, not
-    under "what it is"); else the one its own answer's question asks (``answers``), where it
-    talks about that ("With early diagnosis and prompt treatment, most individuals recover
-    from meningitis", from the answer on its outlook, is no test); else the first of the
-    ``page``'s sections it talks about."""
+    under "what it is"); else the one its own answer's question asks (``answers``, on what
+    that answer names ``its_names``), where it talks about that ("With early diagnosis and prompt
+    treatment, most individuals recover from meningitis", from the answer on its outlook,
+    is no test); else the first of the ``page``'s sections it talks about."""
     if leads_to(text, focus_names):  # (a complication tells what to expect, never a cause)
         return next((a for a in asked if a in ("outlook", "seriousness")), None) or (
             "outlook" if "outlook" in page else None
@@ -395,9 +396,12 @@ def section_for(
         # ("The doctor injects a chemical solution into the blood vessel to shrink the
         # hemorrhoid", NIDDK on treating hemorrhoids, is no "what it is"), and what it
         # brings about is no cause ("The band cuts off circulation, causing the hemorrhoid to
-        # shrink"); what says what the focus is stays a definition
+        # shrink"); what says what the focus, or what its answer is on, is stays a definition
+        # ("Hematuria is blood in the urine", from NIDDK's answer on treating hematuria)
         on_page = topic_by_cue(_EFFECT.sub("", text), page, focus_names)
-        if on_page in (None, "definition") and not says_what_it_is(text, focus_names):
+        if on_page in (None, "definition") and not says_what_it_is(
+            text, (*focus_names, *its_names)
+        ):
             return own
         return on_page
     return topic_by_cue(text, page, focus_names)

@@ -89,6 +89,7 @@ from assistant.understanding import (
     is_medicine,
     key_of,
     keys_of,
+    names_of,
     without_asks,
 )
 from assistant.understanding.particulars import for_their_age, names_children
@@ -129,6 +130,7 @@ class _Candidate:
     record_id: str
     answers: Ask | None = None  # what its answer's question asks ("outlook" of "What is the
     # outlook for …?"); None for a general answer
+    names: tuple[str, ...] = ()  # what its answer is about: "Hematuria (Blood in the Urine)"
 
 
 def _noted(draft: Draft, note: str) -> Draft:
@@ -268,6 +270,12 @@ class GroundedComposer:
         on = keys or (keys_of(closest) if closest else set())
         other = [c for c in picked if on and not on_focus(top[c.source - 1], on)]
         picked = [c for c in picked if c not in other]
+        if not keys:
+            # where the question names no condition, what an answer on a rare or inherited
+            # disease says without naming it is said of that disease's patients: "Many
+            # affected individuals have malfunctioning immune systems …" is no cause of
+            # immunocompromise (K-QA 178)
+            picked = [c for c in picked if not of_a_rare_disease(top[c.source - 1], c.text, ())]
         described = _words(without_asks(request.question))  # what the question describes
         other = [] if request.topic else self._beside(request, u, top, other, names)
         # but one that opens with the focus's name is about it, whatever answer it is from:
@@ -513,7 +521,7 @@ class GroundedComposer:
                 seek.append(sentence)
                 continue
             told = [a for a in asks if a != "definition"]
-            ask = section_for(c.text, told, by_cue, focus_names, c.answers)
+            ask = section_for(c.text, told, by_cue, focus_names, c.answers, c.names)
             # an article's sentence on its topic that tells none of the page's sections is
             # about the topic, not from "similar questions"
             ask = ask or ("definition" if request.topic else None)
@@ -1011,6 +1019,7 @@ class GroundedComposer:
             # sentences are found in the answer (``records``: "Patch phase: Thin, reddened, …")
             record = records.get(source.record_id)
             items = list_items(record) if record else frozenset()
+            names = tuple(names_of(source.focus)) if source.focus else ()
             texts = [
                 source.reply or "",
                 *(p.text for p in source.passages if p.kind == "explanation"),
@@ -1054,7 +1063,7 @@ class GroundedComposer:
                     overlap = shared / (len(words) ** 0.5 or 1.0)
                     answers = ASK_OF_TYPE.get(source.question_type or "information")
                     answers = None if answers == "definition" else answers
-                    candidate = _Candidate(sentence, n, source.record_id, answers)
+                    candidate = _Candidate(sentence, n, source.record_id, answers, names)
                     out.append((-overlap, len(out), candidate))
         return [c for _, _, c in sorted(out)[: self.max_candidates]]
 

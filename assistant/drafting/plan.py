@@ -917,6 +917,10 @@ _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
+    # one of the kinds named before: "Urine and blood tests can show which one you have" (of
+    # the two kinds of diabetes insipidus), "Ask your health care provider which one is right
+    # for you" (not "a condition in which one or more areas …")
+    r"(?<!\bin )\bwhich ones? (you|is right|are right)\b|"
     # a short sentence that ends on what its predecessor named: "A worm doesn't cause it.",
     # "Both men and women can get it." (not one whose clause names it first: "If you have
     # diabetes, learn how to manage it"; "them" is :func:`_plural_points_back`'s)

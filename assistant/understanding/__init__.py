@@ -33,6 +33,7 @@ from assistant.understanding.focus import (
     key_of,
     keys_of,
     kind_of,
+    names_of,
 )
 from assistant.understanding.particulars import Particulars, measured, particulars_of
 from assistant.understanding.spelling import Correction, Speller, english
@@ -59,6 +60,7 @@ __all__ = [
     "is_medicine",
     "key_of",
     "keys_of",
+    "names_of",
     "particulars_of",
     "understand",
     "without_asks",

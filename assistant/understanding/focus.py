@@ -69,7 +69,7 @@ def _written_otherwise(text: str, start: int, end: int) -> bool:
     return steroid and _MEDICINE_BEFORE.search(text[:start]) is not None
 
 
-def _names_of(focus: str) -> list[str]:
+def names_of(focus: str) -> list[str]:
     """A focus's names: "Parasites - Scabies" (CDC's pages) is also "Scabies"; "Pyelonephritis:
     Kidney Infection" also "Pyelonephritis", and the part after the colon where the
     dictionaries know it; "Enlarged Prostate (BPH)" also "Enlarged Prostate" and "BPH";
@@ -201,7 +201,7 @@ def kind_of(outer: Focus, inner: Focus | None) -> bool:
 def keys_of(focus: str) -> set[str]:
     """The keys a record's focus answers to: its names, each also without a group word."""
     keys = set()
-    for name in _names_of(focus):
+    for name in names_of(focus):
         key = key_of(name)
         head, _, last = key.rpartition(" ")
         keys |= {key, head} if head and last in _GROUP_WORDS else {key}
@@ -218,7 +218,7 @@ def defined_abbreviations(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     ``{"PID": "Pelvic Inflammatory Disease"}``. One defined for two foci means neither."""
     found: dict[str, dict[str, str]] = defaultdict(dict)  # abbreviation -> key -> name
     for focus, text in texts:
-        for name in _names_of(focus):
+        for name in names_of(focus):
             for match in re.finditer(rf"(?i:\b{re.escape(name)}){_ABBREVIATION}", text):
                 abbreviation = match.group(1)
                 if sum(ch.isupper() for ch in abbreviation) >= 2 and key_of(abbreviation) != key_of(
@@ -290,7 +290,7 @@ class FocusCatalogue:
         for abbreviation, name in (abbreviations or {}).items():
             catalogue.abbreviations[abbreviation] = key_of(name)
         for record_id, focus, question_type in rows:
-            for name in _names_of(focus or ""):
+            for name in names_of(focus or ""):
                 key = key_of(name)
                 if not key or key in _NOT_A_FOCUS:
                     continue
