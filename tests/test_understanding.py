@@ -915,3 +915,36 @@ def test_the_reply_s_terms_are_the_words_a_patient_may_not_know(
     found = understand("What does this mean?", reply).terms
     assert set(terms) <= set(found)
     assert not set(not_terms) & set(found)
+
+
+def test_a_group_of_conditions_as_patients_name_it() -> None:
+    """K-QA 163, "What is a neurological issue": MedlinePlus answers on "Neurologic Diseases";
+    patients say "problems" and "issues" where the archive names a group "Diseases" or
+    "Disorders". One disease ("Huntington disease") and one kind ("Skin Infections") are no
+    group, and a focus named so itself ("Balance Problems") stays its own."""
+    catalogue = FocusCatalogue.build(
+        [
+            ("m:1", "Neurologic Diseases", "information"),
+            ("m:2", "Kidney Diseases", "information"),
+            ("m:3", "Kidney Diseases", "treatment"),
+            ("m:4", "Kidney Disorders", "information"),
+            ("m:5", "Skin Infections", "information"),
+            ("m:6", "Huntington disease", "information"),
+            ("m:7", "Balance Problems", "information"),
+            ("m:8", "Balance Disorders", "information"),
+        ]
+    )
+
+    def foci(text: str) -> list[str]:
+        return [f.name for f in catalogue.find(text)]
+
+    assert foci("What is a neurological issue") == ["Neurologic Diseases"]
+    assert foci("do I have kidney problems?") == ["Kidney Diseases"]
+    assert understand("Are my kidney issues serious?", catalogue=catalogue).focus_records == (
+        "m:2",
+        "m:3",
+    )
+    assert foci("I have skin problems") == []
+    assert foci("Huntington issues") == []
+    assert foci("my balance problems") == ["Balance Problems"]
+    assert foci("my balance issues") == ["Balance Problems"]

@@ -9,7 +9,7 @@ for is preferred, then the longer name, then the one named earliest.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -152,6 +152,10 @@ def key_of(name: str) -> str:
 
 # a record on "Anxiety Disorders" or "Parasites - Scabies" is on anxiety, on scabies
 _GROUP_WORDS = frozenset(key_of(w) for w in ("disorders", "diseases", "infections", "problems"))
+# the groups patients name by other words: "heart problems", "a neurological issue" (not
+# "skin problems" for "Skin Infections", nor one disease: "Huntington disease")
+_LAY_GROUPED = frozenset(("diseases", "disorders", "problems"))
+_LAY_GROUP_WORDS = (key_of("problems"), key_of("issues"))
 # words that name a kind of condition, no condition of their own: "an infection" is not
 # "Pinworm Infection", "a disease" not "Lyme disease"
 GENERIC = frozenset(
@@ -289,13 +293,28 @@ class FocusCatalogue:
         catalogue = cls()
         for abbreviation, name in (abbreviations or {}).items():
             catalogue.abbreviations[abbreviation] = key_of(name)
+        lay: dict[str, list[tuple[str, FocusRecord]]] = defaultdict(list)
         for record_id, focus, question_type in rows:
             for name in names_of(focus or ""):
                 key = key_of(name)
                 if not key or key in _NOT_A_FOCUS:
                     continue
+                record = FocusRecord(record_id, question_type)
                 catalogue.names.setdefault(key, name)
-                catalogue.records[key].append(FocusRecord(record_id, question_type))
+                catalogue.records[key].append(record)
+                head = key.rpartition(" ")[0]
+                if head and name.rpartition(" ")[2].lower() in _LAY_GROUPED:
+                    for word in _LAY_GROUP_WORDS:
+                        lay[f"{head} {word}"].append((name, record))
+        # a group of conditions as patients name it: "heart problems", "a neurological issue"
+        # are the archive's "Heart Diseases", "Neurologic Diseases" (where no focus is so
+        # named; of two so named, the one with more answers)
+        for key, named in lay.items():
+            if key not in catalogue.records:
+                counts = Counter(n for n, _ in named)
+                name = max(counts, key=lambda n: (counts[n], n))
+                catalogue.names[key] = name
+                catalogue.records[key] = [r for n, r in named if n == name]
         return catalogue
 
     def lookup(self, name: str) -> tuple[str, list[FocusRecord]] | None:
