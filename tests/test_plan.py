@@ -1454,6 +1454,10 @@ def test_a_sentence_said_again_in_other_words_is_said_once(embedder: MiniLMEmbed
         ("Alopecia universalis is a total loss of all body hair.", True),
         ("Osteogenesis imperfecta is a group of genetic disorders.", True),
         ("Your body's natural defenses can usually take it from there.", False),  # antibiotics
+        # what helps besides the treatments named before (of sinusitis; K-QA 9)
+        ("Using heat pads, saline nasal sprays, and vaporizers can also help.", False),
+        ("Saline nasal sprays can help.", True),
+        ("Radiation is used to treat melanoma, and may also be used to relieve symptoms.", True),
         # one of the kinds named before (of diabetes insipidus; K-QA 114), not "in which one"
         ("Urine and blood tests can show which one you have.", False),
         ("Ask your health care provider which one is right for you.", False),

@@ -138,6 +138,35 @@ def test_a_term_is_explained_by_a_sentence_that_stands_alone(
     ]
 
 
+def test_a_rare_disease_s_answer_explains_no_term_it_names_in_passing(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 128: a reply names lactic acid as a skin cream's exfoliant, and "Pyruvate
+    dehydrogenase deficiency is characterized by the buildup of a chemical called lactic acid
+    …" (GHR) had explained it. The same sentence on a page from another collection, or a GHR
+    sentence on its own disease, still explains."""
+    sentence = (
+        "Pyruvate dehydrogenase deficiency is characterized by the buildup of a chemical "
+        "called lactic acid in the body and a variety of neurological problems."
+    )
+    archive = Archive(Settings(home=tmp_path, collection="rare"), embedder=embedder)
+    ghr = Record(
+        id="g:1",
+        question="What is (are) pyruvate dehydrogenase deficiency ?",
+        long_explanation=sentence,
+        focus="pyruvate dehydrogenase deficiency",
+        specialty="Medical genetics",
+    )
+    archive.ingest([ghr])
+    retriever = HybridRetriever(archive)
+    assert explain_terms(["lactic acid"], retriever) == ([], ["lactic acid"])
+    found, _ = explain_terms(["pyruvate dehydrogenase deficiency"], retriever)
+    assert [q.text for q in found] == [sentence]
+    archive.ingest([ghr.model_copy(update={"specialty": "Neurology"})])
+    found, _ = explain_terms(["lactic acid"], retriever)
+    assert [q.text for q in found] == [sentence]
+
+
 @pytest.mark.parametrize(
     ("sentence", "predecessor", "resolves"),
     [

@@ -536,11 +536,12 @@ def of_a_rare_disease(source: Source, text: str, names: Sequence[str]) -> bool:
     and GHR collections, by their specialty) and names neither ``names`` (what the question
     asks about) nor that disease: "Facial muscle weakness can cause swallowing and speech
     difficulties" (oculopharyngeal muscular dystrophy) is said of its patients."""
-    return (
-        _RARE.search(source.specialty or "") is not None
-        and not names_any(text, names)
-        and not named_in(source, text)
-    )
+    return on_a_rare_disease(source) and not names_any(text, names) and not named_in(source, text)
+
+
+def on_a_rare_disease(source: Source) -> bool:
+    """Whether ``source`` answers on a rare or inherited disease (GARD, GHR)."""
+    return _RARE.search(source.specialty or "") is not None
 
 
 _RARE = re.compile(r"\b(rare diseases|medical genetics)\b", re.I)

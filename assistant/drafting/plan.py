@@ -917,6 +917,11 @@ _POINTS_BACK = re.compile(
     r"\b(this|that|these|those) (\w+ )?(stages?|phases?|forms?|types?|kinds?|steps?)\b|"
     # "Your body's natural defenses can usually take it from there."
     r"\bfrom there\b|"
+    # what helps besides what was said before: "Using heat pads on the inflamed area, saline
+    # nasal sprays, and vaporizers can also help" (after sinusitis's treatments; K-QA 9; not
+    # a second verb of the sentence's own subject: "… is used to treat melanoma, and may also
+    # be used as palliative therapy")
+    r"(?<!\band )\b(can|may|might|could|will|should|does|do) also (help|work|be (helpful|used))\b|"
     # one of the kinds named before: "Urine and blood tests can show which one you have" (of
     # the two kinds of diabetes insipidus), "Ask your health care provider which one is right
     # for you" (not "a condition in which one or more areas …")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.drafting.arrange import named_in, names_any, on_a_rare_disease
 from assistant.drafting.definitions import defines
 from assistant.drafting.plan import standalone
 from assistant.retrieval import Filters, Retriever, Source
@@ -37,6 +38,17 @@ class TermQuote(BaseModel):
 def _plainness(sentence: str) -> float:
     """Lower is plainer: the reading grade, then length."""
     return reading_grade(sentence) + len(sentence.split()) / 20
+
+
+def _of_its_disease(source: Source, sentence: str, term: str) -> bool:
+    """Whether ``sentence`` tells of the rare disease its answer is on, and names the term in
+    passing: "Pyruvate dehydrogenase deficiency is characterized by the buildup of a chemical
+    called lactic acid …" is no explanation of the lactic acid a skin cream holds (K-QA 128)."""
+    return (
+        on_a_rare_disease(source)
+        and named_in(source, sentence)
+        and not names_any(source.focus or "", [term])
+    )
 
 
 def explain_terms(
@@ -65,6 +77,7 @@ def explain_terms(
                         and sentence not in used
                         and defines(sentence, term)
                         and standalone(sentence)  # not "This is called reactivation."
+                        and not _of_its_disease(source, sentence, term)
                     ):
                         candidates.append((_plainness(sentence), sentence, source.rank))
         if candidates:
