@@ -2821,11 +2821,16 @@ def test_a_rare_disease_s_answer_is_no_answer_to_a_question_that_names_no_condit
     """K-QA 178 ("What would cause immunocompromise?") names no condition the archive has;
     the closest answers are GHR's on spondyloenchondrodysplasia with immune dysregulation,
     and "Many affected individuals have malfunctioning immune systems …" had stood on the
-    page, of that disease's patients."""
+    page, of that disease's patients; where it says what the question describes, it stays."""
     focus = "spondyloenchondrodysplasia with immune dysregulation"
     archive = archive_of(tmp_path, "ghr", (focus,), embedder)
     draft = composer_of(archive).draft(DraftRequest(question="What would cause immunocompromise?"))
     assert "affected individuals" not in draft_text(draft)
+    # one that says what the question describes is on it (K-QA 164: "… topical steroids are
+    # typically only used for more severe cases …", for "an example of a topical steroid")
+    described = "Why would the immune system attack the body's own tissues and organs?"
+    on_it = composer_of(archive).draft(DraftRequest(question=described))
+    assert "affected individuals" in draft_text(on_it)
 
 
 def test_a_sentence_that_calls_the_focus_another_condition_is_not_on_the_focus(

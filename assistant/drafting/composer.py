@@ -270,13 +270,19 @@ class GroundedComposer:
         on = keys or (keys_of(closest) if closest else set())
         other = [c for c in picked if on and not on_focus(top[c.source - 1], on)]
         picked = [c for c in picked if c not in other]
+        described = _words(without_asks(request.question))  # what the question describes
         if not keys:
             # where the question names no condition, what an answer on a rare or inherited
-            # disease says without naming it is said of that disease's patients: "Many
-            # affected individuals have malfunctioning immune systems …" is no cause of
-            # immunocompromise (K-QA 178)
-            picked = [c for c in picked if not of_a_rare_disease(top[c.source - 1], c.text, ())]
-        described = _words(without_asks(request.question))  # what the question describes
+            # disease says without naming it, nor what the question describes, is said of
+            # that disease's patients: "Many affected individuals have malfunctioning immune
+            # systems …" is no cause of immunocompromise (K-QA 178); "… topical steroids are
+            # typically only used …" is on topical steroids (K-QA 164)
+            picked = [
+                c
+                for c in picked
+                if len(_words(c.text) & described) >= SHARED
+                or not of_a_rare_disease(top[c.source - 1], c.text, ())
+            ]
         other = [] if request.topic else self._beside(request, u, top, other, names)
         # but one that opens with the focus's name is about it, whatever answer it is from:
         # "Migraine headaches may last a day or more" (from the answer on headache) answers
