@@ -2833,6 +2833,22 @@ def test_a_rare_disease_s_answer_is_no_answer_to_a_question_that_names_no_condit
     assert "affected individuals" in draft_text(on_it)
 
 
+def test_an_answer_on_newborns_is_no_answer_on_a_grown_up_s_own_case(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """K-QA 114 ("Is there a reason why my urine is clear"): NIDDK's answers on urine
+    blockage in newborns had given "When a defect in the urinary tract blocks the flow of
+    urine, the urine backs up …" under "Possible causes" of the asker's own clear urine. A
+    question on a baby still gets them."""
+    archive = archive_of(tmp_path, "newborns", ("Urine Blockage in Newborns",), embedder)
+    composer = composer_of(archive)
+    own = composer.draft(DraftRequest(question="Is there a reason why my urine is clear"))
+    baby = composer.draft(DraftRequest(question="Is there a reason why my baby's urine is clear"))
+    assert "urine backs up" not in draft_text(own)
+    assert not [s for x in own.sections for s in x.sentences if s.origin == "source"]
+    assert [s for x in baby.sections for s in x.sentences if s.origin == "source"]
+
+
 def test_a_sentence_that_calls_the_focus_another_condition_is_not_on_the_focus(
     tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:

@@ -92,7 +92,11 @@ from assistant.understanding import (
     names_of,
     without_asks,
 )
-from assistant.understanding.particulars import for_their_age, names_children
+from assistant.understanding.particulars import (
+    for_another_patient,
+    for_their_age,
+    names_children,
+)
 
 # Lines that are navigation or boilerplate of the archive's sites, not medical content.
 BOILERPLATE = re.compile(
@@ -234,9 +238,15 @@ class GroundedComposer:
         names = [*u.focus_names, *(n for f in u.also for n in f.names)]
         keys = {key_of(n) for n in names}
         chosen = self._choose(asked, top, sorted(quoted), keys, u.asks, records)
-        # what is said of grown-ups alone is no answer on a child, nor the reverse
+        # what is said of grown-ups alone is no answer on a child, nor the reverse; nor is
+        # what an answer on patients of another age says ("Urine Blockage in Newborns" on a
+        # grown-up's clear urine, K-QA 114)
+        age = u.particulars.model_copy(update={"sex": None})
         chosen = [
-            replace(c, text=text) for c in chosen if (text := for_their_age(c.text, u.particulars))
+            replace(c, text=text)
+            for c in chosen
+            if (text := for_their_age(c.text, u.particulars))
+            and not for_another_patient(top[c.source - 1].display_title, age)
         ]
         terms, unexplained = explain_terms(
             plan.understanding.terms, self.retriever, request.exclude_ids, avoid=quoted
